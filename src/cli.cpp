@@ -1,0 +1,147 @@
+#include "cli.h"
+
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <simdjson.h>
+#include <utf8proc.h>
+
+#include "duration.h"
+
+namespace trendtop {
+namespace {
+
+// Longest window or lateness accepted: ten years keeps every time computation far from int64 overflow.
+constexpr int64_t kMaxDurationMs = 10LL * 366 * 86'400'000;
+
+#define STRINGIFY_VERSION_(x) #x
+#define STRINGIFY_VERSION(x) STRINGIFY_VERSION_(x)  // SIMDJSON_VERSION is a bare 3.0.1
+
+int usage_error(const std::string& what) {
+  fmt::print(stderr, "trendtop: error: {} (see trendtop --help)\n", what);
+  return 2;
+}
+
+std::string version_text() {
+  return fmt::format("trendtop {}\nsimdjson {} ({}), fmt {}.{}.{}, utf8proc {}, CLI11 {}.{}.{}", TRENDTOP_VERSION,
+                     STRINGIFY_VERSION(SIMDJSON_VERSION), simdjson::get_active_implementation()->name(), FMT_VERSION / 10000,
+                     FMT_VERSION / 100 % 100, FMT_VERSION % 100, utf8proc_version(), CLI11_VERSION_MAJOR, CLI11_VERSION_MINOR,
+                     CLI11_VERSION_PATCH);
+}
+
+constexpr const char* kFooter = R"(Durations: 250ms, 10s, 1m30s, 2h, 1d; a bare number is seconds.
+Sizes: bytes, or with K, M, G (KiB, MiB, GiB).
+
+Examples:
+  producer | trendtop --window 10s --top 10
+  trendtop --time event --window 1h --output csv archive.ndjson > report.csv
+  bzcat stream.json.bz2 | trendtop -w 60s -s 20s -o json | jq .
+  trendtop --extract split file.ndjson      # the Spark tutorial's pipeline, exactly
+
+Exit status: 0 ok, 1 runtime error (e.g. an unreadable file), 2 usage error.
+See trendtop(1) for the full semantics.)";
+
+}  // namespace
+
+int parse_cli(int argc, char** argv, Config& config) {
+  CLI::App app{"trendtop: exact top-k hashtags per tumbling or sliding time window, from newline-delimited\n"
+               "tweet JSON (Twitter API v1.1) on stdin or in files.",
+               "trendtop"};
+  app.footer(kFooter);
+  app.get_formatter()->column_width(30);
+
+  std::string window = "10s", slide, lateness = "0", max_line = "16MiB";
+  std::string time = "auto", extract = "auto", output = "text";
+  app.add_option("FILE", config.inputs, "Input files, read in order; none or '-' reads stdin");
+
+  app.add_option("-w,--window", window, "Window length (default 10s)")->option_text("DUR");
+  app.add_option("-s,--slide", slide, "Slide: emit a window every DUR (default: the window, i.e. tumbling)")
+      ->option_text("DUR");
+  app.add_option("-k,--top", config.top, "Keys shown per window; 0 shows all (default 10)")
+      ->option_text("K");
+  app.add_option("--min-count", config.min_count, "Leave out keys counted fewer than N times (default 1)")
+      ->option_text("N");
+  app.add_option("--time", time,
+                 "Time base: event (the record's timestamp_ms or created_at), arrival (wall clock when read), "
+                 "auto (event when the first tweet has a timestamp; default)")
+      ->option_text("MODE");
+  app.add_option("--lateness", lateness, "Event time: wait this long for out-of-order records (default 0)")
+      ->option_text("DUR");
+  app.add_option("--extract", extract,
+                 "Keys: entities (the tweet's hashtag entities), split (the tutorial: text split on ' ', "
+                 "words starting with #, lower-cased, every occurrence), auto (entities; default)")
+      ->option_text("MODE");
+  app.add_option("-o,--output", output, "Output format: text, tsv, csv, json (default text)")
+      ->option_text("FORMAT");
+  app.add_option("-n,--intervals", config.intervals, "Exit after N windows")->option_text("N");
+  app.add_flag("--stats", config.stats, "At exit, print counters for every input line to stderr");
+  app.add_option("--max-line", max_line, "Skip (and count) lines longer than this (default 16MiB)")
+      ->option_text("BYTES");
+  app.set_version_flag("-V,--version", version_text(), "Print the version and exit");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    fmt::print("{}\n", version_text());
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+    return usage_error(what);
+  }
+
+  auto duration = [](const std::string& flag, const std::string& text, int64_t& out) {
+    auto ms = parse_duration(text);
+    if (!ms) return usage_error(fmt::format("{}: '{}' is not a duration (e.g. 250ms, 10s, 1m30s, 2h)", flag, text));
+    if (*ms > kMaxDurationMs) return usage_error(fmt::format("{}: '{}' is longer than 10 years", flag, text));
+    out = *ms;
+    return -1;
+  };
+  if (int rc = duration("--window", window, config.window_ms); rc >= 0) return rc;
+  if (config.window_ms <= 0) return usage_error("--window must be longer than 0");
+  config.slide_ms = config.window_ms;
+  if (!slide.empty()) {
+    if (int rc = duration("--slide", slide, config.slide_ms); rc >= 0) return rc;
+    if (config.slide_ms <= 0) return usage_error("--slide must be longer than 0");
+  }
+  if (config.window_ms % config.slide_ms != 0)
+    return usage_error(fmt::format("--window {} is not a multiple of --slide {}", format_duration(config.window_ms),
+                                   format_duration(config.slide_ms)));
+  if (int rc = duration("--lateness", lateness, config.lateness_ms); rc >= 0) return rc;
+
+  static const std::map<std::string, TimeMode> kTimes = {
+      {"auto", TimeMode::Auto}, {"event", TimeMode::Event}, {"arrival", TimeMode::Arrival}};
+  static const std::map<std::string, ExtractMode> kExtracts = {
+      {"auto", ExtractMode::Auto}, {"entities", ExtractMode::Entities}, {"split", ExtractMode::Split}};
+  static const std::map<std::string, OutputFormat> kOutputs = {{"text", OutputFormat::Text},
+                                                               {"tsv", OutputFormat::Tsv},
+                                                               {"csv", OutputFormat::Csv},
+                                                               {"json", OutputFormat::Json}};
+  auto choose = [](const auto& table, const std::string& flag, const std::string& value, auto& out) {
+    auto it = table.find(value);
+    if (it == table.end()) {
+      std::string names;
+      for (const auto& [name, _] : table) names += (names.empty() ? "" : ", ") + name;
+      return usage_error(fmt::format("{}: '{}' is not one of {}", flag, value, names));
+    }
+    out = it->second;
+    return -1;
+  };
+  if (int rc = choose(kTimes, "--time", time, config.time); rc >= 0) return rc;
+  if (int rc = choose(kExtracts, "--extract", extract, config.extract); rc >= 0) return rc;
+  if (int rc = choose(kOutputs, "--output", output, config.output); rc >= 0) return rc;
+
+  auto size = parse_size(max_line);
+  if (!size || *size == 0 || *size > (1ull << 32))
+    return usage_error(fmt::format("--max-line: '{}' is not a size from 1 byte to 4GiB", max_line));
+  config.max_line = *size;
+  return -1;
+}
+
+}  // namespace trendtop

@@ -1,0 +1,29 @@
+// Config: everything the command line decides, as a plain struct. cli.cpp fills it and validates it;
+// nothing else in the engine knows how it was spelled. Times are milliseconds since the Unix epoch.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace trendtop {
+
+enum class TimeMode { Auto, Event, Arrival };
+enum class ExtractMode { Auto, Entities, Split };
+enum class OutputFormat { Text, Tsv, Csv, Json };
+
+struct Config {
+  std::vector<std::string> inputs;  // empty or "-" means stdin; read in order
+  int64_t window_ms = 10'000;
+  int64_t slide_ms = 10'000;  // == window_ms: tumbling
+  int64_t lateness_ms = 0;
+  uint64_t top = 10;  // 0: every key
+  uint64_t min_count = 1;
+  TimeMode time = TimeMode::Auto;
+  ExtractMode extract = ExtractMode::Auto;
+  OutputFormat output = OutputFormat::Text;
+  uint64_t intervals = 0;  // 0: no limit
+  bool stats = false;
+  uint64_t max_line = 16u << 20;
+};
+
+}  // namespace trendtop

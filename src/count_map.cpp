@@ -1,0 +1,99 @@
+#include "count_map.h"
+
+#include <cstring>
+
+namespace trendtop {
+
+namespace {
+constexpr size_t kInitialSlots = 64;
+
+inline uint64_t read64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+inline uint64_t mix(uint64_t a, uint64_t b) {
+  __uint128_t r = static_cast<__uint128_t>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+}  // namespace
+
+// A small multiply-mix hash in the style of wyhash: 8 bytes per step, good avalanche, no table.
+uint64_t hash_key(std::string_view key) {
+  constexpr uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull, k2 = 0x8ebc6af09c88c6e3ull;
+  const char* p = key.data();
+  size_t n = key.size();
+  uint64_t h = k0 ^ (n * k1);
+  while (n >= 8) {
+    h = mix(h ^ read64(p), k1);
+    p += 8;
+    n -= 8;
+  }
+  uint64_t tail = 0;
+  for (size_t i = 0; i < n; ++i) tail |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  return mix(h ^ tail ^ k2, k1 ^ n);
+}
+
+CountMap::CountMap() : slots_(kInitialSlots, Entry{0, 0, 0, 0}), mask_(kInitialSlots - 1) {}
+
+void CountMap::add(std::string_view key, uint64_t hash, uint64_t n) {
+  if (n == 0) return;
+  size_t i = hash & mask_;
+  for (;;) {
+    Entry& e = slots_[i];
+    if (e.count == 0) break;
+    if (e.hash == hash && e.length == key.size() &&
+        std::memcmp(arena_.data() + e.offset, key.data(), key.size()) == 0) {
+      e.count += n;
+      return;
+    }
+    i = (i + 1) & mask_;
+  }
+  // New key. Keep the load factor under 1/2 so probe sequences stay short.
+  if ((size_ + 1) * 2 > slots_.size()) {
+    grow();
+    i = hash & mask_;
+    while (slots_[i].count != 0) i = (i + 1) & mask_;
+  }
+  uint32_t offset = static_cast<uint32_t>(arena_.size());
+  arena_.insert(arena_.end(), key.begin(), key.end());
+  slots_[i] = Entry{hash, n, offset, static_cast<uint32_t>(key.size())};
+  ++size_;
+}
+
+uint64_t CountMap::get(std::string_view key) const {
+  uint64_t hash = hash_key(key);
+  for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+    const Entry& e = slots_[i];
+    if (e.count == 0) return 0;
+    if (e.hash == hash && e.length == key.size() &&
+        std::memcmp(arena_.data() + e.offset, key.data(), key.size()) == 0)
+      return e.count;
+  }
+}
+
+void CountMap::merge(const CountMap& other) {
+  for (const Entry& e : other.slots_)
+    if (e.count != 0) add(other.key(e), e.hash, e.count);
+}
+
+void CountMap::clear() {
+  if (size_ != 0) std::memset(slots_.data(), 0, slots_.size() * sizeof(Entry));
+  arena_.clear();
+  size_ = 0;
+}
+
+void CountMap::grow() {
+  std::vector<Entry> old(slots_.size() * 2, Entry{0, 0, 0, 0});
+  old.swap(slots_);
+  mask_ = slots_.size() - 1;
+  for (const Entry& e : old) {
+    if (e.count == 0) continue;
+    size_t i = e.hash & mask_;
+    while (slots_[i].count != 0) i = (i + 1) & mask_;
+    slots_[i] = e;
+  }
+}
+
+}  // namespace trendtop

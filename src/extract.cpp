@@ -1,0 +1,202 @@
+#include "extract.h"
+
+#include <algorithm>
+
+#include "framer.h"
+#include "timefmt.h"
+
+namespace trendtop {
+
+using simdjson::error_code;
+using simdjson::SUCCESS;
+namespace od = simdjson::ondemand;
+static_assert(Framer::kPadding >= simdjson::SIMDJSON_PADDING);
+
+namespace {
+
+// Keys whose presence marks a stream notice rather than a status.
+bool is_notice_key(od::raw_json_string key) {
+  return key == "delete" || key == "limit" || key == "status_withheld" || key == "user_withheld" ||
+         key == "scrub_geo" || key == "warning" || key == "disconnect";
+}
+
+// A field of an unexpected type (say "hashtags": null) is ignored; only broken JSON makes a line malformed.
+error_code tolerate_type(error_code e) { return e == simdjson::INCORRECT_TYPE ? SUCCESS : e; }
+
+// entities.hashtags[].text -> tags
+error_code read_hashtags(od::object entities, std::vector<std::string_view>& tags) {
+  for (auto field : entities) {
+    od::raw_json_string key;
+    if (error_code e = field.key().get(key)) return e;
+    if (!(key == "hashtags")) continue;
+    od::array hashtags;
+    if (error_code e = field.value().get_array().get(hashtags)) return tolerate_type(e);
+    for (auto item : hashtags) {
+      od::object hashtag;
+      if (error_code e = item.get_object().get(hashtag)) {
+        if (tolerate_type(e)) return e;
+        continue;
+      }
+      for (auto f : hashtag) {
+        od::raw_json_string k;
+        if (error_code e = f.key().get(k)) return e;
+        if (!(k == "text")) continue;
+        std::string_view text;
+        if (error_code e = f.value().get_string().get(text)) {
+          if (tolerate_type(e)) return e;
+          continue;
+        }
+        tags.push_back(text);
+      }
+    }
+  }
+  return SUCCESS;
+}
+
+// timestamp_ms is a string in the streaming API ("1609486140658"); tolerate a number as well.
+std::optional<int64_t> read_timestamp_ms(od::value v) {
+  std::string_view s;
+  if (v.get_string().get(s) == SUCCESS) return parse_epoch_ms(s);
+  int64_t n;
+  if (v.get_int64().get(n) == SUCCESS) return n;
+  return std::nullopt;
+}
+
+}  // namespace
+
+error_code Extractor::read_status(od::object status, TagLists& tags, bool top, Record& out) {
+  std::optional<int64_t> created_at;
+  for (auto field : status) {
+    od::raw_json_string key;
+    if (error_code e = field.key().get(key)) return e;
+    od::value value;
+    if (error_code e = field.value().get(value)) return e;
+    if (key == "entities") {
+      od::object entities;
+      if (value.get_object().get(entities) == SUCCESS) {
+        if (error_code e = read_hashtags(entities, tags.entities)) return e;
+      }
+    } else if (key == "extended_tweet") {
+      od::object ext;
+      if (value.get_object().get(ext) == SUCCESS) {
+        tags.has_extended = true;
+        for (auto f : ext) {
+          od::raw_json_string k;
+          if (error_code e = f.key().get(k)) return e;
+          if (!(k == "entities")) continue;
+          od::object entities;
+          if (f.value().get_object().get(entities) == SUCCESS) {
+            if (error_code e = read_hashtags(entities, tags.extended)) return e;
+          }
+        }
+      }
+    } else if (!top) {
+      continue;
+    } else if (key == "retweeted_status") {
+      od::object original;
+      if (value.get_object().get(original) == SUCCESS) {
+        has_retweeted_ = true;
+        if (error_code e = read_status(original, retweeted_, false, out)) return e;
+      }
+    } else if (key == "timestamp_ms") {
+      if (auto t = read_timestamp_ms(value)) out.time_ms = t;
+    } else if (key == "created_at") {
+      std::string_view s;
+      if (value.get_string().get(s) == SUCCESS) {
+        has_created_at_ = true;
+        created_at = parse_twitter_time(s);
+      }
+    } else if (key == "user") {
+      od::json_type type;
+      if (value.type().get(type) == SUCCESS && type == od::json_type::object) has_user_ = true;
+    } else if (key == "text") {
+      std::string_view s;
+      if (value.get_string().get(s) == SUCCESS) text_ = s;
+    } else if (is_notice_key(key)) {
+      is_notice_ = true;
+    }
+  }
+  if (top && !out.time_ms) out.time_ms = created_at;
+  return SUCCESS;
+}
+
+bool Extractor::add_key(std::string_view word, bool fold) {
+  size_t mark = key_buf_.size();
+  bool ok = fold ? normalizer_.fold(word, key_buf_) : normalizer_.lower(word, key_buf_);
+  if (!ok) {
+    key_buf_.resize(mark);
+    return false;
+  }
+  key_ends_.push_back(static_cast<uint32_t>(key_buf_.size()));
+  return true;
+}
+
+void Extractor::finish_keys(Record& out, bool distinct) {
+  uint32_t start = 0;
+  for (uint32_t end : key_ends_) {
+    std::string_view key(key_buf_.data() + start, end - start);
+    start = end;
+    // Records carry a handful of keys: a linear scan beats a set.
+    if (distinct && std::find(out.keys.begin(), out.keys.end(), key) != out.keys.end()) continue;
+    out.keys.push_back(key);
+  }
+}
+
+void Extractor::extract(std::string_view line, Record& out) {
+  out.kind = Record::Kind::Malformed;
+  out.time_ms.reset();
+  out.keys.clear();
+  top_.clear();
+  retweeted_.clear();
+  text_ = {};
+  key_buf_.clear();
+  key_ends_.clear();
+  has_retweeted_ = has_user_ = has_created_at_ = is_notice_ = false;
+
+  // The framer hands over lines without trailing spaces stripped; an object must start with '{' and end with
+  // '}'. Checking the last byte also catches trailing garbage, which On-Demand does not look at.
+  size_t last = line.find_last_not_of(" \t");
+  if (last == std::string_view::npos || line[last] != '}') return;
+  od::document doc;
+  if (parser_.iterate(line.data(), line.size(), line.size() + Framer::kPadding).get(doc)) return;
+  od::object root;
+  if (doc.get_object().get(root)) return;
+  if (read_status(root, top_, true, out)) {
+    out.time_ms.reset();
+    return;
+  }
+  if (is_notice_ || !has_created_at_ || !has_user_) {
+    out.kind = Record::Kind::NotTweet;
+    out.time_ms.reset();
+    return;
+  }
+  out.kind = Record::Kind::Tweet;
+
+  if (mode_ == ExtractMode::Split) {
+    // The tutorial: text.split(' '), keep words starting with '#', lower(), count every occurrence.
+    std::string_view rest = text_;
+    for (;;) {
+      size_t space = rest.find(' ');
+      std::string_view word = rest.substr(0, space);
+      if (!word.empty() && word[0] == '#') add_key(word, false);
+      if (space == std::string_view::npos) break;
+      rest.remove_prefix(space + 1);
+    }
+    finish_keys(out, false);
+    return;
+  }
+  const TagLists& status = has_retweeted_ ? retweeted_ : top_;
+  const std::vector<std::string_view>& tags = status.has_extended ? status.extended : status.entities;
+  for (std::string_view tag : tags) {
+    key_buf_.push_back('#');
+    size_t mark = key_buf_.size() - 1;
+    if (!normalizer_.fold(tag, key_buf_)) {  // unreachable for input simdjson validated; be safe anyway
+      key_buf_.resize(mark);
+      continue;
+    }
+    key_ends_.push_back(static_cast<uint32_t>(key_buf_.size()));
+  }
+  finish_keys(out, true);
+}
+
+}  // namespace trendtop

@@ -1,0 +1,26 @@
+// Output: the buffer the sinks fill and the file descriptor it goes to. Written with plain write(2) so that
+// every batch of closed windows reaches a pipe at once (no stdio buffering to defeat), and so that a reader
+// that went away (EPIPE, as with `| head`) is told apart from a real write error.
+#pragma once
+#include <string>
+
+#include <fmt/format.h>
+
+namespace trendtop {
+
+class Output {
+ public:
+  enum class Status { Ok, Closed, Error };
+  explicit Output(int fd) : fd_(fd) {}
+  fmt::memory_buffer& buffer() { return buf_; }
+  // Writes the whole buffer and empties it. Closed: the reader is gone (EPIPE); Error: see error().
+  Status flush();
+  const std::string& error() const { return error_; }
+
+ private:
+  int fd_;
+  fmt::memory_buffer buf_;
+  std::string error_;
+};
+
+}  // namespace trendtop

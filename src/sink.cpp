@@ -1,0 +1,190 @@
+#include "sink.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include <utf8proc.h>
+
+#include "timefmt.h"
+
+namespace trendtop {
+
+namespace {
+
+void append(fmt::memory_buffer& out, std::string_view s) { out.append(s.data(), s.data() + s.size()); }
+
+class TextSink final : public Sink {
+ public:
+  void window(const WindowResult& w, fmt::memory_buffer& out) override {
+    if (!first_) out.push_back('\n');
+    first_ = false;
+    append_human_time(out, w.start, true);
+    append(out, " .. ");
+    // The end's date is repeated only when the window crosses midnight.
+    append_human_time(out, w.end, floor_div(w.start, 86'400'000) != floor_div(w.end - 1, 86'400'000));
+    fmt::format_to(std::back_inserter(out), " UTC  {} record{}, {} key{}\n", w.records, w.records == 1 ? "" : "s",
+                   w.keys, w.keys == 1 ? "" : "s");
+    if (w.top.empty()) {
+      append(out, "      (no keys)\n");
+      return;
+    }
+    size_t rank_width = fmt::formatted_size("{}", w.top.size());
+    size_t key_width = 0, count_width = 0;
+    for (const RankedKey& r : w.top) {
+      key_width = std::max(key_width, display_width(r.key));
+      count_width = std::max(count_width, fmt::formatted_size("{}", r.count));
+    }
+    size_t rank = 0;
+    for (const RankedKey& r : w.top) {
+      fmt::format_to(std::back_inserter(out), "  {:>{}}  ", ++rank, rank_width);
+      append(out, r.key);
+      // Pad by display width, not bytes, so CJK keys line up.
+      for (size_t pad = display_width(r.key); pad < key_width; ++pad) out.push_back(' ');
+      fmt::format_to(std::back_inserter(out), "  {:>{}}\n", r.count, count_width);
+    }
+  }
+
+ private:
+  static void append_human_time(fmt::memory_buffer& out, int64_t ms, bool with_date) {
+    fmt::memory_buffer iso;
+    append_rfc3339(iso, ms);  // 2021-01-01T07:29:00[.250]Z
+    std::string_view s(iso.data(), iso.size() - 1);
+    if (with_date) {
+      append(out, s.substr(0, 10));
+      out.push_back(' ');
+    }
+    append(out, s.substr(11));
+  }
+  bool first_ = true;
+};
+
+class TsvSink final : public Sink {
+ public:
+  void window(const WindowResult& w, fmt::memory_buffer& out) override {
+    size_t rank = 0;
+    for (const RankedKey& r : w.top) {
+      append_rfc3339(out, w.start);
+      out.push_back('\t');
+      append_rfc3339(out, w.end);
+      fmt::format_to(std::back_inserter(out), "\t{}\t", ++rank);
+      append_tsv_field(out, r.key);
+      fmt::format_to(std::back_inserter(out), "\t{}\n", r.count);
+    }
+  }
+};
+
+class CsvSink final : public Sink {
+ public:
+  void begin(fmt::memory_buffer& out) override { append(out, "window_start,window_end,rank,key,count\r\n"); }
+  void window(const WindowResult& w, fmt::memory_buffer& out) override {
+    size_t rank = 0;
+    for (const RankedKey& r : w.top) {
+      append_rfc3339(out, w.start);
+      out.push_back(',');
+      append_rfc3339(out, w.end);
+      fmt::format_to(std::back_inserter(out), ",{},", ++rank);
+      append_csv_field(out, r.key);
+      fmt::format_to(std::back_inserter(out), ",{}\r\n", r.count);
+    }
+  }
+};
+
+class JsonSink final : public Sink {
+ public:
+  void window(const WindowResult& w, fmt::memory_buffer& out) override {
+    append(out, "{\"window_start\":\"");
+    append_rfc3339(out, w.start);
+    append(out, "\",\"window_end\":\"");
+    append_rfc3339(out, w.end);
+    fmt::format_to(std::back_inserter(out), "\",\"records\":{},\"keys\":{},\"top\":[", w.records, w.keys);
+    bool comma = false;
+    for (const RankedKey& r : w.top) {
+      if (comma) out.push_back(',');
+      comma = true;
+      append(out, "{\"key\":");
+      append_json_string(out, r.key);
+      fmt::format_to(std::back_inserter(out), ",\"count\":{}}}", r.count);
+    }
+    append(out, "]}\n");
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Sink> make_sink(OutputFormat format) {
+  switch (format) {
+    case OutputFormat::Tsv:
+      return std::make_unique<TsvSink>();
+    case OutputFormat::Csv:
+      return std::make_unique<CsvSink>();
+    case OutputFormat::Json:
+      return std::make_unique<JsonSink>();
+    case OutputFormat::Text:
+      break;
+  }
+  return std::make_unique<TextSink>();
+}
+
+void append_json_string(fmt::memory_buffer& out, std::string_view s) {
+  out.push_back('"');
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      append(out, "\\n");
+    } else if (c == '\t') {
+      append(out, "\\t");
+    } else if (c == '\r') {
+      append(out, "\\r");
+    } else if (u < 0x20 || u == 0x7f) {
+      fmt::format_to(std::back_inserter(out), "\\u{:04x}", u);
+    } else {
+      out.push_back(c);  // keys are valid UTF-8: written as is
+    }
+  }
+  out.push_back('"');
+}
+
+void append_csv_field(fmt::memory_buffer& out, std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+    append(out, s);
+    return;
+  }
+  out.push_back('"');
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+void append_tsv_field(fmt::memory_buffer& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '\t': append(out, "\\t"); break;
+      case '\n': append(out, "\\n"); break;
+      case '\r': append(out, "\\r"); break;
+      case '\\': append(out, "\\\\"); break;
+      default: out.push_back(c);
+    }
+  }
+}
+
+size_t display_width(std::string_view s) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  auto left = static_cast<utf8proc_ssize_t>(s.size());
+  size_t width = 0;
+  while (left > 0) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) return width + static_cast<size_t>(left);
+    width += static_cast<size_t>(std::max(0, utf8proc_charwidth(cp)));
+    p += n;
+    left -= n;
+  }
+  return width;
+}
+
+}  // namespace trendtop

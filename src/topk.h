@@ -1,0 +1,22 @@
+// Top-k selection with a total, deterministic order: count descending, then key ascending (bytewise, as
+// unsigned bytes), so equal counts always print the same way whatever the hash map's layout.
+#pragma once
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "count_map.h"
+
+namespace trendtop {
+
+struct RankedKey {
+  std::string_view key;
+  uint64_t count;
+};
+
+bool ranks_before(const RankedKey& a, const RankedKey& b);
+
+// The first k keys (k == 0: all) among those with count >= min_count, in rank order, into `out` (reused).
+void top_k(const CountMap& counts, uint64_t k, uint64_t min_count, std::vector<RankedKey>& out);
+
+}  // namespace trendtop

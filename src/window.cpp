@@ -1,0 +1,106 @@
+#include "window.h"
+
+#include <algorithm>
+
+#include "timefmt.h"
+
+namespace trendtop {
+
+Windower::Windower(WindowSpec spec) : spec_(spec) {}
+
+void Windower::start_at(int64_t t) {
+  int64_t end = floor_to(t, spec_.slide_ms) + spec_.slide_ms;
+  if (emitted_end_ == kNone && (first_end_ == kNone || end < first_end_)) first_end_ = end;
+}
+
+int64_t Windower::next_end() const {
+  if (emitted_end_ != kNone) return emitted_end_ + spec_.slide_ms;
+  return first_end_;
+}
+
+Windower::Pane& Windower::pane_at(int64_t start) {
+  // Records nearly always land in the newest pane or close to it: search from the back.
+  auto it = panes_.end();
+  while (it != panes_.begin() && (it - 1)->start >= start) {
+    if ((it - 1)->start == start) return *(it - 1);
+    --it;
+  }
+  Pane pane{start, 0, {}};
+  if (!spare_.empty()) {
+    pane.counts = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  return *panes_.insert(it, std::move(pane));
+}
+
+bool Windower::add(int64_t t, std::span<const std::string_view> keys) {
+  int64_t start = floor_to(t, spec_.slide_ms);
+  // The last window holding this pane ends at start + window; if that one was emitted, all were.
+  if (emitted_end_ != kNone && start + spec_.window_ms <= emitted_end_) return false;
+  Pane& pane = pane_at(start);
+  ++pane.records;
+  for (std::string_view key : keys) pane.counts.add(key);
+  if (emitted_end_ == kNone && (first_end_ == kNone || start + spec_.slide_ms < first_end_))
+    first_end_ = start + spec_.slide_ms;
+  last_end_ = std::max(last_end_, start + spec_.window_ms);
+  return true;
+}
+
+bool Windower::process(int64_t t, std::span<const std::string_view> keys, const Emit& emit, bool& stopped) {
+  bool counted = add(t, keys);
+  max_time_ = std::max(max_time_, t);
+  stopped = !advance(watermark(), emit);
+  return counted;
+}
+
+bool Windower::advance(int64_t watermark, const Emit& emit) {
+  if (watermark == kNone) return true;
+  for (int64_t end = next_end(); end != kNone && end <= watermark; end = next_end()) {
+    if (!emit_window(end, emit)) return false;
+  }
+  return true;
+}
+
+bool Windower::flush(const Emit& emit, int64_t now) {
+  int64_t target = last_end_;
+  if (now != kNone && next_end() != kNone) target = std::max(target, floor_to(now, spec_.slide_ms) + spec_.slide_ms);
+  return advance(target, emit);
+}
+
+bool Windower::emit_window(int64_t end, const Emit& emit) {
+  int64_t start = end - spec_.window_ms;
+  // Panes are sorted; the window's are the run with start in [start, end).
+  auto first = std::lower_bound(panes_.begin(), panes_.end(), start,
+                                [](const Pane& p, int64_t s) { return p.start < s; });
+  auto last = std::lower_bound(first, panes_.end(), end, [](const Pane& p, int64_t s) { return p.start < s; });
+  uint64_t records = 0;
+  const CountMap* counts = &empty_;
+  if (last - first == 1) {
+    records = first->records;
+    counts = &first->counts;  // tumbling windows (and lone panes) need no merge
+  } else if (last - first > 1) {
+    scratch_.clear();
+    for (auto it = first; it != last; ++it) {
+      records += it->records;
+      scratch_.merge(it->counts);
+    }
+    counts = &scratch_;
+  }
+  emitted_end_ = end;
+  first_end_ = kNone;
+  bool go_on = emit(ClosedWindow{start, end, records, *counts});
+  // No open window (end > E) needs a pane with start + window <= E.
+  release_panes_before(end - spec_.window_ms + spec_.slide_ms);
+  return go_on;
+}
+
+void Windower::release_panes_before(int64_t start) {
+  auto keep = std::find_if(panes_.begin(), panes_.end(), [&](const Pane& p) { return p.start >= start; });
+  for (auto it = panes_.begin(); it != keep; ++it) {
+    it->counts.clear();
+    spare_.push_back(std::move(it->counts));
+  }
+  panes_.erase(panes_.begin(), keep);
+}
+
+}  // namespace trendtop

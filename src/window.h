@@ -1,0 +1,86 @@
+// Windower: event-time windows over panes. I/O-free and clock-free, so tests drive it with any times.
+//
+// Time is cut into panes of `slide` ms aligned to the Unix epoch; a window is [end - window, end) with `end` a
+// multiple of the slide, i.e. window/slide consecutive panes. A record counts in its pane, once.
+//
+// Semantics, defined as if records were processed one at a time in input order:
+// - E is the end of the last emitted window (none at first). A record's windows are those containing its
+//   time; those ending after E are open. With none open, the record is late (dropped; the caller counts it).
+// - watermark = max time seen - lateness. Every window ending at or before it is emitted, in order of end,
+//   starting right after E, or before the first emission at the earliest window any counted record fell in
+//   (or the one containing start_at()'s time), empty windows in between included.
+// - flush() emits what is left, up to the last window that holds a record (or the one containing `now`).
+// A pane is recycled as soon as no open window needs it, so memory follows the open windows' keys.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "count_map.h"
+
+namespace trendtop {
+
+struct WindowSpec {
+  int64_t window_ms;
+  int64_t slide_ms;
+  int64_t lateness_ms;
+};
+
+struct ClosedWindow {
+  int64_t start, end;
+  uint64_t records;
+  const CountMap& counts;
+};
+
+class Windower {
+ public:
+  // Receives each closed window; returns false to stop emitting (e.g. --intervals reached).
+  using Emit = std::function<bool(const ClosedWindow&)>;
+  static constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
+
+  explicit Windower(WindowSpec spec);
+
+  // Makes the window containing t the first to emit even if no record falls in it (arrival time: windows
+  // are printed from the start of the run, empty or not).
+  void start_at(int64_t t);
+  // Counts a record at time t with these keys (each key counted once per call, as given). Returns false when
+  // the record is late. Emits nothing: call advance() with the new watermark.
+  bool add(int64_t t, std::span<const std::string_view> keys);
+  // A record at event time t: add(), then move the watermark and emit what it closed. Returns false if late.
+  bool process(int64_t t, std::span<const std::string_view> keys, const Emit& emit, bool& stopped);
+  // Emits every window ending at or before `watermark`. Returns false if emit asked to stop.
+  bool advance(int64_t watermark, const Emit& emit);
+  // End of input: emits every remaining window up to the last one holding a record, and at least up to the
+  // window containing `now` (kNone: no such minimum). Returns false if emit asked to stop.
+  bool flush(const Emit& emit, int64_t now = kNone);
+
+  // End of the next window to emit, kNone before anything can be emitted.
+  int64_t next_end() const;
+  int64_t watermark() const { return max_time_ == kNone ? kNone : max_time_ - spec_.lateness_ms; }
+  size_t live_panes() const { return panes_.size(); }
+
+ private:
+  struct Pane {
+    int64_t start;
+    uint64_t records = 0;
+    CountMap counts;
+  };
+  Pane& pane_at(int64_t start);
+  bool emit_window(int64_t end, const Emit& emit);
+  void release_panes_before(int64_t start);
+
+  WindowSpec spec_;
+  std::vector<Pane> panes_;        // sorted by start, only panes some open window needs
+  std::vector<CountMap> spare_;    // recycled maps
+  CountMap scratch_;               // a sliding window's panes summed
+  CountMap empty_;
+  int64_t emitted_end_ = kNone;    // E
+  int64_t first_end_ = kNone;      // before the first emission: the earliest window to emit
+  int64_t last_end_ = kNone;       // the last window end that holds a counted record
+  int64_t max_time_ = kNone;
+};
+
+}  // namespace trendtop
