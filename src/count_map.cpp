@@ -37,7 +37,7 @@ uint64_t hash_key(std::string_view key) {
 
 CountMap::CountMap() : slots_(kInitialSlots, Entry{0, 0, 0, 0}), mask_(kInitialSlots - 1) {}
 
-void CountMap::add(std::string_view key, uint64_t hash, uint64_t n) {
+void CountMap::add_hashed(std::string_view key, uint64_t hash, uint64_t n) {
   if (n == 0) return;
   size_t i = hash & mask_;
   for (;;) {
@@ -75,7 +75,7 @@ uint64_t CountMap::get(std::string_view key) const {
 
 void CountMap::merge(const CountMap& other) {
   for (const Entry& e : other.slots_)
-    if (e.count != 0) add(other.key(e), e.hash, e.count);
+    if (e.count != 0) add_hashed(other.key(e), e.hash, e.count);
 }
 
 void CountMap::clear() {

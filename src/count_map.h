@@ -23,8 +23,9 @@ class CountMap {
   };
 
   CountMap();
-  void add(std::string_view key, uint64_t hash, uint64_t n = 1);
-  void add(std::string_view key, uint64_t n = 1) { add(key, hash_key(key), n); }
+  void add(std::string_view key, uint64_t n = 1) { add_hashed(key, hash_key(key), n); }
+  // For a key whose hash_key() is already known (merging maps, sharding).
+  void add_hashed(std::string_view key, uint64_t hash, uint64_t n);
   uint64_t get(std::string_view key) const;
   // Adds every key of `other` into this map.
   void merge(const CountMap& other);

@@ -1,0 +1,22 @@
+#include <catch2/catch.hpp>
+
+#include "stats.h"
+
+using namespace trendtop;
+
+TEST_CASE("stats: balance and key=value line", "[stats]") {
+  Stats s;
+  s.lines = 10;
+  s.counted = 5;
+  s.malformed = 1;
+  s.skipped = 1;
+  s.late = 1;
+  s.oversized = 1;
+  CHECK_FALSE(s.balanced());
+  s.blank = 1;
+  CHECK(s.balanced());
+  s.bytes = 2'000'000;
+  std::string line = s.format(2.0);
+  CHECK(line.rfind("lines=10 counted=5 malformed=1 skipped=1 late=1 oversized=1 blank=1 windows=0 keys=0 "
+                   "bytes=2000000 elapsed=2.000s lines_per_s=5 mb_per_s=1.0", 0) == 0);
+}

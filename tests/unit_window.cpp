@@ -1,0 +1,226 @@
+// The windower against a brute-force recount that follows the issue's definition literally: every window
+// is a map of its own, each record is added to each of its open windows, and emission walks window ends one
+// slide at a time. Random streams cover disorder within and beyond the lateness, gaps and sliding windows.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "timefmt.h"
+#include "window.h"
+
+using namespace trendtop;
+
+namespace {
+
+struct Rec {
+  int64_t t;
+  std::vector<std::string> keys;
+};
+
+struct Out {
+  int64_t start, end;
+  uint64_t records;
+  std::map<std::string, uint64_t> counts;
+  bool operator==(const Out&) const = default;
+};
+
+struct Result {
+  std::vector<Out> windows;
+  uint64_t late = 0;
+};
+
+Result brute_force(const std::vector<Rec>& recs, int64_t W, int64_t L, int64_t lateness) {
+  Result r;
+  std::map<int64_t, Out> open;  // by end
+  std::optional<int64_t> E, first, max_t, last;
+  auto emit = [&](int64_t end) {
+    Out o = open.count(end) ? open[end] : Out{end - W, end, 0, {}};
+    o.start = end - W;
+    o.end = end;
+    r.windows.push_back(o);
+    open.erase(end);
+    E = end;
+  };
+  for (const Rec& rec : recs) {
+    std::vector<int64_t> ends;
+    for (int64_t e = floor_to(rec.t, L) + L; e <= rec.t + W; e += L) ends.push_back(e);
+    bool counted = false;
+    for (int64_t e : ends) {
+      if (E && e <= *E) continue;
+      counted = true;
+      Out& o = open[e];
+      o.records++;
+      for (const auto& k : rec.keys) o.counts[k]++;
+    }
+    if (!counted) {
+      r.late++;
+    } else {
+      if (!E) first = first ? std::min(*first, ends.front()) : ends.front();
+      last = last ? std::max(*last, ends.back()) : ends.back();
+    }
+    max_t = max_t ? std::max(*max_t, rec.t) : rec.t;
+    int64_t wm = *max_t - lateness;
+    for (std::optional<int64_t> next = E ? std::optional(*E + L) : first; next && *next <= wm; next = *E + L)
+      emit(*next);
+  }
+  if (last)
+    for (std::optional<int64_t> next = E ? std::optional(*E + L) : first; next && *next <= *last; next = *E + L)
+      emit(*next);
+  return r;
+}
+
+Result run(const std::vector<Rec>& recs, int64_t W, int64_t L, int64_t lateness) {
+  Windower w({W, L, lateness});
+  Result r;
+  Windower::Emit emit = [&](const ClosedWindow& c) {
+    Out o{c.start, c.end, c.records, {}};
+    c.counts.for_each([&](std::string_view k, uint64_t n) { o.counts[std::string(k)] = n; });
+    r.windows.push_back(std::move(o));
+    return true;
+  };
+  std::vector<std::string_view> views;
+  for (const Rec& rec : recs) {
+    views.assign(rec.keys.begin(), rec.keys.end());
+    bool stopped = false;
+    if (!w.process(rec.t, views, emit, stopped)) r.late++;
+  }
+  w.flush(emit);
+  return r;
+}
+
+std::vector<Rec> random_stream(std::mt19937_64& rng, size_t n, int64_t base, int64_t step, int64_t disorder,
+                               int vocab) {
+  std::vector<Rec> recs;
+  int64_t t = base;
+  std::uniform_int_distribution<int64_t> adv(0, step), back(0, disorder);
+  std::uniform_int_distribution<int> nkeys(0, 3), key(0, vocab - 1), jump(0, 99);
+  for (size_t i = 0; i < n; ++i) {
+    t += adv(rng);
+    if (jump(rng) == 0) t += step * 50;  // a gap: empty windows in between
+    Rec r{t - (jump(rng) < 30 ? back(rng) : 0), {}};
+    int k = nkeys(rng);
+    for (int j = 0; j < k; ++j) {
+      std::string s = "#k" + std::to_string(key(rng));
+      if (std::find(r.keys.begin(), r.keys.end(), s) == r.keys.end()) r.keys.push_back(s);
+    }
+    recs.push_back(std::move(r));
+  }
+  return recs;
+}
+
+}  // namespace
+
+TEST_CASE("window: tumbling windows emit in order with gaps and counts", "[window]") {
+  // 10 s windows; records at 1s, 2s, 25s (a gap: [10,20) is empty), then 31s.
+  std::vector<Rec> recs = {{1000, {"#a"}}, {2000, {"#a", "#b"}}, {25000, {"#b"}}, {31000, {}}};
+  Result r = run(recs, 10'000, 10'000, 0);
+  REQUIRE(r.windows.size() == 4);
+  CHECK(r.windows[0] == Out{0, 10'000, 2, {{"#a", 2}, {"#b", 1}}});
+  CHECK(r.windows[1] == Out{10'000, 20'000, 0, {}});
+  CHECK(r.windows[2] == Out{20'000, 30'000, 1, {{"#b", 1}}});
+  CHECK(r.windows[3] == Out{30'000, 40'000, 1, {}});
+  CHECK(r.late == 0);
+}
+
+TEST_CASE("window: late record after close is dropped", "[window]") {
+  // Window [0,10) closes when 10s arrives; a record at 5s after that is late with lateness 0...
+  std::vector<Rec> recs = {{1000, {"#a"}}, {10'000, {"#b"}}, {5000, {"#late"}}};
+  Result r = run(recs, 10'000, 10'000, 0);
+  CHECK(r.late == 1);
+  REQUIRE(r.windows.size() == 2);
+  CHECK(r.windows[0] == Out{0, 10'000, 1, {{"#a", 1}}});
+  // ...but with 6s of lateness the watermark is 4s and the record still counts.
+  Result r2 = run(recs, 10'000, 10'000, 6000);
+  CHECK(r2.late == 0);
+  CHECK(r2.windows[0] == Out{0, 10'000, 2, {{"#a", 1}, {"#late", 1}}});
+}
+
+TEST_CASE("window: sliding windows hold a record window/slide times", "[window]") {
+  // 30s window, 10s slide: a record at 15s lies in [-10,20), [0,30), [10,40).
+  std::vector<Rec> recs = {{15'000, {"#x"}}};
+  Result r = run(recs, 30'000, 10'000, 0);
+  REQUIRE(r.windows.size() == 3);
+  CHECK(r.windows[0] == Out{-10'000, 20'000, 1, {{"#x", 1}}});
+  CHECK(r.windows[1] == Out{0, 30'000, 1, {{"#x", 1}}});
+  CHECK(r.windows[2] == Out{10'000, 40'000, 1, {{"#x", 1}}});
+}
+
+TEST_CASE("window: a record partly late counts only in its open windows", "[window]") {
+  // 20s/10s. 25s emits the window ending 20; a record at 12s then lies in [0,20) (emitted) and [10,30) (open).
+  std::vector<Rec> recs = {{5000, {"#a"}}, {25'000, {"#b"}}, {12'000, {"#c"}}};
+  Result r = run(recs, 20'000, 10'000, 0);
+  CHECK(r.late == 0);
+  Result expect = brute_force(recs, 20'000, 10'000, 0);
+  CHECK(r.windows == expect.windows);
+  REQUIRE(r.windows.size() == 4);
+  CHECK(r.windows[2] == Out{10'000, 30'000, 2, {{"#b", 1}, {"#c", 1}}});
+}
+
+TEST_CASE("window: negative times and epoch alignment", "[window]") {
+  std::vector<Rec> recs = {{-1, {"#pre"}}, {0, {"#zero"}}};
+  Result r = run(recs, 1000, 1000, 0);
+  REQUIRE(r.windows.size() == 2);
+  CHECK(r.windows[0] == Out{-1000, 0, 1, {{"#pre", 1}}});
+  CHECK(r.windows[1] == Out{0, 1000, 1, {{"#zero", 1}}});
+}
+
+TEST_CASE("window: start_at emits empty windows from the start", "[window]") {
+  Windower w({1000, 1000, 0});
+  std::vector<int64_t> ends;
+  Windower::Emit emit = [&](const ClosedWindow& c) {
+    ends.push_back(c.end);
+    return true;
+  };
+  w.start_at(5500);
+  CHECK(w.next_end() == 6000);
+  w.advance(8200, emit);
+  CHECK(ends == std::vector<int64_t>{6000, 7000, 8000});
+  w.flush(emit, 8200);  // the window holding "now" is printed at the end of input
+  CHECK(ends == std::vector<int64_t>{6000, 7000, 8000, 9000});
+}
+
+TEST_CASE("window: emit can stop the run", "[window]") {
+  Windower w({1000, 1000, 0});
+  int seen = 0;
+  Windower::Emit emit = [&](const ClosedWindow&) { return ++seen < 2; };
+  std::vector<std::string_view> none;
+  bool stopped = false;
+  w.process(100, none, emit, stopped);
+  w.process(5100, none, emit, stopped);
+  CHECK(stopped);
+  CHECK(seen == 2);
+}
+
+TEST_CASE("window: panes are released once no open window needs them", "[window]") {
+  Windower w({60'000, 10'000, 0});
+  Windower::Emit emit = [](const ClosedWindow&) { return true; };
+  std::vector<std::string_view> keys = {"#k"};
+  bool stopped = false;
+  for (int64_t t = 0; t < 3'600'000; t += 500) w.process(t, keys, emit, stopped);
+  CHECK(w.live_panes() <= 7);
+}
+
+TEST_CASE("window: random streams match the brute-force recount", "[window][property]") {
+  std::mt19937_64 rng(GENERATE(1, 2, 3, 4, 5, 6, 7, 8));
+  struct Shape {
+    int64_t W, L, lateness;
+  };
+  for (Shape s : {Shape{1000, 1000, 0}, Shape{1000, 1000, 700}, Shape{3000, 1000, 0}, Shape{3000, 1000, 2500},
+                  Shape{6000, 2000, 1000}, Shape{500, 250, 5000}}) {
+    INFO("window " << s.W << " slide " << s.L << " lateness " << s.lateness);
+    std::vector<Rec> recs = random_stream(rng, 2000, -5000, 40, 3000, 30);
+    Result expect = brute_force(recs, s.W, s.L, s.lateness);
+    Result got = run(recs, s.W, s.L, s.lateness);
+    CHECK(got.late == expect.late);
+    REQUIRE(got.windows.size() == expect.windows.size());
+    for (size_t i = 0; i < got.windows.size(); ++i) {
+      INFO("window #" << i << " end " << expect.windows[i].end);
+      CHECK(got.windows[i] == expect.windows[i]);
+    }
+  }
+}
