@@ -32,6 +32,14 @@ std::string version_text() {
                      CLI11_VERSION_PATCH);
 }
 
+// CLI11's own range check prints the double range; say what is wanted instead.
+const CLI::Validator kWholeNumber(
+    [](std::string& s) -> std::string {
+      if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) return "";
+      return "'" + s + "' is not a whole number >= 0";
+    },
+    "", "whole number");
+
 constexpr const char* kFooter = R"(Durations: 250ms, 10s, 1m30s, 2h, 1d; a bare number is seconds.
 Sizes: bytes, or with K, M, G (KiB, MiB, GiB).
 
@@ -61,9 +69,11 @@ int parse_cli(int argc, char** argv, Config& config) {
   app.add_option("-s,--slide", slide, "Slide: emit a window every DUR (default: the window, i.e. tumbling)")
       ->option_text("DUR");
   app.add_option("-k,--top", config.top, "Keys shown per window; 0 shows all (default 10)")
-      ->option_text("K");
+      ->option_text("K")
+      ->check(kWholeNumber);
   app.add_option("--min-count", config.min_count, "Leave out keys counted fewer than N times (default 1)")
-      ->option_text("N");
+      ->option_text("N")
+      ->check(kWholeNumber);
   app.add_option("--time", time,
                  "Time base: event (the record's timestamp_ms or created_at), arrival (wall clock when read), "
                  "auto (event when the first tweet has a timestamp; default)")
@@ -76,7 +86,9 @@ int parse_cli(int argc, char** argv, Config& config) {
       ->option_text("MODE");
   app.add_option("-o,--output", output, "Output format: text, tsv, csv, json (default text)")
       ->option_text("FORMAT");
-  app.add_option("-n,--intervals", config.intervals, "Exit after N windows")->option_text("N");
+  app.add_option("-n,--intervals", config.intervals, "Exit after N windows")
+      ->option_text("N")
+      ->check(kWholeNumber);
   app.add_flag("--stats", config.stats, "At exit, print counters for every input line to stderr");
   app.add_option("--max-line", max_line, "Skip (and count) lines longer than this (default 16MiB)")
       ->option_text("BYTES");

@@ -1,0 +1,43 @@
+# Shared by the end-to-end tests: each tests/cli/*.sh sources this, runs the real binary ($TRENDTOP) and
+# exits 0 (pass), 1 (fail) or 77 (skipped). $DATA is ../shared/data when present.
+set -euo pipefail
+: "${TRENDTOP:?set TRENDTOP to the binary under test}"
+SRC=${SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+DATA=${DATA:-$SRC/../shared/data}
+REF="python3 $SRC/tests/reference/recount.py"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+skip() {
+  echo "SKIP: $*" >&2
+  exit 77
+}
+need_data() { [ -d "$DATA" ] || skip "no shared data at $DATA"; }
+
+# assert_eq WHAT EXPECTED ACTUAL
+assert_eq() {
+  [ "$2" == "$3" ] || fail "$1: expected [$2], got [$3]"
+}
+# assert_files_eq WHAT EXPECTED_FILE ACTUAL_FILE
+assert_files_eq() {
+  diff -u "$2" "$3" >"$WORK/diff" || { head -40 "$WORK/diff" >&2; fail "$1: outputs differ"; }
+}
+# stat_of NAME STATS_LINE -> the value of NAME= in a --stats line
+stat_of() { grep -o "\b$1=[0-9.]*" <<<"$2" | head -1 | cut -d= -f2; }
+# A --stats line must account for every line exactly once.
+assert_balanced() {
+  local s=$1 sum=0 k
+  for k in counted malformed skipped late oversized blank; do sum=$((sum + $(stat_of $k "$s"))); done
+  assert_eq "lines accounted for ($s)" "$(stat_of lines "$s")" "$sum"
+}
+# tweet EPOCH_MS [HASHTAG...]: a minimal v1.1 status line
+tweet() {
+  local t=$1 tags="" sep=""
+  shift
+  for h in "$@"; do tags+="$sep{\"text\":\"$h\",\"indices\":[0,1]}"; sep=","; done
+  printf '{"created_at":"Fri Jan 01 07:29:00 +0000 2021","id_str":"1","text":"x","user":{"id":1},"entities":{"hashtags":[%s]},"timestamp_ms":"%s"}\n' "$tags" "$t"
+}
