@@ -4,10 +4,10 @@
 #include <map>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <simdjson.h>
 #include <utf8proc.h>
+#include <CLI/CLI.hpp>
 
 #include "duration.h"
 
@@ -26,10 +26,11 @@ int usage_error(const std::string& what) {
 }
 
 std::string version_text() {
-  return fmt::format("trendtop {}\nsimdjson {} ({}), fmt {}.{}.{}, utf8proc {}, CLI11 {}.{}.{}", TRENDTOP_VERSION,
-                     STRINGIFY_VERSION(SIMDJSON_VERSION), simdjson::get_active_implementation()->name(), FMT_VERSION / 10000,
-                     FMT_VERSION / 100 % 100, FMT_VERSION % 100, utf8proc_version(), CLI11_VERSION_MAJOR, CLI11_VERSION_MINOR,
-                     CLI11_VERSION_PATCH);
+  return fmt::format("trendtop {}\nsimdjson {} ({}), fmt {}.{}.{}, utf8proc {}, CLI11 {}.{}.{}",
+                     TRENDTOP_VERSION, STRINGIFY_VERSION(SIMDJSON_VERSION),
+                     simdjson::get_active_implementation()->name(), FMT_VERSION / 10000,
+                     FMT_VERSION / 100 % 100, FMT_VERSION % 100, utf8proc_version(), CLI11_VERSION_MAJOR,
+                     CLI11_VERSION_MINOR, CLI11_VERSION_PATCH);
 }
 
 // CLI11's own range check prints the double range; say what is wanted instead.
@@ -55,9 +56,10 @@ See trendtop(1) for the full semantics.)";
 }  // namespace
 
 int parse_cli(int argc, char** argv, Config& config) {
-  CLI::App app{"trendtop: exact top-k hashtags per tumbling or sliding time window, from newline-delimited\n"
-               "tweet JSON (Twitter API v1.1) on stdin or in files.",
-               "trendtop"};
+  CLI::App app{
+      "trendtop: exact top-k hashtags per tumbling or sliding time window, from newline-delimited\n"
+      "tweet JSON (Twitter API v1.1) on stdin or in files.",
+      "trendtop"};
   app.footer(kFooter);
   app.get_formatter()->column_width(30);
 
@@ -74,9 +76,10 @@ int parse_cli(int argc, char** argv, Config& config) {
   app.add_option("--min-count", config.min_count, "Leave out keys counted fewer than N times (default 1)")
       ->option_text("N")
       ->check(kWholeNumber);
-  app.add_option("--time", time,
-                 "Time base: event (the record's timestamp_ms or created_at), arrival (wall clock when read), "
-                 "auto (event when the first tweet has a timestamp; default)")
+  app.add_option(
+         "--time", time,
+         "Time base: event (the record's timestamp_ms or created_at), arrival (wall clock when read), "
+         "auto (event when the first tweet has a timestamp; default)")
       ->option_text("MODE");
   app.add_option("--lateness", lateness, "Event time: wait this long for out-of-order records (default 0)")
       ->option_text("DUR");
@@ -110,7 +113,8 @@ int parse_cli(int argc, char** argv, Config& config) {
 
   auto duration = [](const std::string& flag, const std::string& text, int64_t& out) {
     auto ms = parse_duration(text);
-    if (!ms) return usage_error(fmt::format("{}: '{}' is not a duration (e.g. 250ms, 10s, 1m30s, 2h)", flag, text));
+    if (!ms)
+      return usage_error(fmt::format("{}: '{}' is not a duration (e.g. 250ms, 10s, 1m30s, 2h)", flag, text));
     if (*ms > kMaxDurationMs) return usage_error(fmt::format("{}: '{}' is longer than 10 years", flag, text));
     out = *ms;
     return -1;
@@ -123,8 +127,8 @@ int parse_cli(int argc, char** argv, Config& config) {
     if (config.slide_ms <= 0) return usage_error("--slide must be longer than 0");
   }
   if (config.window_ms % config.slide_ms != 0)
-    return usage_error(fmt::format("--window {} is not a multiple of --slide {}", format_duration(config.window_ms),
-                                   format_duration(config.slide_ms)));
+    return usage_error(fmt::format("--window {} is not a multiple of --slide {}",
+                                   format_duration(config.window_ms), format_duration(config.slide_ms)));
   if (int rc = duration("--lateness", lateness, config.lateness_ms); rc >= 0) return rc;
 
   static const std::map<std::string, TimeMode> kTimes = {

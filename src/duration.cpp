@@ -113,8 +113,8 @@ std::string format_duration(int64_t ms) {
     int64_t size;
     const char* name;
   };
-  for (Unit u : {Unit{86'400'000, "d"}, Unit{3'600'000, "h"}, Unit{60'000, "m"}, Unit{1000, "s"},
-                 Unit{1, "ms"}}) {
+  for (Unit u :
+       {Unit{86'400'000, "d"}, Unit{3'600'000, "h"}, Unit{60'000, "m"}, Unit{1000, "s"}, Unit{1, "ms"}}) {
     if (ms >= u.size) {
       out += fmt::format("{}{}", ms / u.size, u.name);
       ms %= u.size;

@@ -21,7 +21,9 @@ bool is_notice_key(od::raw_json_string key) {
 }
 
 // A field of an unexpected type (say "hashtags": null) is ignored; only broken JSON makes a line malformed.
-error_code tolerate_type(error_code e) { return e == simdjson::INCORRECT_TYPE ? SUCCESS : e; }
+error_code tolerate_type(error_code e) {
+  return e == simdjson::INCORRECT_TYPE ? SUCCESS : e;
+}
 
 // entities.hashtags[].text -> tags
 error_code read_hashtags(od::object entities, std::vector<std::string_view>& tags) {

@@ -61,8 +61,8 @@ class Extractor {
   Normalizer normalizer_;
   TagLists top_, retweeted_;
   std::string_view text_;
-  std::string key_buf_;                      // normalised keys, back to back
-  std::vector<uint32_t> key_ends_;           // end offset of each key in key_buf_
+  std::string key_buf_;             // normalised keys, back to back
+  std::vector<uint32_t> key_ends_;  // end offset of each key in key_buf_
   // Top-level facts gathered during the pass.
   bool has_retweeted_ = false, has_user_ = false, has_created_at_ = false, is_notice_ = false;
 };

@@ -28,7 +28,9 @@ std::span<char> Framer::write_area() {
   return {buf_.data() + end_, buf_.size() - kPadding - end_};
 }
 
-void Framer::commit(size_t n) { end_ += n; }
+void Framer::commit(size_t n) {
+  end_ += n;
+}
 
 bool Framer::next(Line& line) {
   for (;;) {

@@ -46,10 +46,10 @@ class Framer {
   std::vector<char> buf_;
   size_t max_line_;
   size_t read_size_;
-  size_t pos_ = 0;          // start of the unconsumed bytes
-  size_t scan_ = 0;         // bytes before this offset are known to hold no '\n'
-  size_t end_ = 0;          // end of the committed bytes
-  bool discarding_ = false; // inside an over-long line, dropping bytes until its newline
+  size_t pos_ = 0;           // start of the unconsumed bytes
+  size_t scan_ = 0;          // bytes before this offset are known to hold no '\n'
+  size_t end_ = 0;           // end of the committed bytes
+  bool discarding_ = false;  // inside an over-long line, dropping bytes until its newline
 };
 
 }  // namespace trendtop

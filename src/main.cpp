@@ -26,7 +26,9 @@ int64_t wall_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-void error(const std::string& what) { fmt::print(stderr, "trendtop: error: {}\n", what); }
+void error(const std::string& what) {
+  fmt::print(stderr, "trendtop: error: {}\n", what);
+}
 
 // Reads one input to its end through the framer into the pipeline. In arrival time it waits for input
 // only until the next window is due, so windows close on the clock even when the input is silent.
@@ -38,7 +40,8 @@ bool read_input(FdSource& source, Framer& framer, Pipeline& pipeline, Stats& io)
     int64_t deadline = pipeline.next_deadline();
     if (deadline != Windower::kNone) {
       int64_t now = wall_ms();
-      if (now >= deadline || !source.wait_readable(static_cast<int>(std::min<int64_t>(deadline - now, 60'000)))) {
+      if (now >= deadline ||
+          !source.wait_readable(static_cast<int>(std::min<int64_t>(deadline - now, 60'000)))) {
         pipeline.tick(wall_ms());
         pipeline.flush();
         continue;

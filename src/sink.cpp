@@ -11,7 +11,9 @@ namespace trendtop {
 
 namespace {
 
-void append(fmt::memory_buffer& out, std::string_view s) { out.append(s.data(), s.data() + s.size()); }
+void append(fmt::memory_buffer& out, std::string_view s) {
+  out.append(s.data(), s.data() + s.size());
+}
 
 class TextSink final : public Sink {
  public:
@@ -22,8 +24,8 @@ class TextSink final : public Sink {
     append(out, " .. ");
     // The end's date is repeated only when the window crosses midnight.
     append_human_time(out, w.end, floor_div(w.start, 86'400'000) != floor_div(w.end - 1, 86'400'000));
-    fmt::format_to(std::back_inserter(out), " UTC  {} record{}, {} key{}\n", w.records, w.records == 1 ? "" : "s",
-                   w.keys, w.keys == 1 ? "" : "s");
+    fmt::format_to(std::back_inserter(out), " UTC  {} record{}, {} key{}\n", w.records,
+                   w.records == 1 ? "" : "s", w.keys, w.keys == 1 ? "" : "s");
     if (w.top.empty()) {
       append(out, "      (no keys)\n");
       return;
@@ -163,11 +165,20 @@ void append_csv_field(fmt::memory_buffer& out, std::string_view s) {
 void append_tsv_field(fmt::memory_buffer& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '\t': append(out, "\\t"); break;
-      case '\n': append(out, "\\n"); break;
-      case '\r': append(out, "\\r"); break;
-      case '\\': append(out, "\\\\"); break;
-      default: out.push_back(c);
+      case '\t':
+        append(out, "\\t");
+        break;
+      case '\n':
+        append(out, "\\n");
+        break;
+      case '\r':
+        append(out, "\\r");
+        break;
+      case '\\':
+        append(out, "\\\\");
+        break;
+      default:
+        out.push_back(c);
     }
   }
 }

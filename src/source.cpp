@@ -12,7 +12,9 @@
 
 namespace trendtop {
 
-FdSource::~FdSource() { close(); }
+FdSource::~FdSource() {
+  close();
+}
 
 void FdSource::close() {
   if (owned_ && fd_ >= 0) ::close(fd_);

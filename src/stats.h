@@ -1,7 +1,8 @@
 // Stats: every input line is accounted for exactly once:
 //   lines = counted + malformed + skipped + late + oversized + blank
-// counted: tweets counted in at least one window; skipped: valid records that are not tweets (delete and limit
-// notices), or tweets without a timestamp in event time; late: tweets whose windows had all been emitted.
+// counted: tweets counted in at least one window; skipped: valid records that are not tweets (delete and
+// limit notices), or tweets without a timestamp in event time; late: tweets whose windows had all been
+// emitted.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -16,8 +16,12 @@ std::optional<int64_t> parse_twitter_time(std::string_view text);
 std::optional<int64_t> parse_epoch_ms(std::string_view text);
 
 // Floor division and the multiple of `step` at or below t; correct for negative t.
-inline int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-inline int64_t floor_to(int64_t t, int64_t step) { return floor_div(t, step) * step; }
+inline int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+inline int64_t floor_to(int64_t t, int64_t step) {
+  return floor_div(t, step) * step;
+}
 
 // RFC 3339 in UTC: "2021-01-01T07:29:00Z", with ".250" milliseconds only when not a whole second.
 void append_rfc3339(fmt::memory_buffer& out, int64_t ms);

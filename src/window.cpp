@@ -63,7 +63,8 @@ bool Windower::advance(int64_t watermark, const Emit& emit) {
 
 bool Windower::flush(const Emit& emit, int64_t now) {
   int64_t target = last_end_;
-  if (now != kNone && next_end() != kNone) target = std::max(target, floor_to(now, spec_.slide_ms) + spec_.slide_ms);
+  if (now != kNone && next_end() != kNone)
+    target = std::max(target, floor_to(now, spec_.slide_ms) + spec_.slide_ms);
   return advance(target, emit);
 }
 
@@ -72,7 +73,8 @@ bool Windower::emit_window(int64_t end, const Emit& emit) {
   // Panes are sorted; the window's are the run with start in [start, end).
   auto first = std::lower_bound(panes_.begin(), panes_.end(), start,
                                 [](const Pane& p, int64_t s) { return p.start < s; });
-  auto last = std::lower_bound(first, panes_.end(), end, [](const Pane& p, int64_t s) { return p.start < s; });
+  auto last =
+      std::lower_bound(first, panes_.end(), end, [](const Pane& p, int64_t s) { return p.start < s; });
   uint64_t records = 0;
   const CountMap* counts = &empty_;
   if (last - first == 1) {

@@ -1,7 +1,7 @@
 // Windower: event-time windows over panes. I/O-free and clock-free, so tests drive it with any times.
 //
-// Time is cut into panes of `slide` ms aligned to the Unix epoch; a window is [end - window, end) with `end` a
-// multiple of the slide, i.e. window/slide consecutive panes. A record counts in its pane, once.
+// Time is cut into panes of `slide` ms aligned to the Unix epoch; a window is [end - window, end) with `end`
+// a multiple of the slide, i.e. window/slide consecutive panes. A record counts in its pane, once.
 //
 // Semantics, defined as if records were processed one at a time in input order:
 // - E is the end of the last emitted window (none at first). A record's windows are those containing its
@@ -73,13 +73,13 @@ class Windower {
   void release_panes_before(int64_t start);
 
   WindowSpec spec_;
-  std::vector<Pane> panes_;        // sorted by start, only panes some open window needs
-  std::vector<CountMap> spare_;    // recycled maps
-  CountMap scratch_;               // a sliding window's panes summed
+  std::vector<Pane> panes_;      // sorted by start, only panes some open window needs
+  std::vector<CountMap> spare_;  // recycled maps
+  CountMap scratch_;             // a sliding window's panes summed
   CountMap empty_;
-  int64_t emitted_end_ = kNone;    // E
-  int64_t first_end_ = kNone;      // before the first emission: the earliest window to emit
-  int64_t last_end_ = kNone;       // the last window end that holds a counted record
+  int64_t emitted_end_ = kNone;  // E
+  int64_t first_end_ = kNone;    // before the first emission: the earliest window to emit
+  int64_t last_end_ = kNone;     // the last window end that holds a counted record
   int64_t max_time_ = kNone;
 };
 

@@ -25,7 +25,8 @@ Got extract(const std::string& json, ExtractMode mode = ExtractMode::Entities) {
 }
 
 std::string tweet(const std::string& extra) {
-  return R"({"created_at":"Fri Jan 01 07:29:00 +0000 2021","id":1,"text":"hi","user":{"id":2},)" + extra + "}";
+  return R"({"created_at":"Fri Jan 01 07:29:00 +0000 2021","id":1,"text":"hi","user":{"id":2},)" + extra +
+         "}";
 }
 
 using V = std::vector<std::string>;
@@ -33,7 +34,8 @@ using V = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("extract: hashtag entities, folded, each distinct key once", "[extract]") {
-  Got g = extract(tweet(R"("entities":{"hashtags":[{"text":"RedVelvet","indices":[0,10]},{"text":"REDVELVET"},{"text":"nct"}]},"timestamp_ms":"1609486140658")"));
+  Got g = extract(tweet(
+      R"("entities":{"hashtags":[{"text":"RedVelvet","indices":[0,10]},{"text":"REDVELVET"},{"text":"nct"}]},"timestamp_ms":"1609486140658")"));
   CHECK(g.kind == Record::Kind::Tweet);
   CHECK(g.time == 1609486140658);
   CHECK(g.keys == V{"#redvelvet", "#nct"});
@@ -53,8 +55,9 @@ TEST_CASE("extract: a retweet counts its original's hashtags", "[extract]") {
   CHECK(g.keys == V{"#orig", "#cut"});
   CHECK(g.time == 1609486140000);  // the retweet's own time, not the original's
   // Field order does not matter: retweeted_status before entities.
-  Got h = extract(R"({"retweeted_status":)" + original +
-                  R"(,"entities":{"hashtags":[{"text":"Top"}]},"user":{},"created_at":"Fri Jan 01 07:29:00 +0000 2021"})");
+  Got h = extract(
+      R"({"retweeted_status":)" + original +
+      R"(,"entities":{"hashtags":[{"text":"Top"}]},"user":{},"created_at":"Fri Jan 01 07:29:00 +0000 2021"})");
   CHECK(h.keys == V{"#orig", "#cut"});
 }
 
@@ -69,14 +72,15 @@ TEST_CASE("extract: extended_tweet's entities replace the truncated ones", "[ext
 }
 
 TEST_CASE("extract: notices are not tweets", "[extract]") {
-  CHECK(extract(R"({"delete":{"status":{"id":1,"id_str":"1","user_id":3}},"timestamp_ms":"1609486140658"})").kind ==
-        Record::Kind::NotTweet);
+  CHECK(extract(R"({"delete":{"status":{"id":1,"id_str":"1","user_id":3}},"timestamp_ms":"1609486140658"})")
+            .kind == Record::Kind::NotTweet);
   CHECK(extract(R"({"limit":{"track":12,"timestamp_ms":"1609486140658"}})").kind == Record::Kind::NotTweet);
   CHECK(extract(R"({"some":"object"})").kind == Record::Kind::NotTweet);
 }
 
 TEST_CASE("extract: malformed lines", "[extract]") {
-  CHECK(extract(R"({"created_at":"Fri Jan 01 07:29:00 +0000 2021","user":{)").kind == Record::Kind::Malformed);
+  CHECK(extract(R"({"created_at":"Fri Jan 01 07:29:00 +0000 2021","user":{)").kind ==
+        Record::Kind::Malformed);
   CHECK(extract("not json").kind == Record::Kind::Malformed);
   CHECK(extract("[1,2,3]").kind == Record::Kind::Malformed);
   CHECK(extract(R"("a string")").kind == Record::Kind::Malformed);
@@ -95,22 +99,27 @@ TEST_CASE("extract: wrong types are ignored, not fatal", "[extract]") {
 
 TEST_CASE("extract: unicode folding and escapes", "[extract]") {
   // \u-escaped Thai and an astral character written as a surrogate pair (as in the real stream).
-  Got g = extract(tweet(R"("entities":{"hashtags":[{"text":"TEN\ud80c\udce0"},{"text":"\u0e2a\u0e27\u0e31\u0e2a"}]})"));
+  Got g = extract(
+      tweet(R"("entities":{"hashtags":[{"text":"TEN\ud80c\udce0"},{"text":"\u0e2a\u0e27\u0e31\u0e2a"}]})"));
   CHECK(g.keys == V{"#ten\xf0\x93\x83\xa0", "#\xe0\xb8\xaa\xe0\xb8\xa7\xe0\xb8\xb1\xe0\xb8\xaa"});
   // Decomposed e + combining acute and the precomposed form are one key; STRASSE folds to strasse, ß to ss.
-  Got h = extract(tweet(R"("entities":{"hashtags":[{"text":"Cafe\u0301"},{"text":"caf\u00e9"},{"text":"Stra\u00dfe"},{"text":"STRASSE"}]})"));
+  Got h = extract(tweet(
+      R"("entities":{"hashtags":[{"text":"Cafe\u0301"},{"text":"caf\u00e9"},{"text":"Stra\u00dfe"},{"text":"STRASSE"}]})"));
   CHECK(h.keys == V{"#caf\xc3\xa9", "#strasse"});
 }
 
 TEST_CASE("extract: split reproduces the tutorial", "[extract]") {
   Got g = extract(
-      tweet(R"("entities":{"hashtags":[{"text":"ignored"}]},"text":"RT #Smtown #smtown  #russia's\n#x #https://t.co #")"),
+      tweet(
+          R"("entities":{"hashtags":[{"text":"ignored"}]},"text":"RT #Smtown #smtown  #russia's\n#x #https://t.co #")"),
       ExtractMode::Split);
   // Split on ' ' only: "#russia's\n#x" is one word; "#" alone starts with '#'; every occurrence counts.
   CHECK(g.keys == V{"#smtown", "#smtown", "#russia's\n#x", "#https://t.co", "#"});
   // Python's str.lower() lower-cases non-ASCII too (no folding: ß stays).
   Got h = extract(tweet(R"("text":"#\u00c9T\u00c9 #Stra\u00dfe")"), ExtractMode::Split);
-  CHECK(h.keys == V{"#\xc3\xa9t\xc3\xa9", "#stra\xc3\x9f" "e"});
+  CHECK(h.keys == V{"#\xc3\xa9t\xc3\xa9",
+                    "#stra\xc3\x9f"
+                    "e"});
 }
 
 TEST_CASE("extract: timestamp_ms as a number, and unparseable times", "[extract]") {

@@ -11,11 +11,14 @@ using namespace trendtop;
 namespace {
 
 // Feeds `input` in reads of `step` bytes and returns the lines, oversized ones as "<oversized>".
-std::vector<std::string> frame(const std::string& input, size_t step, size_t max_line, size_t read_size = 4096) {
+std::vector<std::string> frame(const std::string& input, size_t step, size_t max_line,
+                               size_t read_size = 4096) {
   Framer f(max_line, read_size);
   std::vector<std::string> out;
   Line line;
-  auto take = [&] { out.push_back(line.kind == Line::Kind::Oversized ? "<oversized>" : std::string(line.text)); };
+  auto take = [&] {
+    out.push_back(line.kind == Line::Kind::Oversized ? "<oversized>" : std::string(line.text));
+  };
   for (size_t pos = 0, n = 0; pos < input.size(); pos += n) {
     auto area = f.write_area();
     REQUIRE(area.size() >= read_size);
@@ -57,7 +60,8 @@ TEST_CASE("framer: over-long lines are skipped once and reading goes on", "[fram
   std::string input = "ok1\n" + big + "\nok2\n" + big + "\r\nok3\n" + big;
   for (size_t step : {1, 100, 1000, 20000}) {
     INFO("step " << step);
-    CHECK(frame(input, step, 100, 256) == V{"ok1", "<oversized>", "ok2", "<oversized>", "ok3", "<oversized>"});
+    CHECK(frame(input, step, 100, 256) ==
+          V{"ok1", "<oversized>", "ok2", "<oversized>", "ok3", "<oversized>"});
   }
   // The limit is inclusive, and a CR does not count.
   CHECK(frame(std::string(100, 'y') + "\r\n", 7, 100, 256) == V{std::string(100, 'y')});

@@ -21,7 +21,8 @@ const int64_t kStart = 1609486140000;
 
 TEST_CASE("sink: tsv rows per rank, keys escaped", "[sink]") {
   std::vector<RankedKey> top = {{"#x", 2}, {"#tab\there\\", 1}};
-  CHECK(render(OutputFormat::Tsv, {{kStart, kStart + 10'000, 3, 2, top}, {kStart + 10'000, kStart + 20'000, 0, 0, {}}}) ==
+  CHECK(render(OutputFormat::Tsv,
+               {{kStart, kStart + 10'000, 3, 2, top}, {kStart + 10'000, kStart + 20'000, 0, 0, {}}}) ==
         "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t1\t#x\t2\n"
         "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t2\t#tab\\there\\\\\t1\n");
 }
@@ -36,7 +37,8 @@ TEST_CASE("sink: csv with header and RFC 4180 quoting", "[sink]") {
 }
 
 TEST_CASE("sink: json one object per window", "[sink]") {
-  CHECK(render(OutputFormat::Json, {{kStart, kStart + 10'000, 512, 3, kTop}, {kStart, kStart + 10'000, 0, 0, {}}}) ==
+  CHECK(render(OutputFormat::Json,
+               {{kStart, kStart + 10'000, 512, 3, kTop}, {kStart, kStart + 10'000, 0, 0, {}}}) ==
         "{\"window_start\":\"2021-01-01T07:29:00Z\",\"window_end\":\"2021-01-01T07:29:10Z\",\"records\":512,"
         "\"keys\":3,\"top\":[{\"key\":\"#smtown_live\",\"count\":23},{\"key\":\"#a,b\\\"c\",\"count\":2},"
         "{\"key\":\"#\xe3\x81\x82\",\"count\":1}]}\n"

@@ -69,7 +69,8 @@ Result brute_force(const std::vector<Rec>& recs, int64_t W, int64_t L, int64_t l
       emit(*next);
   }
   if (last)
-    for (std::optional<int64_t> next = E ? std::optional(*E + L) : first; next && *next <= *last; next = *E + L)
+    for (std::optional<int64_t> next = E ? std::optional(*E + L) : first; next && *next <= *last;
+         next = *E + L)
       emit(*next);
   return r;
 }
@@ -151,7 +152,8 @@ TEST_CASE("window: sliding windows hold a record window/slide times", "[window]"
 }
 
 TEST_CASE("window: a record partly late counts only in its open windows", "[window]") {
-  // 20s/10s. 25s emits the window ending 20; a record at 12s then lies in [0,20) (emitted) and [10,30) (open).
+  // 20s/10s. 25s emits the window ending 20; a record at 12s then lies in [0,20) (emitted) and [10,30)
+  // (open).
   std::vector<Rec> recs = {{5000, {"#a"}}, {25'000, {"#b"}}, {12'000, {"#c"}}};
   Result r = run(recs, 20'000, 10'000, 0);
   CHECK(r.late == 0);

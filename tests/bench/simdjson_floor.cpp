@@ -39,8 +39,12 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::string, uint64_t>> top(counts.begin(), counts.end());
   size_t k = std::min<size_t>(10, top.size());
   std::partial_sort(top.begin(), top.begin() + static_cast<long>(k), top.end(),
-                    [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
-  for (size_t i = 0; i < k; ++i) std::printf("%s\t%llu\n", top[i].first.c_str(), (unsigned long long)top[i].second);
-  std::fprintf(stderr, "records=%llu without_hashtags_path=%llu\n", (unsigned long long)records, (unsigned long long)errors);
+                    [](const auto& a, const auto& b) {
+                      return a.second > b.second || (a.second == b.second && a.first < b.first);
+                    });
+  for (size_t i = 0; i < k; ++i)
+    std::printf("%s\t%llu\n", top[i].first.c_str(), (unsigned long long)top[i].second);
+  std::fprintf(stderr, "records=%llu without_hashtags_path=%llu\n", (unsigned long long)records,
+               (unsigned long long)errors);
   return 0;
 }
