@@ -97,8 +97,8 @@ int main(int argc, char** argv) {
     if (!read_input(source, framer, pipeline, io)) failed = true;
   }
   pipeline.finish(wall_ms());
-  Output::Status status = pipeline.flush();
-  if (status == Output::Status::Error) {
+  pipeline.flush();
+  if (output.status() == Output::Status::Error) {
     error(output.error());
     failed = true;
   }

@@ -8,6 +8,10 @@
 namespace trendtop {
 
 Output::Status Output::flush() {
+  if (status_ != Status::Ok) {
+    buf_.clear();
+    return status_;
+  }
   const char* p = buf_.data();
   size_t left = buf_.size();
   while (left > 0) {
@@ -15,9 +19,9 @@ Output::Status Output::flush() {
     if (n < 0) {
       if (errno == EINTR) continue;
       buf_.clear();
-      if (errno == EPIPE) return Status::Closed;
+      if (errno == EPIPE) return status_ = Status::Closed;
       error_ = fmt::format("cannot write output: {}", std::strerror(errno));
-      return Status::Error;
+      return status_ = Status::Error;
     }
     p += n;
     left -= static_cast<size_t>(n);

@@ -14,12 +14,15 @@ class Output {
   explicit Output(int fd) : fd_(fd) {}
   fmt::memory_buffer& buffer() { return buf_; }
   // Writes the whole buffer and empties it. Closed: the reader is gone (EPIPE); Error: see error().
+  // After a failure, later flushes only discard, and status() keeps the first failure.
   Status flush();
+  Status status() const { return status_; }
   const std::string& error() const { return error_; }
 
  private:
   int fd_;
   fmt::memory_buffer buf_;
+  Status status_ = Status::Ok;
   std::string error_;
 };
 
