@@ -95,6 +95,22 @@ int parse_cli(int argc, char** argv, Config& config) {
   app.add_flag("--stats", config.stats, "At exit, print counters for every input line to stderr");
   app.add_option("--max-line", max_line, "Skip (and count) lines longer than this (default 16MiB)")
       ->option_text("BYTES");
+  std::vector<std::string> listen, connect;
+  std::string retry = "forever";
+  app.add_option(
+         "-l,--listen", listen,
+         "Accept producers on TCP [HOST:]PORT (repeatable; HOST defaults to 127.0.0.1, use 0.0.0.0 or "
+         "[::] for all interfaces)")
+      ->option_text("ADDR");
+  app.add_option("-c,--connect", connect,
+                 "Read from a TCP server at HOST:PORT, reconnecting with backoff (repeatable)")
+      ->option_text("ADDR");
+  app.add_option("--retry", retry, "--connect: attempts after a failure before giving up (default forever)")
+      ->option_text("N");
+  app.add_option("--max-connections", config.max_connections,
+                 "Producers connected at once; more wait in the backlog (default 1024)")
+      ->option_text("N")
+      ->check(kWholeNumber);
   app.set_version_flag("-V,--version", version_text(), "Print the version and exit");
 
   try {
@@ -152,6 +168,23 @@ int parse_cli(int argc, char** argv, Config& config) {
   if (int rc = choose(kTimes, "--time", time, config.time); rc >= 0) return rc;
   if (int rc = choose(kExtracts, "--extract", extract, config.extract); rc >= 0) return rc;
   if (int rc = choose(kOutputs, "--output", output, config.output); rc >= 0) return rc;
+
+  for (auto [flag, list, out] : {std::tuple{"--listen", &listen, &config.listen},
+                                 std::tuple{"--connect", &connect, &config.connect}}) {
+    for (const std::string& text : *list) {
+      std::string err;
+      auto ep = parse_endpoint(text, out == &config.connect, err);
+      if (ep && out == &config.listen && !resolvable(*ep, err)) ep.reset();
+      if (!ep) return usage_error(fmt::format("{}: {}", flag, err));
+      out->push_back(*ep);
+    }
+  }
+  if (retry != "forever") {
+    if (retry.empty() || retry.size() > 9 || retry.find_first_not_of("0123456789") != std::string::npos)
+      return usage_error(fmt::format("--retry: '{}' is not a whole number >= 0 or 'forever'", retry));
+    config.retry = std::stoll(retry);
+  }
+  if (config.max_connections == 0) return usage_error("--max-connections must be at least 1");
 
   auto size = parse_size(max_line);
   if (!size || *size == 0 || *size > (1ull << 32))

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "net.h"
+
 namespace trendtop {
 
 enum class TimeMode { Auto, Event, Arrival };
@@ -12,7 +14,7 @@ enum class ExtractMode { Auto, Entities, Split };
 enum class OutputFormat { Text, Tsv, Csv, Json };
 
 struct Config {
-  std::vector<std::string> inputs;  // empty or "-" means stdin; read in order
+  std::vector<std::string> inputs;  // "-" is stdin; read in order (main adds "-" when no source is given)
   int64_t window_ms = 10'000;
   int64_t slide_ms = 10'000;  // == window_ms: tumbling
   int64_t lateness_ms = 0;
@@ -24,6 +26,12 @@ struct Config {
   uint64_t intervals = 0;  // 0: no limit
   bool stats = false;
   uint64_t max_line = 16u << 20;
+
+  // Network sources (the union with the inputs above).
+  std::vector<Endpoint> listen;   // --listen
+  std::vector<Endpoint> connect;  // --connect
+  int64_t retry = -1;             // --retry: reconnect attempts after a failure; -1 forever
+  uint64_t max_connections = 1024;
 };
 
 }  // namespace trendtop

@@ -16,7 +16,9 @@ bool read_scaled(std::string_view digits, int64_t scale, int64_t& out) {
   std::string_view frac = dot == std::string_view::npos ? std::string_view{} : digits.substr(dot + 1);
   if (whole.empty() && frac.empty()) return false;
   if (dot != std::string_view::npos && frac.empty()) return false;
-  auto all_digits = [](std::string_view d) { return d.find_first_not_of("0123456789") == std::string_view::npos; };
+  auto all_digits = [](std::string_view d) {
+    return d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
   if (!all_digits(whole) || !all_digits(frac)) return false;  // e.g. "1..5"
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   int64_t value = 0;

@@ -1,6 +1,6 @@
 // trendtop: read lines, frame them, extract keys, count them into windows, print the top-k of each window.
-// This file is glue: it parses the command line, wires the stages, runs the read loop, and maps what
-// happened to an exit status (0 ok, 1 runtime error, 2 usage error).
+// This file is glue: it parses the command line, wires the stages, runs the reader, and maps what happened
+// to an exit status (0 ok, 1 runtime error, 2 usage error).
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -12,14 +12,32 @@
 
 #include "cli.h"
 #include "config.h"
-#include "framer.h"
 #include "output.h"
 #include "pipeline.h"
-#include "source.h"
+#include "reader.h"
 
 using namespace trendtop;
 
 namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+// SIGINT/SIGTERM: stop reading, print the open windows, exit 0. A second SIGINT exits at once (130).
+void on_stop_signal(int sig) {
+  if (g_stop && sig == SIGINT) _exit(130);
+  g_stop = 1;
+}
+
+void install_signals() {
+  // A reader that goes away (`| head`) shows up as EPIPE from write(), handled as a quiet stop.
+  std::signal(SIGPIPE, SIG_IGN);
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a blocked epoll_wait or read returns EINTR and the loop sees the flag
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
 
 int64_t wall_ms() {
   using namespace std::chrono;
@@ -30,84 +48,47 @@ void error(const std::string& what) {
   fmt::print(stderr, "trendtop: error: {}\n", what);
 }
 
-// Reads one input to its end through the framer into the pipeline. In arrival time it waits for input
-// only until the next window is due, so windows close on the clock even when the input is silent.
-// Returns false on a read error (reported), true otherwise.
-bool read_input(FdSource& source, Framer& framer, Pipeline& pipeline, Stats& io) {
-  std::string err;
-  Line line;
-  while (!pipeline.done()) {
-    int64_t deadline = pipeline.next_deadline();
-    if (deadline != Windower::kNone) {
-      int64_t now = wall_ms();
-      if (now >= deadline ||
-          !source.wait_readable(static_cast<int>(std::min<int64_t>(deadline - now, 60'000)))) {
-        pipeline.tick(wall_ms());
-        pipeline.flush();
-        continue;
-      }
-    }
-    long n = source.read(framer.write_area(), err);
-    if (n < 0) {
-      error(err);
-      ++io.read_errors;
-      return false;
-    }
-    int64_t now = wall_ms();
-    if (n == 0) {
-      if (framer.finish(line)) pipeline.line(line, now);
-      break;
-    }
-    io.bytes += static_cast<uint64_t>(n);
-    framer.commit(static_cast<size_t>(n));
-    while (framer.next(line)) pipeline.line(line, now);
-    pipeline.tick(now);
-    pipeline.flush();
-  }
-  pipeline.flush();
-  return true;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   Config config;
   if (int rc = parse_cli(argc, argv, config); rc >= 0) return rc;
+  // No source at all means stdin, as for any filter.
+  if (config.inputs.empty() && config.listen.empty() && config.connect.empty()) config.inputs.push_back("-");
 
-  // A reader that goes away (`| head`) shows up as EPIPE from write(), handled as a quiet stop.
-  std::signal(SIGPIPE, SIG_IGN);
+  install_signals();
   auto started = std::chrono::steady_clock::now();
 
+  // The stages: sources -> framers -> (extract -> window -> top-k -> sink) -> output.
   Output output(STDOUT_FILENO);
   Pipeline pipeline(config, output, wall_ms());
-  Framer framer(config.max_line);
-  Stats io;
-  bool failed = false;
-
-  if (config.inputs.empty()) config.inputs.push_back("-");
-  for (const std::string& path : config.inputs) {
-    if (pipeline.done()) break;
-    FdSource source;
-    std::string err;
-    if (!source.open(path, err)) {  // reported; the other inputs are still read
-      error(err);
-      failed = true;
-      continue;
-    }
-    if (!read_input(source, framer, pipeline, io)) failed = true;
+  Reader reader(config, pipeline);
+  std::string err;
+  if (!reader.open(err)) {  // e.g. a port already in use: nothing was read
+    error(err);
+    return 1;
   }
-  pipeline.finish(wall_ms());
+
+  bool ok = reader.run(g_stop);
+  pipeline.finish(wall_ms());  // end of input or a signal: print what is open
   pipeline.flush();
   if (output.status() == Output::Status::Error) {
     error(output.error());
-    failed = true;
+    ok = false;
   }
 
   if (config.stats) {
     Stats stats = pipeline.stats();
-    stats.bytes = io.bytes;
+    stats.bytes = reader.bytes();
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     fmt::print(stderr, "trendtop: stats {}\n", stats.format(elapsed));
+    for (const SourceStats& s : reader.stats()) {
+      if (!s.network) continue;
+      fmt::print(
+          stderr,
+          "trendtop: stats source=\"{}\" accepted={} closed={} connects={} failures={} lines={} bytes={}\n",
+          s.name, s.accepted, s.closed, s.connects, s.failures, s.lines, s.bytes);
+    }
   }
-  return failed ? 1 : 0;
+  return ok ? 0 : 1;
 }

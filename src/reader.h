@@ -1,0 +1,103 @@
+// Reader: every input at once, as the union of their records. Files and stdin are read one after another,
+// in the order given; --listen sockets accept any number of producers; --connect clients reconnect with
+// exponential backoff. Every byte stream (a file, a connection) has its own framer, so a line never mixes
+// bytes of two producers, and a producer that disconnects mid-line has its fragment counted on its own.
+//
+// One thread, one epoll loop, non-blocking sockets: a slow or silent producer never stalls the others, and
+// nothing is buffered beyond one read per stream, so when trendtop is behind, TCP flow control slows the
+// producers. Regular files cannot be polled; they are read a chunk at a time between polls.
+#pragma once
+#include <csignal>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config.h"
+#include "framer.h"
+#include "net.h"
+#include "pipeline.h"
+#include "source.h"
+
+namespace trendtop {
+
+// Per-source counters for --stats.
+struct SourceStats {
+  std::string name;  // "listen 127.0.0.1:9999", "connect host:9999", a file name
+  uint64_t accepted = 0, closed = 0, connects = 0, failures = 0, lines = 0, bytes = 0;
+  bool network = false;
+};
+
+class Reader {
+ public:
+  Reader(const Config& config, Pipeline& pipeline);
+  ~Reader();
+  // Binds the listeners. False (with a message) when one cannot be bound: nothing has been read yet.
+  bool open(std::string& error);
+  // Reads until every finite source has ended and no listener remains, the pipeline is done, or `stop` is
+  // set (by a signal). Returns false if any input failed (reported on stderr as it happened).
+  bool run(const volatile std::sig_atomic_t& stop);
+
+  const std::vector<SourceStats>& stats() const { return stats_; }
+  uint64_t bytes() const;
+
+ private:
+  struct Stream {
+    int fd = -1;
+    size_t source = 0;  // index into stats_
+    std::string name;
+    Framer framer;
+    int connector = -1;  // index into connectors_ for --connect streams
+  };
+  struct Connector {
+    Endpoint ep;
+    size_t source = 0;
+    int fd = -1;  // while connecting or connected
+    bool connecting = false;
+    int64_t retry_at = 0;  // when idle: next attempt (wall ms)
+    int64_t backoff_ms = 0;
+    int64_t failures = 0;  // consecutive failed attempts
+    bool gave_up = false;
+  };
+  struct Listener {
+    int fd;
+    size_t source;
+    bool paused = false;
+  };
+
+  bool start_next_input();
+  void read_file_chunk();
+  void finish_file();
+  void accept_all(Listener& l);
+  void read_stream(int fd);
+  void close_stream(int fd);
+  void attempt(size_t c, int64_t now);
+  void connect_done(size_t c, int64_t now);
+  void connector_lost(size_t c, int64_t now, const std::string& why, bool failed);
+  void pause_listeners(bool pause);
+  int poll_timeout(int64_t now) const;
+  void watch(int fd, uint32_t events, uint64_t tag);
+  void unwatch(int fd);
+
+  const Config& config_;
+  Pipeline& pipeline_;
+  int epoll_ = -1;
+  bool failed_ = false;
+  std::vector<SourceStats> stats_;
+  std::vector<Listener> listeners_;
+  std::vector<Connector> connectors_;
+  std::unordered_map<int, Stream> streams_;  // connections, and stdin when it can be polled
+
+  // The current file or stdin.
+  size_t next_input_ = 0;
+  FdSource file_;
+  bool file_open_ = false;
+  bool file_polled_ = false;  // a pipe or terminal: read when epoll says so
+  size_t file_source_ = 0;
+  Framer file_framer_;
+  uint64_t connections_ = 0;
+  bool warned_full_ = false;
+};
+
+}  // namespace trendtop
