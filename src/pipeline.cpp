@@ -15,7 +15,7 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms)
 }
 
 bool Pipeline::blank(std::string_view text) const {
-  return text.find_first_not_of(" \t\r\f\v") == std::string_view::npos;
+  return text.find_first_not_of(" \t\r") == std::string_view::npos;  // JSON whitespace
 }
 
 void Pipeline::line(const Line& line, int64_t arrival_ms) {

@@ -184,20 +184,20 @@ void Reader::accept_all(Listener& l) {
   pause_listeners(true);
 }
 
-void Reader::read_stream(int fd) {
+bool Reader::read_stream(int fd) {
   auto it = streams_.find(fd);
-  if (it == streams_.end()) return;
+  if (it == streams_.end()) return false;
   Stream& s = it->second;
   auto area = s.framer.write_area();
   ssize_t n;
   do n = ::read(fd, area.data(), area.size());
   while (n < 0 && errno == EINTR);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
   int64_t now = wall_ms();
   if (n <= 0) {  // end of stream or a reset: the producer is gone
     if (n < 0) warn(fmt::format("warning: {} ({}): {}", s.name, stats_[s.source].name, std::strerror(errno)));
     close_stream(fd);
-    return;
+    return false;
   }
   stats_[s.source].bytes += static_cast<uint64_t>(n);
   s.framer.commit(static_cast<size_t>(n));
@@ -205,6 +205,16 @@ void Reader::read_stream(int fd) {
   while (s.framer.next(line)) {
     ++stats_[s.source].lines;
     pipeline_.line(line, now);
+  }
+  return true;
+}
+
+void Reader::drain_streams() {
+  std::vector<int> fds;
+  for (const auto& [fd, s] : streams_) fds.push_back(fd);
+  for (int fd : fds) {
+    for (int reads = 0; reads < 1024 && !pipeline_.done() && read_stream(fd); ++reads) {
+    }
   }
 }
 
@@ -348,6 +358,8 @@ bool Reader::run(const volatile std::sig_atomic_t& stop) {
     pipeline_.tick(wall_ms());
     pipeline_.flush();
   }
+  // Stopped by a signal: what producers already sent sits in our socket buffers; count it, lose nothing.
+  if (stop) drain_streams();
   return !failed_;
 }
 

@@ -70,7 +70,8 @@ class Reader {
   void read_file_chunk();
   void finish_file();
   void accept_all(Listener& l);
-  void read_stream(int fd);
+  bool read_stream(int fd);  // true when it read bytes (more may follow)
+  void drain_streams();
   void close_stream(int fd);
   void attempt(size_t c, int64_t now);
   void connect_done(size_t c, int64_t now);

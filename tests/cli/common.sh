@@ -41,3 +41,17 @@ tweet() {
   for h in "$@"; do tags+="$sep{\"text\":\"$h\",\"indices\":[0,1]}"; sep=","; done
   printf '{"created_at":"Fri Jan 01 07:29:00 +0000 2021","id_str":"1","text":"x","user":{"id":1},"entities":{"hashtags":[%s]},"timestamp_ms":"%s"}\n' "$tags" "$t"
 }
+NET="python3 $SRC/tests/cli/net.py"
+# free_port: a TCP port nobody listens on right now (the kernel picks it).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# wait_listening PORT: until a socket listens on PORT (bounded). Reads /proc rather than connecting, so the
+# listener does not see an extra connection.
+wait_listening() {
+  local hex
+  hex=$(printf ':%04X ' "$1")
+  for _ in $(seq 200); do
+    grep -q "$hex[0-9A-F:]* 0A " /proc/net/tcp /proc/net/tcp6 2>/dev/null && return 0
+    sleep 0.05
+  done
+  fail "nothing listens on port $1"
+}

@@ -1,0 +1,29 @@
+# --connect reads from a server like Spark's socketTextStream; when the server closes, trendtop reconnects
+# with backoff and keeps counting; when it is gone for good, trendtop gives up after --retry attempts with
+# status 1 and a clear message, having printed every window.
+. "$(dirname "$0")/common.sh"
+need_data
+head -500 "$DATA/tweets_v1_stream_head1000.ndjson" >"$WORK/part1"
+tail -500 "$DATA/tweets_v1_stream_head1000.ndjson" >"$WORK/part2"
+port=$(free_port)
+$NET serve "$port" "$WORK/part1" &
+srv=$!
+wait_listening "$port"
+set +e
+"$TRENDTOP" --connect "127.0.0.1:$port" --retry 3 -k 0 -o tsv --stats >"$WORK/got" 2>"$WORK/err" &
+tt=$!
+wait "$srv"
+sleep 0.3  # trendtop is now retrying against a closed port
+$NET serve "$port" "$WORK/part2" || fail "second server failed"
+wait "$tt"
+rc=$?
+set -e
+assert_eq "exit status after giving up" 1 "$rc"
+grep -q "retrying in" "$WORK/err" || fail "no retry message: $(cat "$WORK/err")"
+grep -q "^trendtop: error: cannot connect to 127.0.0.1:$port: Connection refused; giving up after 3 retries$" "$WORK/err" ||
+  fail "no give-up message: $(cat "$WORK/err")"
+$REF --window 10000 --top 0 --format tsv "$WORK/part1" "$WORK/part2" >"$WORK/expect" 2>/dev/null
+assert_files_eq "windows across the reconnect" "$WORK/expect" "$WORK/got"
+src=$(grep '^trendtop: stats source=' "$WORK/err")
+assert_eq "connects" 2 "$(stat_of connects "$src")"
+assert_eq "lines" 1000 "$(stat_of lines "$src")"
