@@ -1,0 +1,29 @@
+# scripts/replay, the tutorial's producer: into a pipe and into `trendtop --listen` it delivers every line
+# (the windows equal the reference recount of the file), and --rate paces it.
+. "$(dirname "$0")/common.sh"
+need_data
+f=$DATA/tweets_v1_stream_head1000.ndjson
+$REF --window 10000 --top 0 --format tsv "$f" >"$WORK/expect" 2>/dev/null
+"$SRC/scripts/replay" --rate 0 "$f" | "$TRENDTOP" -k 0 -o tsv >"$WORK/piped"
+assert_files_eq "replay | trendtop" "$WORK/expect" "$WORK/piped"
+# Compressed input and --loop: twice the file, so every count doubles.
+"$SRC/scripts/replay" --rate 0 --loop -n 6960 "$DATA/tweets_v1_stream_20210101T0729Z.json.bz2" |
+  "$TRENDTOP" --lateness 2m -k 1 -o tsv | cut -f4,5 | head -1 >"$WORK/loop"
+bzcat "$DATA/tweets_v1_stream_20210101T0729Z.json.bz2" | "$TRENDTOP" -k 1 -o tsv | cut -f4,5 | head -1 |
+  awk -F'\t' '{print $1 "\t" $2 * 2}' >"$WORK/once2"
+assert_files_eq "looped twice" "$WORK/once2" "$WORK/loop"
+
+port=$(free_port)
+"$TRENDTOP" --listen "$port" -k 0 -o tsv >"$WORK/net" &
+tt=$!
+wait_listening "$port"
+"$SRC/scripts/replay" --rate 0 --to "$port" "$f"
+sleep 0.5
+kill -TERM "$tt"
+wait "$tt"
+assert_files_eq "replay --to | trendtop --listen" "$WORK/expect" "$WORK/net"
+
+start=$(date +%s%N)
+"$SRC/scripts/replay" --rate 40 -n 21 "$f" >/dev/null
+ms=$((($(date +%s%N) - start) / 1000000))
+[ "$ms" -ge 450 ] || fail "21 lines at 40/s took only ${ms}ms"
