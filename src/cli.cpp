@@ -46,6 +46,7 @@ Sizes: bytes, or with K, M, G (KiB, MiB, GiB).
 
 Examples:
   producer | trendtop --window 10s --top 10
+  trendtop --listen 9999 --window 1m --slide 10s --output json | jq .
   trendtop --time event --window 1h --output csv archive.ndjson > report.csv
   bzcat stream.json.bz2 | trendtop -w 60s -s 20s -o json | jq .
   trendtop --extract split file.ndjson      # the Spark tutorial's pipeline, exactly
@@ -58,59 +59,73 @@ See trendtop(1) for the full semantics.)";
 int parse_cli(int argc, char** argv, Config& config) {
   CLI::App app{
       "trendtop: exact top-k hashtags per tumbling or sliding time window, from newline-delimited\n"
-      "tweet JSON (Twitter API v1.1) on stdin or in files.",
+      "tweet JSON (Twitter API v1.1) on stdin, in files, or over TCP.",
       "trendtop"};
   app.footer(kFooter);
   app.get_formatter()->column_width(30);
 
   std::string window = "10s", slide, lateness = "0", max_line = "16MiB";
   std::string time = "auto", extract = "auto", output = "text";
-  app.add_option("FILE", config.inputs, "Input files, read in order; none or '-' reads stdin");
+  app.add_option("FILE", config.inputs, "Input files, read in order; none or '-' reads stdin")->type_name("");
 
-  app.add_option("-w,--window", window, "Window length (default 10s)")->option_text("DUR");
+  app.add_option("-w,--window", window, "Window length (default 10s)")->option_text("DUR")->group("Windows");
   app.add_option("-s,--slide", slide, "Slide: emit a window every DUR (default: the window, i.e. tumbling)")
-      ->option_text("DUR");
+      ->option_text("DUR")
+      ->group("Windows");
   app.add_option("-k,--top", config.top, "Keys shown per window; 0 shows all (default 10)")
       ->option_text("K")
-      ->check(kWholeNumber);
+      ->check(kWholeNumber)
+      ->group("Keys and ranking");
   app.add_option("--min-count", config.min_count, "Leave out keys counted fewer than N times (default 1)")
       ->option_text("N")
-      ->check(kWholeNumber);
+      ->check(kWholeNumber)
+      ->group("Keys and ranking");
   app.add_option(
          "--time", time,
          "Time base: event (the record's timestamp_ms or created_at), arrival (wall clock when read), "
          "auto (event when the first tweet has a timestamp; default)")
-      ->option_text("MODE");
+      ->option_text("MODE")
+      ->group("Windows");
   app.add_option("--lateness", lateness, "Event time: wait this long for out-of-order records (default 0)")
-      ->option_text("DUR");
+      ->option_text("DUR")
+      ->group("Windows");
   app.add_option("--extract", extract,
                  "Keys: entities (the tweet's hashtag entities), split (the tutorial: text split on ' ', "
                  "words starting with #, lower-cased, every occurrence), auto (entities; default)")
-      ->option_text("MODE");
+      ->option_text("MODE")
+      ->group("Keys and ranking");
   app.add_option("-o,--output", output, "Output format: text, tsv, csv, json (default text)")
-      ->option_text("FORMAT");
+      ->option_text("FORMAT")
+      ->group("Output");
   app.add_option("-n,--intervals", config.intervals, "Exit after N windows")
       ->option_text("N")
-      ->check(kWholeNumber);
-  app.add_flag("--stats", config.stats, "At exit, print counters for every input line to stderr");
+      ->check(kWholeNumber)
+      ->group("Output");
+  app.add_flag("--stats", config.stats, "At exit, print counters for every input line to stderr")
+      ->group("Output");
   app.add_option("--max-line", max_line, "Skip (and count) lines longer than this (default 16MiB)")
-      ->option_text("BYTES");
+      ->option_text("BYTES")
+      ->group("Input");
   std::vector<std::string> listen, connect;
   std::string retry = "forever";
   app.add_option(
          "-l,--listen", listen,
          "Accept producers on TCP [HOST:]PORT (repeatable; HOST defaults to 127.0.0.1, use 0.0.0.0 or "
          "[::] for all interfaces)")
-      ->option_text("ADDR");
+      ->option_text("ADDR")
+      ->group("Network sources");
   app.add_option("-c,--connect", connect,
                  "Read from a TCP server at HOST:PORT, reconnecting with backoff (repeatable)")
-      ->option_text("ADDR");
+      ->option_text("ADDR")
+      ->group("Network sources");
   app.add_option("--retry", retry, "--connect: attempts after a failure before giving up (default forever)")
-      ->option_text("N");
+      ->option_text("N")
+      ->group("Network sources");
   app.add_option("--max-connections", config.max_connections,
                  "Producers connected at once; more wait in the backlog (default 1024)")
       ->option_text("N")
-      ->check(kWholeNumber);
+      ->check(kWholeNumber)
+      ->group("Network sources");
   app.set_version_flag("-V,--version", version_text(), "Print the version and exit");
 
   try {
