@@ -106,6 +106,33 @@ int parse_cli(int argc, char** argv, Config& config) {
   app.add_option("--max-line", max_line, "Skip (and count) lines longer than this (default 16MiB)")
       ->option_text("BYTES")
       ->group("Input");
+  std::string idle_timeout, emit = "final", run_duration, checkpoint_every = "30s";
+  app.add_option("--idle-timeout", idle_timeout,
+                 "Event time: when no record came for DUR, advance the watermark with the wall clock; "
+                 "0 turns it off (default: the slide, at least 1s, on live sources; off for files)")
+      ->option_text("DUR")
+      ->group("Long runs");
+  app.add_option(
+         "--emit", emit,
+         "final: one result per window when it closes (default); every=DUR: also the running top-k of "
+         "the open window every DUR, marked partial")
+      ->option_text("POLICY")
+      ->group("Long runs");
+  app.add_option("--duration", run_duration, "End the run cleanly after DUR of wall time")
+      ->option_text("DUR")
+      ->group("Long runs");
+  app.add_option("--state", config.state_path,
+                 "Restore open windows, watermark and counters from FILE at start; save them at exit and "
+                 "every --checkpoint-every (end of input then leaves windows open for the next run)")
+      ->option_text("FILE")
+      ->group("Long runs");
+  app.add_option("--checkpoint-every", checkpoint_every, "With --state: save every DUR (default 30s)")
+      ->option_text("DUR")
+      ->group("Long runs");
+  app.add_flag("--flush", config.flush,
+               "With --state: at the end emit every open window and leave the state empty")
+      ->group("Long runs");
+
   std::vector<std::string> listen, connect;
   std::string retry = "forever";
   app.add_option(
@@ -183,6 +210,26 @@ int parse_cli(int argc, char** argv, Config& config) {
   if (int rc = choose(kTimes, "--time", time, config.time); rc >= 0) return rc;
   if (int rc = choose(kExtracts, "--extract", extract, config.extract); rc >= 0) return rc;
   if (int rc = choose(kOutputs, "--output", output, config.output); rc >= 0) return rc;
+
+  if (!idle_timeout.empty()) {
+    if (int rc = duration("--idle-timeout", idle_timeout, config.idle_timeout_ms); rc >= 0) return rc;
+  }
+  if (emit.rfind("every=", 0) == 0) {
+    if (int rc = duration("--emit every", emit.substr(6), config.emit_every_ms); rc >= 0) return rc;
+    if (config.emit_every_ms <= 0) return usage_error("--emit every=DUR must be longer than 0");
+  } else if (emit != "final") {
+    return usage_error(fmt::format("--emit: '{}' is not 'final' or 'every=DUR'", emit));
+  }
+  if (!run_duration.empty()) {
+    if (int rc = duration("--duration", run_duration, config.duration_ms); rc >= 0) return rc;
+    if (config.duration_ms <= 0) return usage_error("--duration must be longer than 0");
+  }
+  if (int rc = duration("--checkpoint-every", checkpoint_every, config.checkpoint_every_ms); rc >= 0)
+    return rc;
+  if (config.checkpoint_every_ms <= 0) return usage_error("--checkpoint-every must be longer than 0");
+  if (config.flush && config.state_path.empty()) return usage_error("--flush needs --state FILE");
+  if (app.count("--checkpoint-every") && config.state_path.empty())
+    return usage_error("--checkpoint-every needs --state FILE");
 
   for (auto [flag, list, out] : {std::tuple{"--listen", &listen, &config.listen},
                                  std::tuple{"--connect", &connect, &config.connect}}) {

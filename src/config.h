@@ -27,6 +27,14 @@ struct Config {
   bool stats = false;
   uint64_t max_line = 16u << 20;
 
+  // Long-running use.
+  int64_t idle_timeout_ms = -1;  // --idle-timeout: -1 default (on for live sources), 0 off
+  int64_t emit_every_ms = 0;  // --emit every=DUR: also print the open window's running top-k; 0: final only
+  int64_t duration_ms = 0;    // --duration: end the run after this much wall time; 0: no limit
+  std::string state_path;     // --state
+  int64_t checkpoint_every_ms = 30'000;
+  bool flush = false;  // --flush: with --state, emit everything open at the end
+
   // Network sources (the union with the inputs above).
   std::vector<Endpoint> listen;   // --listen
   std::vector<Endpoint> connect;  // --connect

@@ -1,11 +1,13 @@
 // trendtop: read lines, frame them, extract keys, count them into windows, print the top-k of each window.
 // This file is glue: it parses the command line, wires the stages, runs the reader, and maps what happened
 // to an exit status (0 ok, 1 runtime error, 2 usage error).
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <string>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -15,28 +17,37 @@
 #include "output.h"
 #include "pipeline.h"
 #include "reader.h"
+#include "state.h"
 
 using namespace trendtop;
 
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
+volatile std::sig_atomic_t g_report = 0;
 
-// SIGINT/SIGTERM: stop reading, print the open windows, exit 0. A second SIGINT exits at once (130).
+// SIGINT/SIGTERM: stop reading, print the open windows marked partial, exit 0. A second SIGINT exits at once.
 void on_stop_signal(int sig) {
   if (g_stop && sig == SIGINT) _exit(130);
   g_stop = 1;
+}
+void on_report_signal(int) {
+  g_report = 1;
 }
 
 void install_signals() {
   // A reader that goes away (`| head`) shows up as EPIPE from write(), handled as a quiet stop.
   std::signal(SIGPIPE, SIG_IGN);
+  // Under nohup, a supervisor or cron the terminal's hangup is not ours to die of.
+  if (!isatty(STDOUT_FILENO)) std::signal(SIGHUP, SIG_IGN);
   struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: a blocked epoll_wait or read returns EINTR and the loop sees the flag
+  sa.sa_handler = on_stop_signal;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  sa.sa_handler = on_report_signal;
+  sigaction(SIGUSR1, &sa, nullptr);
 }
 
 int64_t wall_ms() {
@@ -46,6 +57,39 @@ int64_t wall_ms() {
 
 void error(const std::string& what) {
   fmt::print(stderr, "trendtop: error: {}\n", what);
+}
+
+// Live sources never end by themselves; --idle-timeout defaults on for them (the slide, at least 1 s).
+int64_t resolve_idle_timeout(const Config& config) {
+  if (config.idle_timeout_ms >= 0) return config.idle_timeout_ms;
+  bool live = !config.listen.empty() || !config.connect.empty();
+  struct stat st;
+  bool stdin_read = std::find(config.inputs.begin(), config.inputs.end(), "-") != config.inputs.end();
+  if (stdin_read && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+    live = true;
+  return live ? std::max<int64_t>(config.slide_ms, 1000) : 0;
+}
+
+void print_stats(const Pipeline& pipeline, const Reader& reader,
+                 std::chrono::steady_clock::time_point started) {
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  fmt::print(stderr, "trendtop: stats {}\n", pipeline.stats().format(elapsed));
+  for (const SourceStats& s : reader.stats()) {
+    if (!s.network) continue;
+    fmt::print(
+        stderr,
+        "trendtop: stats source=\"{}\" accepted={} closed={} connects={} failures={} lines={} bytes={}\n",
+        s.name, s.accepted, s.closed, s.connects, s.failures, s.lines, s.bytes);
+  }
+}
+
+bool save_state(const Config& config, const Pipeline& pipeline) {
+  StateWriter w;
+  pipeline.save(w);
+  std::string err;
+  if (save_state_file(config.state_path, w.payload(), err)) return true;
+  error(err);
+  return false;
 }
 
 }  // namespace
@@ -58,10 +102,22 @@ int main(int argc, char** argv) {
 
   install_signals();
   auto started = std::chrono::steady_clock::now();
+  int64_t start_ms = wall_ms();
 
   // The stages: sources -> framers -> (extract -> window -> top-k -> sink) -> output.
   Output output(STDOUT_FILENO);
-  Pipeline pipeline(config, output, wall_ms());
+  Pipeline pipeline(config, output, start_ms, resolve_idle_timeout(config));
+  if (!config.state_path.empty()) {  // resume where the last run stopped
+    std::string payload, err;
+    LoadResult loaded = load_state_file(config.state_path, payload, err);
+    StateReader in(payload);
+    if (loaded == LoadResult::Loaded && !pipeline.load(in, err))
+      err = fmt::format("state file '{}' {}; refusing to use or overwrite it", config.state_path, err);
+    if (loaded == LoadResult::Refused || !err.empty()) {
+      error(err);
+      return 1;
+    }
+  }
   Reader reader(config, pipeline);
   std::string err;
   if (!reader.open(err)) {  // e.g. a port already in use: nothing was read
@@ -69,26 +125,53 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  bool ok = reader.run(g_stop);
-  pipeline.finish(wall_ms());  // end of input or a signal: print what is open
+  // Wall-clock duties between reads: SIGUSR1 reports, --duration, --checkpoint-every.
+  bool ok = true;
+  int64_t run_end = config.duration_ms > 0 ? start_ms + config.duration_ms : Windower::kNone;
+  int64_t next_checkpoint =
+      config.state_path.empty() ? Windower::kNone : start_ms + config.checkpoint_every_ms;
+  auto hook = [&](int64_t now) -> int64_t {
+    if (g_report) {
+      g_report = 0;
+      print_stats(pipeline, reader, started);
+    }
+    if (run_end != Windower::kNone && now >= run_end) return Reader::kEndRun;
+    if (next_checkpoint != Windower::kNone && now >= next_checkpoint) {
+      ok = save_state(config, pipeline) && ok;
+      next_checkpoint = now + config.checkpoint_every_ms;
+    }
+    if (run_end == Windower::kNone) return next_checkpoint;
+    return next_checkpoint == Windower::kNone ? run_end : std::min(run_end, next_checkpoint);
+  };
+  ok = reader.run(g_stop, hook) && ok;
+
+  // The end: a signal prints the open windows as partial and keeps them (in the state, if any); the end of
+  // input (or --duration) closes them, unless a state file carries them over to the next run.
+  int64_t now = wall_ms();
+  if (g_stop) {
+    if (uint64_t hidden = pipeline.interrupt(now); hidden > 0)
+      fmt::print(stderr,
+                 "trendtop: interrupted: {} open window{} not printed (TSV/CSV rows are final; --emit "
+                 "every=DUR adds "
+                 "a final column)\n",
+                 hidden, hidden == 1 ? "" : "s");
+  } else if (config.state_path.empty() || config.flush) {
+    pipeline.finish(now);
+  }
   pipeline.flush();
   if (output.status() == Output::Status::Error) {
     error(output.error());
     ok = false;
   }
-
-  if (config.stats) {
-    Stats stats = pipeline.stats();
-    stats.bytes = reader.bytes();
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    fmt::print(stderr, "trendtop: stats {}\n", stats.format(elapsed));
-    for (const SourceStats& s : reader.stats()) {
-      if (!s.network) continue;
-      fmt::print(
-          stderr,
-          "trendtop: stats source=\"{}\" accepted={} closed={} connects={} failures={} lines={} bytes={}\n",
-          s.name, s.accepted, s.closed, s.connects, s.failures, s.lines, s.bytes);
+  if (!config.state_path.empty()) {
+    if (config.flush && !g_stop) {
+      Output none(-1);  // --flush leaves the state empty: a fresh pipeline's
+      Pipeline fresh(config, none, now);
+      ok = save_state(config, fresh) && ok;
+    } else {
+      ok = save_state(config, pipeline) && ok;
     }
   }
+  if (config.stats) print_stats(pipeline, reader, started);
   return ok ? 0 : 1;
 }

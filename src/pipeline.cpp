@@ -1,17 +1,27 @@
 #include "pipeline.h"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "duration.h"
+#include "timefmt.h"
+
 namespace trendtop {
 
-Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms)
+Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64_t idle_timeout_ms)
     : config_(config),
       output_(output),
       time_(config.time),
       extractor_(config.extract == ExtractMode::Split ? ExtractMode::Split : ExtractMode::Entities),
       windower_({config.window_ms, config.slide_ms, config.lateness_ms}),
-      sink_(make_sink(config.output)),
-      emit_([this](const ClosedWindow& w) { return emit(w); }) {
+      sink_(make_sink(config.output, config.emit_every_ms > 0)),
+      emit_final_([this](const ClosedWindow& w) { return emit(w, true); }),
+      emit_partial_([this](const ClosedWindow& w) { return emit(w, false); }),
+      idle_timeout_ms_(idle_timeout_ms) {
   // Arrival windows are printed from the start of the run, empty ones included.
   if (time_ == TimeMode::Arrival) windower_.start_at(start_ms);
+  if (config.emit_every_ms > 0) next_partial_ = start_ms + config.emit_every_ms;
 }
 
 bool Pipeline::blank(std::string_view text) const {
@@ -57,8 +67,9 @@ void Pipeline::line(const Line& line, int64_t arrival_ms) {
     ++stats_.skipped;
     return;
   }
+  last_record_wall_ = arrival_ms;
   bool stopped = false;
-  if (windower_.process(*record_.time_ms, record_.keys, emit_, stopped)) {
+  if (windower_.process(*record_.time_ms, record_.keys, emit_final_, stopped)) {
     ++stats_.counted;
     stats_.keys += record_.keys.size();
   } else {
@@ -68,28 +79,71 @@ void Pipeline::line(const Line& line, int64_t arrival_ms) {
 }
 
 void Pipeline::tick(int64_t now_ms) {
-  if (done_ || time_ != TimeMode::Arrival) return;
-  if (!windower_.advance(now_ms, emit_)) done_ = true;
+  if (done_) return;
+  if (time_ == TimeMode::Arrival) {
+    if (!windower_.advance(now_ms, emit_final_)) done_ = true;
+  } else if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != Windower::kNone &&
+             now_ms - last_record_wall_ >= idle_timeout_ms_) {
+    // Quiet for long enough: the watermark moves on with the wall clock from where the last record left it.
+    if (!windower_.advance(windower_.watermark() + (now_ms - last_record_wall_), emit_final_)) done_ = true;
+  }
+  if (next_partial_ != Windower::kNone && now_ms >= next_partial_ && !done_) {
+    int64_t end = windower_.next_end();
+    if (end != Windower::kNone) {
+      // The running top-k of the window that closes next.
+      Windower::Emit once = [&](const ClosedWindow& w) { return emit(w, false), false; };
+      windower_.peek_open(once);
+    }
+    while (next_partial_ <= now_ms) next_partial_ += config_.emit_every_ms;
+  }
 }
 
 void Pipeline::finish(int64_t now_ms) {
   if (done_) return;
-  bool go_on = time_ == TimeMode::Arrival ? windower_.advance(now_ms, emit_) && windower_.flush(emit_, now_ms)
-                                          : windower_.flush(emit_);
+  bool go_on = time_ == TimeMode::Arrival
+                   ? windower_.advance(now_ms, emit_final_) && windower_.flush(emit_final_, now_ms)
+                   : windower_.flush(emit_final_);
   if (!go_on) done_ = true;
 }
 
-int64_t Pipeline::next_deadline() const {
-  return time_ == TimeMode::Arrival ? windower_.next_end() : Windower::kNone;
+uint64_t Pipeline::interrupt(int64_t now_ms) {
+  if (done_) return 0;
+  if (time_ == TimeMode::Arrival && !windower_.advance(now_ms, emit_final_)) return 0;  // closed on time
+  if (!sink_->marks_partial()) {
+    uint64_t open = 0;
+    windower_.peek_open([&](const ClosedWindow&) { return ++open, true; });
+    return open;
+  }
+  int64_t through =
+      time_ == TimeMode::Arrival ? floor_to(now_ms, config_.slide_ms) + config_.slide_ms : Windower::kNone;
+  windower_.peek_open(emit_partial_, through);
+  return 0;
 }
 
-bool Pipeline::emit(const ClosedWindow& w) {
+int64_t Pipeline::next_deadline() const {
+  int64_t wake = Windower::kNone;
+  auto sooner = [&](int64_t t) {
+    if (t != Windower::kNone && (wake == Windower::kNone || t < wake)) wake = t;
+  };
+  if (time_ == TimeMode::Arrival) sooner(windower_.next_end());
+  if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != Windower::kNone &&
+      windower_.next_end() != Windower::kNone)
+    sooner(last_record_wall_ + std::max(idle_timeout_ms_, windower_.next_end() - windower_.watermark()));
+  sooner(next_partial_);
+  return wake;
+}
+
+bool Pipeline::emit(const ClosedWindow& w, bool final) {
   if (!begun_) {
     sink_->begin(output_.buffer());
     begun_ = true;
   }
   top_k(w.counts, config_.top, config_.min_count, top_);
-  sink_->window({w.start, w.end, w.records, w.counts.size(), top_}, output_.buffer());
+  sink_->window({w.start, w.end, w.records, w.counts.size(), top_, final}, output_.buffer());
+  if (!final) {
+    ++stats_.partials;
+    return true;
+  }
   ++stats_.windows;
   if (config_.intervals != 0 && stats_.windows >= config_.intervals) {
     done_ = true;
@@ -103,6 +157,60 @@ Output::Status Pipeline::flush() {
   Output::Status status = output_.flush();
   if (status != Output::Status::Ok) done_ = true;
   return status;
+}
+
+namespace {
+const char* time_name(TimeMode t) {
+  return t == TimeMode::Event ? "event" : t == TimeMode::Arrival ? "arrival" : "auto";
+}
+const char* extract_name(ExtractMode e) {
+  return e == ExtractMode::Split ? "split" : "entities";
+}
+}  // namespace
+
+void Pipeline::save(StateWriter& out) const {
+  // The settings that give counts their meaning: a state is only continued under the same ones.
+  out.i64(config_.window_ms);
+  out.i64(config_.slide_ms);
+  out.i64(config_.lateness_ms);
+  out.u8(config_.extract == ExtractMode::Split ? 1 : 0);
+  out.u8(static_cast<uint8_t>(time_));
+  for (uint64_t v : {stats_.lines, stats_.counted, stats_.malformed, stats_.skipped, stats_.late,
+                     stats_.oversized, stats_.blank, stats_.windows, stats_.keys, stats_.bytes})
+    out.u64(v);
+  windower_.save(out);
+}
+
+bool Pipeline::load(StateReader& in, std::string& error) {
+  int64_t window = in.i64(), slide = in.i64(), lateness = in.i64();
+  ExtractMode extract = in.u8() == 1 ? ExtractMode::Split : ExtractMode::Entities;
+  uint8_t time = in.u8();
+  if (in.failed() || time > static_cast<uint8_t>(TimeMode::Arrival)) {
+    error = "is corrupt (bad header fields)";
+    return false;
+  }
+  auto saved_time = static_cast<TimeMode>(time);
+  ExtractMode wanted = config_.extract == ExtractMode::Split ? ExtractMode::Split : ExtractMode::Entities;
+  bool time_ok = time_ == TimeMode::Auto || saved_time == TimeMode::Auto || saved_time == time_;
+  if (window != config_.window_ms || slide != config_.slide_ms || lateness != config_.lateness_ms ||
+      extract != wanted || !time_ok) {
+    error = fmt::format(
+        "was written with --window {} --slide {} --lateness {} --extract {} --time {}, which this run does "
+        "not "
+        "match",
+        format_duration(window), format_duration(slide), format_duration(lateness), extract_name(extract),
+        time_name(saved_time));
+    return false;
+  }
+  if (saved_time != TimeMode::Auto) time_ = saved_time;
+  for (uint64_t* v : {&stats_.lines, &stats_.counted, &stats_.malformed, &stats_.skipped, &stats_.late,
+                      &stats_.oversized, &stats_.blank, &stats_.windows, &stats_.keys, &stats_.bytes})
+    *v = in.u64();
+  if (!windower_.load(in) || !in.at_end()) {
+    error = "is corrupt (bad window data)";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace trendtop

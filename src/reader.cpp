@@ -137,6 +137,7 @@ void Reader::read_file_chunk() {
   }
   int64_t now = wall_ms();
   stats_[file_source_].bytes += static_cast<uint64_t>(n);
+  pipeline_.count_bytes(static_cast<uint64_t>(n));
   file_framer_.commit(static_cast<size_t>(n));
   Line line;
   while (file_framer_.next(line)) {
@@ -200,6 +201,7 @@ bool Reader::read_stream(int fd) {
     return false;
   }
   stats_[s.source].bytes += static_cast<uint64_t>(n);
+  pipeline_.count_bytes(static_cast<uint64_t>(n));
   s.framer.commit(static_cast<size_t>(n));
   Line line;
   while (s.framer.next(line)) {
@@ -302,12 +304,13 @@ void Reader::connector_lost(size_t i, int64_t now, const std::string& why, bool 
   c.backoff_ms = std::min(c.backoff_ms * 2, kMaxBackoffMs);
 }
 
-int Reader::poll_timeout(int64_t now) const {
+int Reader::poll_timeout(int64_t now, int64_t hook_wake) const {
   if (file_open_ && !file_polled_) return 0;  // a regular file is always readable
   int64_t wake = Windower::kNone;
   auto sooner = [&](int64_t t) {
     if (t != Windower::kNone && (wake == Windower::kNone || t < wake)) wake = t;
   };
+  sooner(hook_wake);
   sooner(pipeline_.next_deadline());
   for (const Connector& c : connectors_)
     if (!c.gave_up && c.fd < 0) sooner(c.retry_at);
@@ -315,12 +318,14 @@ int Reader::poll_timeout(int64_t now) const {
   return static_cast<int>(std::clamp<int64_t>(wake - now, 0, 60'000));
 }
 
-bool Reader::run(const volatile std::sig_atomic_t& stop) {
+bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
   epoll_event events[64];
   for (;;) {
     if (pipeline_.done() || stop) break;
-    if (!file_open_) start_next_input();
     int64_t now = wall_ms();
+    int64_t hook_wake = hook(now);
+    if (hook_wake == kEndRun) break;
+    if (!file_open_) start_next_input();
     for (size_t i = 0; i < connectors_.size(); ++i) {
       Connector& c = connectors_[i];
       if (!c.gave_up && c.fd < 0 && c.retry_at <= now) attempt(i, now);
@@ -330,7 +335,7 @@ bool Reader::run(const volatile std::sig_atomic_t& stop) {
     if (!file_open_ && listeners_.empty() && !connectors_live && streams_.empty())
       break;  // all sources ended
 
-    int n = epoll_wait(epoll_, events, 64, poll_timeout(now));
+    int n = epoll_wait(epoll_, events, 64, poll_timeout(now, hook_wake));
     if (n < 0 && errno != EINTR) {
       error(fmt::format("epoll_wait: {}", std::strerror(errno)));
       failed_ = true;

@@ -9,6 +9,8 @@
 #pragma once
 #include <csignal>
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -35,9 +37,14 @@ class Reader {
   ~Reader();
   // Binds the listeners. False (with a message) when one cannot be bound: nothing has been read yet.
   bool open(std::string& error);
-  // Reads until every finite source has ended and no listener remains, the pipeline is done, or `stop` is
-  // set (by a signal). Returns false if any input failed (reported on stderr as it happened).
-  bool run(const volatile std::sig_atomic_t& stop);
+  // Called once per turn of the loop with the wall clock. Returns when it wants to be called again
+  // (Windower::kNone: no need), or kEndRun to end the run as if the input had ended.
+  using TickHook = std::function<int64_t(int64_t now_ms)>;
+  static constexpr int64_t kEndRun = std::numeric_limits<int64_t>::max();
+
+  // Reads until every finite source has ended and no listener remains, the pipeline is done, the hook ends
+  // the run, or `stop` is set (by a signal). Returns false if any input failed (reported on stderr).
+  bool run(const volatile std::sig_atomic_t& stop, const TickHook& hook);
 
   const std::vector<SourceStats>& stats() const { return stats_; }
   uint64_t bytes() const;
@@ -77,7 +84,7 @@ class Reader {
   void connect_done(size_t c, int64_t now);
   void connector_lost(size_t c, int64_t now, const std::string& why, bool failed);
   void pause_listeners(bool pause);
-  int poll_timeout(int64_t now) const;
+  int poll_timeout(int64_t now, int64_t hook_wake) const;
   void watch(int fd, uint32_t events, uint64_t tag);
   void unwatch(int fd);
 

@@ -24,8 +24,8 @@ class TextSink final : public Sink {
     append(out, " .. ");
     // The end's date is repeated only when the window crosses midnight.
     append_human_time(out, w.end, floor_div(w.start, 86'400'000) != floor_div(w.end - 1, 86'400'000));
-    fmt::format_to(std::back_inserter(out), " UTC  {} record{}, {} key{}\n", w.records,
-                   w.records == 1 ? "" : "s", w.keys, w.keys == 1 ? "" : "s");
+    fmt::format_to(std::back_inserter(out), " UTC  {} record{}, {} key{}{}\n", w.records,
+                   w.records == 1 ? "" : "s", w.keys, w.keys == 1 ? "" : "s", w.final ? "" : "  (partial)");
     if (w.top.empty()) {
       append(out, "      (no keys)\n");
       return;
@@ -62,6 +62,8 @@ class TextSink final : public Sink {
 
 class TsvSink final : public Sink {
  public:
+  explicit TsvSink(bool final_column) : final_column_(final_column) {}
+  bool marks_partial() const override { return final_column_; }
   void window(const WindowResult& w, fmt::memory_buffer& out) override {
     size_t rank = 0;
     for (const RankedKey& r : w.top) {
@@ -70,14 +72,24 @@ class TsvSink final : public Sink {
       append_rfc3339(out, w.end);
       fmt::format_to(std::back_inserter(out), "\t{}\t", ++rank);
       append_tsv_field(out, r.key);
-      fmt::format_to(std::back_inserter(out), "\t{}\n", r.count);
+      fmt::format_to(std::back_inserter(out), "\t{}", r.count);
+      if (final_column_) append(out, w.final ? "\ttrue" : "\tfalse");
+      out.push_back('\n');
     }
   }
+
+ private:
+  bool final_column_;
 };
 
 class CsvSink final : public Sink {
  public:
-  void begin(fmt::memory_buffer& out) override { append(out, "window_start,window_end,rank,key,count\r\n"); }
+  explicit CsvSink(bool final_column) : final_column_(final_column) {}
+  bool marks_partial() const override { return final_column_; }
+  void begin(fmt::memory_buffer& out) override {
+    append(out, final_column_ ? "window_start,window_end,rank,key,count,final\r\n"
+                              : "window_start,window_end,rank,key,count\r\n");
+  }
   void window(const WindowResult& w, fmt::memory_buffer& out) override {
     size_t rank = 0;
     for (const RankedKey& r : w.top) {
@@ -86,9 +98,14 @@ class CsvSink final : public Sink {
       append_rfc3339(out, w.end);
       fmt::format_to(std::back_inserter(out), ",{},", ++rank);
       append_csv_field(out, r.key);
-      fmt::format_to(std::back_inserter(out), ",{}\r\n", r.count);
+      fmt::format_to(std::back_inserter(out), ",{}", r.count);
+      if (final_column_) append(out, w.final ? ",true" : ",false");
+      append(out, "\r\n");
     }
   }
+
+ private:
+  bool final_column_;
 };
 
 class JsonSink final : public Sink {
@@ -98,7 +115,8 @@ class JsonSink final : public Sink {
     append_rfc3339(out, w.start);
     append(out, "\",\"window_end\":\"");
     append_rfc3339(out, w.end);
-    fmt::format_to(std::back_inserter(out), "\",\"records\":{},\"keys\":{},\"top\":[", w.records, w.keys);
+    fmt::format_to(std::back_inserter(out), "\",\"records\":{},\"keys\":{},\"final\":{},\"top\":[", w.records,
+                   w.keys, w.final);
     bool comma = false;
     for (const RankedKey& r : w.top) {
       if (comma) out.push_back(',');
@@ -113,12 +131,12 @@ class JsonSink final : public Sink {
 
 }  // namespace
 
-std::unique_ptr<Sink> make_sink(OutputFormat format) {
+std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column) {
   switch (format) {
     case OutputFormat::Tsv:
-      return std::make_unique<TsvSink>();
+      return std::make_unique<TsvSink>(final_column);
     case OutputFormat::Csv:
-      return std::make_unique<CsvSink>();
+      return std::make_unique<CsvSink>(final_column);
     case OutputFormat::Json:
       return std::make_unique<JsonSink>();
     case OutputFormat::Text:

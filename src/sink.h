@@ -3,7 +3,8 @@
 //   text  for people: the window's bounds in UTC, its records and keys, then rank, key, count in columns;
 //   tsv   window_start, window_end, rank, key, count (no header; \t \n \r \\ escaped in keys);
 //   csv   the same columns with a header row, RFC 4180 quoting;
-//   json  one object per window per line.
+//   json  one object per window per line, with "final": true|false.
+// Text marks partial results in the window's header line; TSV and CSV only when given a final column.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -21,6 +22,7 @@ struct WindowResult {
   uint64_t records;    // records counted in the window
   uint64_t keys;       // distinct keys in the window
   std::span<const RankedKey> top;
+  bool final = true;  // false: a running result of a window still open (--emit every, a signal)
 };
 
 class Sink {
@@ -29,9 +31,12 @@ class Sink {
   // Written once, before the first window (the CSV header).
   virtual void begin(fmt::memory_buffer&) {}
   virtual void window(const WindowResult& w, fmt::memory_buffer& out) = 0;
+  // Whether partial results can be told apart from final ones in this format.
+  virtual bool marks_partial() const { return true; }
 };
 
-std::unique_ptr<Sink> make_sink(OutputFormat format);
+// `final_column`: TSV and CSV get a sixth column, final (true/false); without it their rows are always final.
+std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column = false);
 
 // Exposed for tests.
 void append_json_string(fmt::memory_buffer& out, std::string_view s);

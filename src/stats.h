@@ -17,9 +17,10 @@ struct Stats {
   uint64_t late = 0;
   uint64_t oversized = 0;
   uint64_t blank = 0;
-  uint64_t windows = 0;  // windows emitted
-  uint64_t keys = 0;     // keys counted (a record with 3 hashtags adds 3)
-  uint64_t bytes = 0;    // input bytes read
+  uint64_t windows = 0;   // final windows emitted
+  uint64_t partials = 0;  // partial results printed (--emit every, signals)
+  uint64_t keys = 0;      // keys counted (a record with 3 hashtags adds 3)
+  uint64_t bytes = 0;     // input bytes read
   uint64_t read_errors = 0;
 
   bool balanced() const { return lines == counted + malformed + skipped + late + oversized + blank; }

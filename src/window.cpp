@@ -68,32 +68,38 @@ bool Windower::flush(const Emit& emit, int64_t now) {
   return advance(target, emit);
 }
 
-bool Windower::emit_window(int64_t end, const Emit& emit) {
+ClosedWindow Windower::contents(int64_t end) {
   int64_t start = end - spec_.window_ms;
   // Panes are sorted; the window's are the run with start in [start, end).
   auto first = std::lower_bound(panes_.begin(), panes_.end(), start,
                                 [](const Pane& p, int64_t s) { return p.start < s; });
   auto last =
       std::lower_bound(first, panes_.end(), end, [](const Pane& p, int64_t s) { return p.start < s; });
+  if (last == first) return {start, end, 0, empty_};
+  if (last - first == 1) return {start, end, first->records, first->counts};  // tumbling: no merge
+  scratch_.clear();
   uint64_t records = 0;
-  const CountMap* counts = &empty_;
-  if (last - first == 1) {
-    records = first->records;
-    counts = &first->counts;  // tumbling windows (and lone panes) need no merge
-  } else if (last - first > 1) {
-    scratch_.clear();
-    for (auto it = first; it != last; ++it) {
-      records += it->records;
-      scratch_.merge(it->counts);
-    }
-    counts = &scratch_;
+  for (auto it = first; it != last; ++it) {
+    records += it->records;
+    scratch_.merge(it->counts);
   }
+  return {start, end, records, scratch_};
+}
+
+bool Windower::emit_window(int64_t end, const Emit& emit) {
   emitted_end_ = end;
   first_end_ = kNone;
-  bool go_on = emit(ClosedWindow{start, end, records, *counts});
+  bool go_on = emit(contents(end));
   // No open window (end > E) needs a pane with start + window <= E.
   release_panes_before(end - spec_.window_ms + spec_.slide_ms);
   return go_on;
+}
+
+bool Windower::peek_open(const Emit& visit, int64_t through) {
+  int64_t target = std::max(last_end_, through);
+  for (int64_t end = next_end(); end != kNone && end <= target; end += spec_.slide_ms)
+    if (!visit(contents(end))) return false;
+  return true;
 }
 
 void Windower::release_panes_before(int64_t start) {
@@ -103,6 +109,48 @@ void Windower::release_panes_before(int64_t start) {
     spare_.push_back(std::move(it->counts));
   }
   panes_.erase(panes_.begin(), keep);
+}
+
+void Windower::save(StateWriter& out) const {
+  out.i64(emitted_end_);
+  out.i64(first_end_);
+  out.i64(last_end_);
+  out.i64(max_time_);
+  out.u64(panes_.size());
+  for (const Pane& p : panes_) {
+    out.i64(p.start);
+    out.u64(p.records);
+    out.u64(p.counts.size());
+    p.counts.for_each([&](std::string_view key, uint64_t count) {
+      out.str(key);
+      out.u64(count);
+    });
+  }
+}
+
+bool Windower::load(StateReader& in) {
+  emitted_end_ = in.i64();
+  first_end_ = in.i64();
+  last_end_ = in.i64();
+  max_time_ = in.i64();
+  uint64_t panes = in.u64();
+  // Each pane takes at least 24 bytes: a count larger than what is left is corrupt, not a reason to allocate.
+  if (in.failed() || panes > in.left() / 24) return false;
+  panes_.clear();
+  for (uint64_t i = 0; i < panes; ++i) {
+    int64_t start = in.i64();
+    if (!panes_.empty() && start <= panes_.back().start) return false;  // sorted, distinct
+    Pane& p = panes_.emplace_back(Pane{start, in.u64(), {}});
+    uint64_t keys = in.u64();
+    if (in.failed() || keys > in.left() / 16) return false;
+    for (uint64_t k = 0; k < keys; ++k) {
+      std::string_view key = in.str();
+      uint64_t count = in.u64();
+      if (in.failed() || count == 0) return false;
+      p.counts.add(key, count);
+    }
+  }
+  return !in.failed();
 }
 
 }  // namespace trendtop

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "count_map.h"
+#include "state.h"
 
 namespace trendtop {
 
@@ -57,10 +58,20 @@ class Windower {
   // window containing `now` (kNone: no such minimum). Returns false if emit asked to stop.
   bool flush(const Emit& emit, int64_t now = kNone);
 
+  // Visits the windows still open, from next_end() through the last one holding a record (at least through
+  // `through`), with what they hold now, without closing anything: partial results.
+  bool peek_open(const Emit& visit, int64_t through = kNone);
+
   // End of the next window to emit, kNone before anything can be emitted.
   int64_t next_end() const;
+  // The last window end holding a counted record, kNone if none.
+  int64_t last_end() const { return last_end_; }
   int64_t watermark() const { return max_time_ == kNone ? kNone : max_time_ - spec_.lateness_ms; }
   size_t live_panes() const { return panes_.size(); }
+
+  // The whole state (--state). load() expects a fresh Windower with the same spec; false if the data is bad.
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
 
  private:
   struct Pane {
@@ -69,6 +80,8 @@ class Windower {
     CountMap counts;
   };
   Pane& pane_at(int64_t start);
+  // The window ending at `end` as it stands (a pane's map, or the panes summed into scratch_).
+  ClosedWindow contents(int64_t end);
   bool emit_window(int64_t end, const Emit& emit);
   void release_panes_before(int64_t start);
 

@@ -8,7 +8,7 @@ sed -n '401,1000p' "$DATA/tweets_v1_stream_head1000.ndjson" >"$WORK/good2"
 sed -n '1,50p' "$DATA/tweets_v1_stream_head1000.ndjson" >"$WORK/cut"
 { printf '{"text":"%*s"}\n' 300000 ""; sed -n '51,60p' "$DATA/tweets_v1_stream_head1000.ndjson"; } >"$WORK/big"
 port=$(free_port)
-"$TRENDTOP" --listen "$port" --lateness 1m --max-line 200K -k 0 -o tsv --stats >"$WORK/got" 2>"$WORK/err" &
+"$TRENDTOP" --listen "$port" --lateness 1m --max-line 200K -k 0 -o json --stats >"$WORK/got.json" 2>"$WORK/err" &
 tt=$!
 wait_listening "$port"
 $NET produce "$port" silent: "whole:$WORK/good1" "midline:$WORK/cut" "dribble:$WORK/big" garbage: \
@@ -16,6 +16,7 @@ $NET produce "$port" silent: "whole:$WORK/good1" "midline:$WORK/cut" "dribble:$W
 sleep 0.5
 kill -TERM "$tt"
 wait "$tt" || fail "trendtop exited $?: $(cat "$WORK/err")"
+json_to_tsv <"$WORK/got.json" >"$WORK/got"
 # Expected: good1 + good2 + the 49 whole lines before the cut + the 10 lines after the big one.
 { cat "$WORK/good1" "$WORK/good2"; head -49 "$WORK/cut"; tail -10 "$WORK/big"; } |
   $REF --window 10000 --lateness 60000 --top 0 --format tsv >"$WORK/expect" 2>/dev/null

@@ -14,13 +14,14 @@ bzcat "$DATA/tweets_v1_stream_20210101T0729Z.json.bz2" | "$TRENDTOP" -k 1 -o tsv
 assert_files_eq "looped twice" "$WORK/once2" "$WORK/loop"
 
 port=$(free_port)
-"$TRENDTOP" --listen "$port" -k 0 -o tsv >"$WORK/net" &
+"$TRENDTOP" --listen "$port" -k 0 -o json >"$WORK/net.json" &
 tt=$!
 wait_listening "$port"
 "$SRC/scripts/replay" --rate 0 --to "$port" "$f"
 sleep 0.5
 kill -TERM "$tt"
 wait "$tt"
+json_to_tsv <"$WORK/net.json" >"$WORK/net"
 assert_files_eq "replay --to | trendtop --listen" "$WORK/expect" "$WORK/net"
 
 start=$(date +%s%N)

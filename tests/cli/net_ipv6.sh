@@ -2,7 +2,7 @@
 . "$(dirname "$0")/common.sh"
 python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0))' 2>/dev/null || skip "no IPv6 loopback"
 port=$(free_port)
-"$TRENDTOP" --listen "[::1]:$port" -o tsv --stats >"$WORK/got" 2>"$WORK/err" &
+"$TRENDTOP" --listen "[::1]:$port" -o json --stats >"$WORK/got.json" 2>"$WORK/err" &
 tt=$!
 wait_listening "$port"
 python3 - "$port" <<'PY'
@@ -14,5 +14,6 @@ PY
 sleep 0.3
 kill -TERM "$tt"
 wait "$tt"
+json_to_tsv <"$WORK/got.json" >"$WORK/got"
 assert_eq "key" "#v6" "$(cut -f4 "$WORK/got")"
 grep -q 'source="listen \[::1\]:' "$WORK/err" || fail "$(cat "$WORK/err")"
