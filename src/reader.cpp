@@ -58,12 +58,12 @@ uint64_t Reader::bytes() const {
   return n;
 }
 
-void Reader::watch(int fd, uint32_t events, uint64_t t) {
+bool Reader::watch(int fd, uint32_t events, uint64_t t) {
   epoll_event ev{};
   ev.events = events;
   ev.data.u64 = t;
-  if (epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) != 0 && errno == EEXIST)
-    epoll_ctl(epoll_, EPOLL_CTL_MOD, fd, &ev);
+  if (epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) == 0) return true;
+  return errno == EEXIST && epoll_ctl(epoll_, EPOLL_CTL_MOD, fd, &ev) == 0;
 }
 
 void Reader::unwatch(int fd) {
@@ -104,9 +104,10 @@ bool Reader::start_next_input() {
     file_source_ = stats_.size() - 1;
     file_open_ = true;
     struct stat st;
-    // Pipes, terminals and sockets on stdin are polled with the rest; regular files are always readable.
-    file_polled_ = fstat(file_.fd(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode);
-    if (file_polled_) watch(file_.fd(), EPOLLIN, tag(kFile, 0));
+    // Pipes, terminals and sockets are polled with the rest; regular files, block devices and what epoll
+    // refuses (/dev/null and other always-ready character devices) are read straight away.
+    file_polled_ = fstat(file_.fd(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode) &&
+                   watch(file_.fd(), EPOLLIN, tag(kFile, 0));
     return true;
   }
   return false;

@@ -85,7 +85,7 @@ class Reader {
   void connector_lost(size_t c, int64_t now, const std::string& why, bool failed);
   void pause_listeners(bool pause);
   int poll_timeout(int64_t now, int64_t hook_wake) const;
-  void watch(int fd, uint32_t events, uint64_t tag);
+  bool watch(int fd, uint32_t events, uint64_t tag);  // false when epoll cannot poll fd
   void unwatch(int fd);
 
   const Config& config_;

@@ -104,8 +104,9 @@ LoadResult load_state_file(const std::string& path, std::string& payload, std::s
     error = fmt::format("state file '{}' {}; refusing to use or overwrite it", path, why);
     return LoadResult::Refused;
   };
-  if (data.size() < kHeaderSize + 8 || std::string_view(data).substr(0, 8) != kMagic)
+  if (data.size() < 8 || std::string_view(data).substr(0, 8) != kMagic)
     return refuse("is not a trendtop state file");
+  if (data.size() < kHeaderSize + 8) return refuse("is truncated or has trailing bytes");
   uint32_t version = static_cast<uint32_t>(get_le(data, 8, 4));
   if (version != kStateVersion)
     return refuse(

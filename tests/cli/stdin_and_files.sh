@@ -7,3 +7,6 @@ printf '2021-01-01T00:00:10Z\t#first\n2021-01-01T00:00:20Z\t#second\n2021-01-01T
 assert_files_eq "order" "$WORK/expect" "$WORK/out"
 cat "$WORK/a" | "$TRENDTOP" -o tsv | cut -f4 >"$WORK/out2"
 assert_eq "stdin" "#first" "$(cat "$WORK/out2")"
+# Regression: /dev/null (a character device epoll refuses) as a file or as stdin ends at once, empty.
+assert_eq "/dev/null as a file" "" "$(timeout 5 "$TRENDTOP" /dev/null)"
+assert_eq "/dev/null as stdin" "" "$(timeout 5 "$TRENDTOP" </dev/null)"

@@ -1,0 +1,182 @@
+// The pipeline's wall-clock duties with a fake clock: the caller pushes "now" in, so idle timeouts,
+// --emit every and interrupts are checked to the millisecond without sleeping.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "framer.h"
+#include "pipeline.h"
+
+using namespace trendtop;
+
+namespace {
+
+constexpr int64_t kT0 = 1609459200000;  // 2021-01-01T00:00:00Z, event time of the first tweet
+
+// Captures what the pipeline writes, through a real file descriptor.
+struct Captured {
+  FILE* file = std::tmpfile();
+  Output output{fileno(file)};
+  ~Captured() { std::fclose(file); }
+  // Everything written since the last call.
+  std::string take() {
+    std::string all;
+    char buf[4096];
+    ssize_t n;
+    while ((n = pread(fileno(file), buf, sizeof buf, static_cast<off_t>(all.size()))) > 0) all.append(buf, n);
+    std::string fresh = all.substr(seen_);
+    seen_ = all.size();
+    return fresh;
+  }
+  size_t seen_ = 0;
+};
+
+// A minimal status at event time t with one hashtag, padded as the framer would hand it out.
+struct TweetLine {
+  std::string storage;
+  Line line;
+  TweetLine(int64_t t, const std::string& tag) {
+    storage =
+        R"({"created_at":"Fri Jan 01 00:00:00 +0000 2021","user":{"id":1},"text":"x","entities":{"hashtags":[{"text":")" +
+        tag + R"("}]},"timestamp_ms":")" + std::to_string(t) + "\"}";
+    size_t len = storage.size();
+    storage.append(Framer::kPadding, ' ');
+    line.text = std::string_view(storage.data(), len);
+  }
+};
+
+Config json_config() {
+  Config c;
+  c.output = OutputFormat::Json;
+  c.time = TimeMode::Event;
+  return c;
+}
+
+int lines_in(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("pipeline: idle timeout advances the event-time watermark with the wall clock", "[pipeline]") {
+  Config c = json_config();
+  Captured out;
+  Pipeline p(c, out.output, 0, /*idle_timeout_ms=*/2000);
+  p.line(TweetLine(kT0 + 1000, "a").line, /*arrival_ms=*/5000);
+  p.flush();
+  // The window [0,10) ends 9 s of event time after the last record: 9 s of quiet wall time closes it, and
+  // not before, even though the idle timeout itself (2 s) passed long ago.
+  CHECK(p.next_deadline() == 5000 + 9000);
+  p.tick(7000);
+  p.tick(13999);
+  p.flush();
+  CHECK(out.take().empty());
+  p.tick(14000);
+  p.flush();
+  std::string got = out.take();
+  CHECK(lines_in(got) == 1);
+  CHECK(got.find(R"("window_end":"2021-01-01T00:00:10Z")") != std::string::npos);
+  CHECK(got.find(R"("final":true)") != std::string::npos);
+  CHECK(p.stats().windows == 1);
+  // A record that arrives now for the closed window is late, like any other.
+  p.line(TweetLine(kT0 + 2000, "b").line, 14500);
+  CHECK(p.stats().late == 1);
+}
+
+TEST_CASE("pipeline: a new record restarts the idle clock", "[pipeline]") {
+  Config c = json_config();
+  Captured out;
+  Pipeline p(c, out.output, 0, 2000);
+  p.line(TweetLine(kT0 + 9000, "a").line, 1000);
+  p.tick(2500);                                   // 1.5 s quiet: under the timeout
+  p.line(TweetLine(kT0 + 9500, "a").line, 2500);  // the stream is alive
+  p.tick(4000);                                   // 1.5 s since the last record: nothing
+  p.flush();
+  CHECK(out.take().empty());
+  p.tick(4500);  // 2 s quiet, watermark 9.5 s + 2 s passes the end at 10 s
+  p.flush();
+  CHECK(lines_in(out.take()) == 1);
+}
+
+TEST_CASE("pipeline: idle timeout 0 leaves event windows to the records", "[pipeline]") {
+  Config c = json_config();
+  Captured out;
+  Pipeline p(c, out.output, 0, 0);
+  p.line(TweetLine(kT0, "a").line, 1000);
+  CHECK(p.next_deadline() == Windower::kNone);
+  p.tick(1000 + 86'400'000);
+  p.flush();
+  CHECK(out.take().empty());
+  p.line(TweetLine(kT0 + 10'000, "a").line, 1000 + 86'400'000);
+  p.flush();
+  CHECK(lines_in(out.take()) == 1);
+}
+
+TEST_CASE("pipeline: --emit every prints the running top-k on schedule, marked partial", "[pipeline]") {
+  Config c = json_config();
+  c.emit_every_ms = 1000;
+  Captured out;
+  Pipeline p(c, out.output, /*start_ms=*/500, 0);
+  CHECK(p.next_deadline() == 1500);
+  p.line(TweetLine(kT0, "a").line, 600);
+  p.tick(1499);
+  p.flush();
+  CHECK(out.take().empty());
+  p.tick(1500);
+  p.flush();
+  std::string first = out.take();
+  CHECK(lines_in(first) == 1);
+  CHECK(first.find(R"("final":false)") != std::string::npos);
+  CHECK(first.find(R"("records":1)") != std::string::npos);
+  CHECK(p.stats().partials == 1);
+  CHECK(p.stats().windows == 0);
+  p.line(TweetLine(kT0 + 1, "b").line, 1600);
+  p.line(TweetLine(kT0 + 2, "b").line, 1700);
+  p.tick(1900);  // not due yet
+  p.flush();
+  CHECK(out.take().empty());
+  // A late tick (the process was busy) prints once, and the schedule keeps its phase.
+  p.tick(4200);
+  p.flush();
+  std::string second = out.take();
+  CHECK(lines_in(second) == 1);
+  CHECK(second.find(
+            R"("records":3,"keys":2,"final":false,"top":[{"key":"#b","count":2},{"key":"#a","count":1}])") !=
+        std::string::npos);
+  CHECK(p.next_deadline() == 4500);
+  p.finish(4300);
+  p.flush();
+  std::string last = out.take();
+  CHECK(lines_in(last) == 1);
+  CHECK(last.find(R"("final":true)") != std::string::npos);
+}
+
+TEST_CASE("pipeline: interrupt prints the open windows as partial, or counts them for TSV", "[pipeline]") {
+  for (OutputFormat f : {OutputFormat::Json, OutputFormat::Tsv}) {
+    Config c = json_config();
+    c.output = f;
+    c.window_ms = 20'000;
+    c.slide_ms = 10'000;
+    Captured out;
+    Pipeline p(c, out.output, 0, 0);
+    p.line(TweetLine(kT0 + 15'000, "a").line, 100);  // in [0,20) and [10,30)
+    uint64_t hidden = p.interrupt(200);
+    p.flush();
+    std::string got = out.take();
+    if (f == OutputFormat::Json) {
+      CHECK(hidden == 0);
+      CHECK(lines_in(got) == 2);
+      CHECK(got.find(R"("final":true)") == std::string::npos);
+    } else {
+      CHECK(hidden == 2);
+      CHECK(got.empty());
+    }
+    CHECK(p.stats().windows == 0);
+  }
+}
