@@ -1,0 +1,63 @@
+# scripts/demo (without its install and build): gen-tweets --now into trendtop prints the top 10 of 5-second
+# windows; --intervals 2 ends it after two windows with status 0; Ctrl-C to its process group ends both
+# processes cleanly (status 0, no traceback), with the open window printed.
+. "$(dirname "$0")/common.sh"
+DEMO=$SRC/scripts/demo
+export TRENDTOP_DEMO_SKIP_BUILD=1 TRENDTOP
+
+set +e
+timeout 30 "$DEMO" --intervals 2 -o tsv >"$WORK/out" 2>"$WORK/err"
+rc=$?
+set -e
+assert_eq "exit status after --intervals 2" 0 "$rc"
+grep -q Traceback "$WORK/err" && fail "traceback: $(cat "$WORK/err")"
+# Two consecutive 5-second windows (the first may have started before the stream), of 1 to 10 rows each,
+# ranked 1.. with counts not increasing; the second holds about 1500 tweets, so its top tag is common.
+python3 - "$WORK/out" <<'EOF' || fail "demo output: $(cat "$WORK/out")"
+import datetime, sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1], encoding="utf-8")]
+windows = {}
+for start, end, rank, key, count in rows:
+    windows.setdefault((start, end), []).append((int(rank), key, int(count)))
+t = lambda s: datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
+bounds = sorted(windows)
+assert len(bounds) == 2, bounds
+for start, end in bounds:
+    assert (t(end) - t(start)).total_seconds() == 5, (start, end)
+    top = windows[(start, end)]
+    assert 1 <= len(top) <= 10, top
+    assert [r for r, _, _ in top] == list(range(1, len(top) + 1)), top
+    assert all(k.startswith("#") and len(k) > 1 for _, k, _ in top), top
+    assert all(a[2] >= b[2] > 0 for a, b in zip(top, top[1:])), top
+assert bounds[0][1] == bounds[1][0], bounds
+assert len(windows[bounds[1]]) == 10 and windows[bounds[1]][0][2] >= 50, windows[bounds[1]]
+now = datetime.datetime.utcnow()
+assert abs((now - t(bounds[1][1])).total_seconds()) < 60, ("not the wall clock", bounds, now)
+EOF
+
+# Ctrl-C: SIGINT to the demo's process group (as a terminal sends it), in the middle of a window.
+set -m # the demo in its own process group, with SIGINT not ignored
+"$DEMO" --window 2s -o json >"$WORK/out" 2>"$WORK/err" & # --window replaces the demo's 5s
+demo=$!
+set +m
+for _ in $(seq 100); do # until the generator and trendtop run
+  [ "$(pgrep -g "$demo" | wc -l)" -ge 3 ] && break
+  sleep 0.05
+done
+sleep 0.5
+ms=$(($(date +%s%3N) % 2000)) # then to the middle of a window, so that it has records
+sleep "$(((3000 - ms) % 2000 / 1000)).$(printf %03d $(((3000 - ms) % 2000 % 1000)))"
+kill -INT -- -"$demo"
+set +e
+timeout 10 tail --pid="$demo" -f /dev/null
+wait "$demo"
+rc=$?
+set -e
+[ "$rc" = 0 ] || [ "$rc" = 130 ] || fail "exit status after Ctrl-C: $rc ($(cat "$WORK/err"))"
+sleep 0.2
+left=$(pgrep -a -g "$demo" || true)
+[ -z "$left" ] || { kill -KILL -- -"$demo" 2>/dev/null; fail "still running after Ctrl-C: $left"; }
+grep -q Traceback "$WORK/err" && fail "traceback: $(cat "$WORK/err")"
+# trendtop printed the open window, marked partial, with what it had counted.
+jq -e -s 'length >= 1 and (last | .final == false and .records > 0 and (.top | length) >= 1)' "$WORK/out" >/dev/null ||
+  fail "after Ctrl-C: $(cat "$WORK/out")"
