@@ -1,8 +1,12 @@
 #include "cli.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
+#include <thread>
+
+#include <sched.h>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -31,6 +35,13 @@ std::string version_text() {
                      simdjson::get_active_implementation()->name(), FMT_VERSION / 10000,
                      FMT_VERSION / 100 % 100, FMT_VERSION % 100, utf8proc_version(), CLI11_VERSION_MAJOR,
                      CLI11_VERSION_MINOR, CLI11_VERSION_PATCH);
+}
+
+// The cores this process may run on (taskset, cgroups' cpusets), not merely those the machine has.
+unsigned available_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 // CLI11's own range check prints the double range; say what is wanted instead.
@@ -105,6 +116,11 @@ int parse_cli(int argc, char** argv, Config& config) {
       ->group("Output");
   app.add_option("--max-line", max_line, "Skip (and count) lines longer than this (default 16MiB)")
       ->option_text("BYTES")
+      ->group("Input");
+  std::string threads;
+  app.add_option("-j,--threads", threads,
+                 "Parse on N threads; output never depends on N (default: the number of cores)")
+      ->option_text("N")
       ->group("Input");
   std::string idle_timeout, emit = "final", run_duration, checkpoint_every = "30s";
   app.add_option("--idle-timeout", idle_timeout,
@@ -247,6 +263,15 @@ int parse_cli(int argc, char** argv, Config& config) {
     config.retry = std::stoll(retry);
   }
   if (config.max_connections == 0) return usage_error("--max-connections must be at least 1");
+
+  if (threads.empty()) {
+    config.threads = available_cores();
+  } else {
+    if (threads.size() > 4 || threads.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(threads) < 1 || std::stoul(threads) > 1024)
+      return usage_error(fmt::format("--threads: '{}' is not a whole number from 1 to 1024", threads));
+    config.threads = static_cast<unsigned>(std::stoul(threads));
+  }
 
   auto size = parse_size(max_line);
   if (!size || *size == 0 || *size > (1ull << 32))

@@ -26,6 +26,8 @@ struct Config {
   uint64_t intervals = 0;  // 0: no limit
   bool stats = false;
   uint64_t max_line = 16u << 20;
+  unsigned threads = 1;           // --threads: parsing threads (cli.cpp resolves the default, the cores)
+  size_t batch_bytes = 1u << 20;  // lines handed to a parsing thread at a time (tests make it small)
 
   // Long-running use.
   int64_t idle_timeout_ms = -1;  // --idle-timeout: -1 default (on for live sources), 0 off

@@ -83,7 +83,8 @@ void print_stats(const Pipeline& pipeline, const Reader& reader,
   }
 }
 
-bool save_state(const Config& config, const Pipeline& pipeline) {
+bool save_state(const Config& config, Pipeline& pipeline) {
+  pipeline.sync();
   StateWriter w;
   pipeline.save(w);
   std::string err;
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
 
   // The end: a signal prints the open windows as partial and keeps them (in the state, if any); the end of
   // input (or --duration) closes them, unless a state file carries them over to the next run.
+  pipeline.sync();  // every line read is counted (parsing threads may still hold some)
   int64_t now = wall_ms();
   if (g_stop) {
     if (uint64_t hidden = pipeline.interrupt(now); hidden > 0)

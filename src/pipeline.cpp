@@ -9,11 +9,17 @@
 
 namespace trendtop {
 
+namespace {
+ExtractMode extractor_mode(const Config& c) {
+  return c.extract == ExtractMode::Split ? ExtractMode::Split : ExtractMode::Entities;
+}
+}  // namespace
+
 Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64_t idle_timeout_ms)
     : config_(config),
       output_(output),
       time_(config.time),
-      extractor_(config.extract == ExtractMode::Split ? ExtractMode::Split : ExtractMode::Entities),
+      extractor_(extractor_mode(config)),
       windower_({config.window_ms, config.slide_ms, config.lateness_ms}),
       sink_(make_sink(config.output, config.emit_every_ms > 0)),
       emit_final_([this](const ClosedWindow& w) { return emit(w, true); }),
@@ -22,64 +28,126 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
   // Arrival windows are printed from the start of the run, empty ones included.
   if (time_ == TimeMode::Arrival) windower_.start_at(start_ms);
   if (config.emit_every_ms > 0) next_partial_ = start_ms + config.emit_every_ms;
+  if (config.threads > 1)
+    pool_ = std::make_unique<ExtractPool>(config.threads, extractor_mode(config), config.batch_bytes);
 }
 
-bool Pipeline::blank(std::string_view text) const {
-  return text.find_first_not_of(" \t\r") == std::string_view::npos;  // JSON whitespace
-}
+Pipeline::~Pipeline() = default;
 
 void Pipeline::line(const Line& line, int64_t arrival_ms) {
   if (done_) return;
-  ++stats_.lines;
-  if (line.kind == Line::Kind::Oversized) {
-    ++stats_.oversized;
+  if (pool_) {
+    if (pool_->add(line, arrival_ms)) {
+      pool_->submit();
+      collect(false);
+      // Bounded memory: at most max_in_flight() batches out; past that, wait for the oldest.
+      while (pool_->in_flight() >= pool_->max_in_flight() && !done_) {
+        apply_batch(*pool_->front(true));
+        pool_->pop();
+      }
+    }
     return;
   }
-  if (blank(line.text)) {
-    ++stats_.blank;
-    return;
-  }
+  if (line.kind == Line::Kind::Oversized)
+    return apply(ExtractedLine::Kind::Oversized, {}, {}, {}, arrival_ms);
+  if (is_blank(line.text)) return apply(ExtractedLine::Kind::Blank, {}, {}, {}, arrival_ms);
   extractor_.extract(line.text, record_);
-  if (record_.kind == Record::Kind::Malformed) {
-    ++stats_.malformed;
-    return;
+  ExtractedLine::Kind kind = record_.kind == Record::Kind::Tweet      ? ExtractedLine::Kind::Tweet
+                             : record_.kind == Record::Kind::NotTweet ? ExtractedLine::Kind::NotTweet
+                                                                      : ExtractedLine::Kind::Malformed;
+  apply(kind, record_.time_ms, record_.keys, {}, arrival_ms);
+}
+
+void Pipeline::apply_batch(const Batch& b) {
+  for (const ExtractedLine& x : b.out) {
+    if (done_) return;
+    std::optional<int64_t> time;
+    if (x.has_time) time = x.time_ms;
+    apply(x.kind, time, {b.keys.data() + x.first_key, x.key_count},
+          {b.hashes.data() + x.first_key, x.key_count}, x.arrival_ms);
   }
-  if (record_.kind == Record::Kind::NotTweet) {
-    ++stats_.skipped;
-    return;
+}
+
+void Pipeline::collect(bool all) {
+  if (!pool_) return;
+  if (all) pool_->submit();
+  while (Batch* b = pool_->front(all)) {
+    apply_batch(*b);
+    pool_->pop();
+  }
+}
+
+void Pipeline::sync() {
+  collect(true);
+}
+
+void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
+                     std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
+                     int64_t arrival_ms) {
+  ++stats_.lines;
+  switch (kind) {
+    case ExtractedLine::Kind::Oversized:
+      ++stats_.oversized;
+      return;
+    case ExtractedLine::Kind::Blank:
+      ++stats_.blank;
+      return;
+    case ExtractedLine::Kind::Malformed:
+      ++stats_.malformed;
+      return;
+    case ExtractedLine::Kind::NotTweet:
+      ++stats_.skipped;
+      return;
+    case ExtractedLine::Kind::Tweet:
+      break;
   }
   if (time_ == TimeMode::Auto) {
     // The first tweet decides: event time when records carry a timestamp.
-    time_ = record_.time_ms ? TimeMode::Event : TimeMode::Arrival;
+    time_ = time ? TimeMode::Event : TimeMode::Arrival;
     if (time_ == TimeMode::Arrival) windower_.start_at(arrival_ms);
   }
   if (time_ == TimeMode::Arrival) {
     // Windows close on the clock (tick); a line read now belongs to the open window.
-    if (windower_.add(arrival_ms, record_.keys)) {
+    if (windower_.add(arrival_ms, keys, hashes)) {
       ++stats_.counted;
-      stats_.keys += record_.keys.size();
+      stats_.keys += keys.size();
     } else {
       ++stats_.late;  // only if the wall clock stepped back past a closed window
     }
     return;
   }
-  if (!record_.time_ms) {
+  if (!time) {
     ++stats_.skipped;
     return;
   }
   last_record_wall_ = arrival_ms;
   bool stopped = false;
-  if (windower_.process(*record_.time_ms, record_.keys, emit_final_, stopped)) {
+  if (windower_.process(*time, keys, emit_final_, stopped, hashes)) {
     ++stats_.counted;
-    stats_.keys += record_.keys.size();
+    stats_.keys += keys.size();
   } else {
     ++stats_.late;
   }
   if (stopped) done_ = true;
 }
 
+bool Pipeline::tick_due(int64_t now_ms) const {
+  if (time_ == TimeMode::Auto) return true;  // the first tweet, maybe still parsing, decides
+  if (next_partial_ != Windower::kNone && now_ms >= next_partial_) return true;
+  if (time_ == TimeMode::Arrival)
+    return windower_.next_end() != Windower::kNone && now_ms >= windower_.next_end();
+  // Lines still parsing can only make the last record more recent, so this errs towards waiting.
+  return idle_timeout_ms_ > 0 &&
+         (last_record_wall_ == Windower::kNone || now_ms - last_record_wall_ >= idle_timeout_ms_);
+}
+
 void Pipeline::tick(int64_t now_ms) {
   if (done_) return;
+  if (pool_) {
+    collect(false);
+    if (pool_->pending() && tick_due(now_ms)) collect(true);
+    if (done_) return;
+  }
   if (time_ == TimeMode::Arrival) {
     if (!windower_.advance(now_ms, emit_final_)) done_ = true;
   } else if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != Windower::kNone &&
@@ -99,6 +167,7 @@ void Pipeline::tick(int64_t now_ms) {
 }
 
 void Pipeline::finish(int64_t now_ms) {
+  sync();
   if (done_) return;
   bool go_on = time_ == TimeMode::Arrival
                    ? windower_.advance(now_ms, emit_final_) && windower_.flush(emit_final_, now_ms)
@@ -107,6 +176,7 @@ void Pipeline::finish(int64_t now_ms) {
 }
 
 uint64_t Pipeline::interrupt(int64_t now_ms) {
+  sync();
   if (done_) return 0;
   if (time_ == TimeMode::Arrival && !windower_.advance(now_ms, emit_final_)) return 0;  // closed on time
   if (!sink_->marks_partial()) {
@@ -153,6 +223,10 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
 }
 
 Output::Status Pipeline::flush() {
+  if (pool_) {
+    pool_->submit();  // a live stream's last lines must not wait for a full batch
+    collect(false);
+  }
   if (output_.buffer().size() == 0) return Output::Status::Ok;
   Output::Status status = output_.flush();
   if (status != Output::Status::Ok) done_ = true;

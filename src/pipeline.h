@@ -5,9 +5,15 @@
 // Wall-clock duties, all driven by tick(): closing arrival-time windows on time; --idle-timeout (in event
 // time a quiet stream's watermark advances with the wall clock once no record came for that long);
 // --emit every=DUR (the running top-k of the open window, marked partial).
+//
+// With --threads N > 1, lines are parsed on N threads (ExtractPool) and counted here in input order, so
+// the output is the serial one whatever N; the wall-clock duties wait for parsing to catch up only when
+// they have something to do.
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,6 +21,7 @@
 #include "extract.h"
 #include "framer.h"
 #include "output.h"
+#include "parallel.h"
 #include "sink.h"
 #include "state.h"
 #include "stats.h"
@@ -27,6 +34,7 @@ class Pipeline {
  public:
   // `idle_timeout_ms` is the resolved --idle-timeout (0: off).
   Pipeline(const Config& config, Output& output, int64_t start_ms, int64_t idle_timeout_ms = 0);
+  ~Pipeline();
 
   void line(const Line& line, int64_t arrival_ms);
   void count_bytes(uint64_t n) { stats_.bytes += n; }
@@ -42,10 +50,19 @@ class Pipeline {
   bool done() const { return done_; }
   // The next wall-clock time tick() has work to do, Windower::kNone if none.
   int64_t next_deadline() const;
-  // Writes what the sinks produced; call after a batch of lines.
+  // Hands buffered lines to the parsing threads, counts what they finished, and writes what the sinks
+  // produced; call after a batch of lines.
   Output::Status flush();
+  // Waits until every line given so far is counted (with --threads; a no-op without).
+  void sync();
+  // With parsing threads: an fd that becomes readable when parsed lines are ready (-1 without threads).
+  int parsed_fd() const { return pool_ ? pool_->wake_fd() : -1; }
+  void clear_parsed() const {
+    if (pool_) pool_->clear_wake();
+  }
 
-  // --state: everything needed to continue. load() refuses a state written with other settings.
+  // --state: everything needed to continue (after sync()). load() refuses a state written with other
+  // settings.
   void save(StateWriter& out) const;
   bool load(StateReader& in, std::string& error);
 
@@ -53,7 +70,14 @@ class Pipeline {
 
  private:
   bool emit(const ClosedWindow& w, bool final);
-  bool blank(std::string_view text) const;
+  // Counts one extracted line: the accounting, then the windower.
+  void apply(ExtractedLine::Kind kind, std::optional<int64_t> time, std::span<const std::string_view> keys,
+             std::span<const uint64_t> hashes, int64_t arrival_ms);
+  void apply_batch(const Batch& b);
+  // Counts parsed batches in order: those ready, or (all) every one given so far.
+  void collect(bool all);
+  // Whether tick(now) may have work that needs every line given so far counted first.
+  bool tick_due(int64_t now_ms) const;
 
   const Config& config_;
   Output& output_;
@@ -63,6 +87,7 @@ class Pipeline {
   std::unique_ptr<Sink> sink_;
   Windower::Emit emit_final_, emit_partial_;
   Record record_;
+  std::unique_ptr<ExtractPool> pool_;  // --threads > 1
   std::vector<RankedKey> top_;
   Stats stats_;
   int64_t idle_timeout_ms_;

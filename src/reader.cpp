@@ -22,7 +22,7 @@ constexpr int64_t kFirstBackoffMs = 100;
 constexpr int64_t kMaxBackoffMs = 30'000;
 
 // What an epoll event is about: the kind in the top byte, an index or fd below.
-enum Tag : uint64_t { kListener = 1, kStream = 2, kConnecting = 3, kFile = 4 };
+enum Tag : uint64_t { kListener = 1, kStream = 2, kConnecting = 3, kFile = 4, kParsed = 5 };
 uint64_t tag(Tag kind, uint64_t value) {
   return (static_cast<uint64_t>(kind) << 56) | value;
 }
@@ -76,6 +76,8 @@ bool Reader::open(std::string& err) {
     err = fmt::format("epoll: {}", std::strerror(errno));
     return false;
   }
+  // Parsing threads say when a batch is ready to count, so a quiet stream's last lines are not held back.
+  if (int fd = pipeline_.parsed_fd(); fd >= 0) watch(fd, EPOLLIN, tag(kParsed, 0));
   for (const Endpoint& ep : config_.listen) {
     int fd = listen_on(ep, err);
     if (fd < 0) return false;
@@ -357,6 +359,9 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
           break;
         case kFile:
           if (file_open_) read_file_chunk();
+          break;
+        case kParsed:
+          pipeline_.clear_parsed();  // tick() below counts what is ready
           break;
       }
     }

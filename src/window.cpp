@@ -33,21 +33,26 @@ Windower::Pane& Windower::pane_at(int64_t start) {
   return *panes_.insert(it, std::move(pane));
 }
 
-bool Windower::add(int64_t t, std::span<const std::string_view> keys) {
+bool Windower::add(int64_t t, std::span<const std::string_view> keys, std::span<const uint64_t> hashes) {
   int64_t start = floor_to(t, spec_.slide_ms);
   // The last window holding this pane ends at start + window; if that one was emitted, all were.
   if (emitted_end_ != kNone && start + spec_.window_ms <= emitted_end_) return false;
   Pane& pane = pane_at(start);
   ++pane.records;
-  for (std::string_view key : keys) pane.counts.add(key);
+  if (hashes.empty()) {
+    for (std::string_view key : keys) pane.counts.add(key);
+  } else {
+    for (size_t i = 0; i < keys.size(); ++i) pane.counts.add_hashed(keys[i], hashes[i], 1);
+  }
   if (emitted_end_ == kNone && (first_end_ == kNone || start + spec_.slide_ms < first_end_))
     first_end_ = start + spec_.slide_ms;
   last_end_ = std::max(last_end_, start + spec_.window_ms);
   return true;
 }
 
-bool Windower::process(int64_t t, std::span<const std::string_view> keys, const Emit& emit, bool& stopped) {
-  bool counted = add(t, keys);
+bool Windower::process(int64_t t, std::span<const std::string_view> keys, const Emit& emit, bool& stopped,
+                       std::span<const uint64_t> hashes) {
+  bool counted = add(t, keys, hashes);
   max_time_ = std::max(max_time_, t);
   stopped = !advance(watermark(), emit);
   return counted;

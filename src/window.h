@@ -48,10 +48,12 @@ class Windower {
   // are printed from the start of the run, empty or not).
   void start_at(int64_t t);
   // Counts a record at time t with these keys (each key counted once per call, as given). Returns false when
-  // the record is late. Emits nothing: call advance() with the new watermark.
-  bool add(int64_t t, std::span<const std::string_view> keys);
+  // the record is late. Emits nothing: call advance() with the new watermark. `hashes`, when given, holds
+  // hash_key() of each key, computed elsewhere (by a parsing thread).
+  bool add(int64_t t, std::span<const std::string_view> keys, std::span<const uint64_t> hashes = {});
   // A record at event time t: add(), then move the watermark and emit what it closed. Returns false if late.
-  bool process(int64_t t, std::span<const std::string_view> keys, const Emit& emit, bool& stopped);
+  bool process(int64_t t, std::span<const std::string_view> keys, const Emit& emit, bool& stopped,
+               std::span<const uint64_t> hashes = {});
   // Emits every window ending at or before `watermark`. Returns false if emit asked to stop.
   bool advance(int64_t watermark, const Emit& emit);
   // End of input: emits every remaining window up to the last one holding a record, and at least up to the

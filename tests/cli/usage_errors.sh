@@ -21,6 +21,9 @@ check "not one of" --time never
 check "not one of" --extract magic
 check "not a size" --max-line 0
 check "not a size" --max-line 12TB
+check "from 1 to 1024" --threads 0
+check "from 1 to 1024" -j 2000
+check "from 1 to 1024" --threads two
 check "not a duration" --lateness soon
 check "--bogus" --bogus
 check "" --top many

@@ -1,0 +1,156 @@
+#include "parallel.h"
+
+#include <cstring>
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "count_map.h"
+
+namespace trendtop {
+
+bool is_blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r") == std::string_view::npos;  // JSON whitespace
+}
+
+void Batch::reset() {
+  text.clear();
+  lines.clear();
+  out.clear();
+  key_bytes.clear();
+  keys.clear();
+  hashes.clear();
+  done.store(false, std::memory_order_relaxed);
+}
+
+void extract_batch(Extractor& extractor, Record& record, Batch& batch) {
+  batch.out.clear();
+  batch.key_bytes.clear();
+  batch.keys.clear();
+  batch.hashes.clear();
+  // Key views are taken once key_bytes has stopped growing; until then, offsets.
+  std::vector<std::pair<uint32_t, uint32_t>>& spans = batch.key_spans;
+  spans.clear();
+  for (const Batch::Input& in : batch.lines) {
+    ExtractedLine x{ExtractedLine::Kind::Tweet,          false, 0, in.arrival_ms,
+                    static_cast<uint32_t>(spans.size()), 0};
+    std::string_view text(batch.text.data() + in.offset, in.length);
+    if (in.oversized) {
+      x.kind = ExtractedLine::Kind::Oversized;
+    } else if (is_blank(text)) {
+      x.kind = ExtractedLine::Kind::Blank;
+    } else {
+      extractor.extract(text, record);
+      x.kind = record.kind == Record::Kind::Tweet      ? ExtractedLine::Kind::Tweet
+               : record.kind == Record::Kind::NotTweet ? ExtractedLine::Kind::NotTweet
+                                                       : ExtractedLine::Kind::Malformed;
+      if (record.time_ms) x.has_time = true, x.time_ms = *record.time_ms;
+      if (x.kind == ExtractedLine::Kind::Tweet) {
+        for (std::string_view key : record.keys) {
+          spans.emplace_back(static_cast<uint32_t>(batch.key_bytes.size()),
+                             static_cast<uint32_t>(key.size()));
+          batch.key_bytes.append(key);
+          batch.hashes.push_back(hash_key(key));
+        }
+        x.key_count = static_cast<uint32_t>(record.keys.size());
+      }
+    }
+    batch.out.push_back(x);
+  }
+  for (auto [offset, length] : spans) batch.keys.emplace_back(batch.key_bytes.data() + offset, length);
+}
+
+ExtractPool::ExtractPool(unsigned threads, ExtractMode mode, size_t batch_bytes) : batch_bytes_(batch_bytes) {
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  filling_ = take_spare();
+  for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this, mode] { work(mode); });
+}
+
+ExtractPool::~ExtractPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  for (std::thread& t : workers_) t.join();
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+}
+
+std::unique_ptr<Batch> ExtractPool::take_spare() {
+  if (spare_.empty()) return std::make_unique<Batch>();
+  std::unique_ptr<Batch> b = std::move(spare_.back());
+  spare_.pop_back();
+  b->reset();
+  return b;
+}
+
+bool ExtractPool::add(const Line& line, int64_t arrival_ms) {
+  Batch& b = *filling_;
+  bool oversized = line.kind == Line::Kind::Oversized;
+  // Drop the previous line's padding: the next line's bytes (or fresh padding) follow instead.
+  if (!b.lines.empty()) b.text.resize(b.text.size() - Framer::kPadding);
+  uint32_t offset = static_cast<uint32_t>(b.text.size());
+  b.text.insert(b.text.end(), line.text.begin(), line.text.end());
+  b.text.insert(b.text.end(), Framer::kPadding, ' ');
+  b.lines.push_back({offset, static_cast<uint32_t>(line.text.size()), oversized, arrival_ms});
+  return b.text.size() >= batch_bytes_;
+}
+
+void ExtractPool::submit() {
+  if (filling_->lines.empty()) return;
+  Batch* b = filling_.get();
+  in_flight_.push_back(std::move(filling_));
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(b);
+  }
+  work_cv_.notify_one();
+  filling_ = take_spare();
+}
+
+Batch* ExtractPool::front(bool wait) {
+  if (in_flight_.empty()) return nullptr;
+  Batch* b = in_flight_.front().get();
+  if (b->done.load(std::memory_order_acquire)) return b;
+  if (!wait) return nullptr;
+  std::unique_lock lock(mutex_);
+  done_cv_.wait(lock, [b] { return b->done.load(std::memory_order_acquire); });
+  return b;
+}
+
+void ExtractPool::pop() {
+  spare_.push_back(std::move(in_flight_.front()));
+  in_flight_.pop_front();
+}
+
+void ExtractPool::clear_wake() const {
+  uint64_t n;
+  while (::read(wake_fd_, &n, sizeof n) > 0) {
+  }
+}
+
+void ExtractPool::work(ExtractMode mode) {
+  Extractor extractor(mode);
+  Record record;
+  for (;;) {
+    Batch* b;
+    {
+      std::unique_lock lock(mutex_);
+      work_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      b = queue_.front();
+      queue_.pop_front();
+    }
+    extract_batch(extractor, record, *b);
+    {
+      // Under the lock, so a waiter cannot miss the notification between its check and its sleep.
+      std::lock_guard lock(mutex_);
+      b->done.store(true, std::memory_order_release);
+    }
+    done_cv_.notify_all();
+    uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
+  }
+}
+
+}  // namespace trendtop

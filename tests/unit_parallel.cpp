@@ -1,0 +1,182 @@
+// Parsing on N threads must not change a single byte of output: random streams (disorder within and beyond
+// the lateness, gaps, malformed, blank and notice lines) through the whole pipeline with 1, 2 and 7 threads
+// and random batch sizes give identical output and counters, and the windows of the brute-force recount.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <simdjson.h>
+#include <unistd.h>
+
+#include "brute_force.h"
+#include "count_map.h"
+#include "framer.h"
+#include "parallel.h"
+#include "pipeline.h"
+
+using namespace trendtop;
+
+namespace {
+
+constexpr int64_t kBase = 1609459200000;
+
+std::string tweet_json(const brute::Rec& r) {
+  std::string tags;
+  for (const std::string& k : r.keys)
+    tags += (tags.empty() ? "" : ",") + ("{\"text\":\"" + k.substr(1) + "\"}");
+  return R"({"created_at":"Fri Jan 01 00:00:00 +0000 2021","user":{"id":1},"entities":{"hashtags":[)" + tags +
+         R"(]},"timestamp_ms":")" + std::to_string(r.t) + "\"}";
+}
+
+struct Run {
+  std::string output;
+  Stats stats;
+};
+
+// Feeds the lines one by one, as a reader would, and returns what was printed.
+Run run_pipeline(const std::vector<std::string>& lines, Config c, unsigned threads, size_t batch_bytes) {
+  c.threads = threads;
+  c.batch_bytes = batch_bytes;
+  FILE* f = std::tmpfile();
+  Output out(fileno(f));
+  Run r;
+  {
+    Pipeline p(c, out, 0, 0);
+    std::string padded;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      padded = lines[i];
+      padded.append(Framer::kPadding, ' ');
+      p.line({Line::Kind::Text, std::string_view(padded.data(), lines[i].size())}, 0);
+      if (i % 97 == 0) p.flush();  // the reader flushes between reads
+    }
+    p.finish(0);
+    p.flush();
+    r.stats = p.stats();
+  }
+  char buf[65536];
+  ssize_t n;
+  off_t at = 0;
+  while ((n = pread(fileno(f), buf, sizeof buf, at)) > 0)
+    r.output.append(buf, static_cast<size_t>(n)), at += n;
+  std::fclose(f);
+  return r;
+}
+
+// The JSON windows as brute-force results.
+std::vector<brute::Out> parse_windows(const std::string& json) {
+  std::vector<brute::Out> windows;
+  simdjson::dom::parser parser;
+  size_t pos = 0;
+  while (pos < json.size()) {
+    size_t nl = json.find('\n', pos);
+    simdjson::dom::element w = parser.parse(json.substr(pos, nl - pos));
+    brute::Out o{0, 0, uint64_t(w["records"]), {}};
+    for (simdjson::dom::element k : w["top"])
+      o.counts[std::string(std::string_view(k["key"]))] = uint64_t(k["count"]);
+    windows.push_back(o);
+    pos = nl + 1;
+  }
+  return windows;
+}
+
+}  // namespace
+
+TEST_CASE("parallel: output does not depend on threads or batch sizes, and matches a brute-force recount",
+          "[parallel]") {
+  std::mt19937_64 rng(2026);
+  for (int round = 0; round < 12; ++round) {
+    int64_t slide = 1000 * (1 + static_cast<int64_t>(rng() % 5));
+    int64_t window = slide * (1 + static_cast<int64_t>(rng() % 4));
+    int64_t lateness = (rng() % 3) * 1500;
+    auto recs = brute::random_stream(rng, 3000, kBase, 400, 6000, 40);
+    std::vector<std::string> lines;
+    std::uniform_int_distribution<int> noise(0, 99);
+    for (const auto& r : recs) {
+      int n = noise(rng);
+      if (n == 0) lines.push_back("{\"broken\": ");
+      if (n == 1) lines.push_back("  ");
+      if (n == 2) lines.push_back(R"({"delete":{"status":{"id":1}}})");
+      lines.push_back(tweet_json(r));
+    }
+    Config c;
+    c.window_ms = window;
+    c.slide_ms = slide;
+    c.lateness_ms = lateness;
+    c.top = 0;
+    c.output = OutputFormat::Json;
+    c.time = TimeMode::Event;
+    INFO("round " << round << " window " << window << " slide " << slide << " lateness " << lateness);
+
+    Run serial = run_pipeline(lines, c, 1, 1 << 20);
+    brute::Result expected = brute::brute_force(recs, window, slide, lateness);
+    std::vector<brute::Out> got = parse_windows(serial.output);
+    REQUIRE(got.size() == expected.windows.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      CHECK(got[i].records == expected.windows[i].records);
+      CHECK(got[i].counts == expected.windows[i].counts);
+    }
+    CHECK(serial.stats.late == expected.late);
+    CHECK(serial.stats.lines == lines.size());
+
+    for (unsigned threads : {2u, 7u}) {
+      size_t batch = 1 + rng() % 20000;  // from one line per batch to a few hundred
+      INFO(threads << " threads, batches of " << batch << " bytes");
+      Run parallel = run_pipeline(lines, c, threads, batch);
+      CHECK(parallel.output == serial.output);
+      CHECK(parallel.stats.lines == serial.stats.lines);
+      CHECK(parallel.stats.counted == serial.stats.counted);
+      CHECK(parallel.stats.late == serial.stats.late);
+      CHECK(parallel.stats.malformed == serial.stats.malformed);
+      CHECK(parallel.stats.skipped == serial.stats.skipped);
+      CHECK(parallel.stats.blank == serial.stats.blank);
+      CHECK(parallel.stats.keys == serial.stats.keys);
+    }
+  }
+}
+
+TEST_CASE("parallel: --intervals stops at the same record whatever the threads", "[parallel]") {
+  std::mt19937_64 rng(7);
+  auto recs = brute::random_stream(rng, 2000, kBase, 300, 0, 10);
+  std::vector<std::string> lines;
+  for (const auto& r : recs) lines.push_back(tweet_json(r));
+  Config c;
+  c.output = OutputFormat::Json;
+  c.intervals = 5;
+  Run serial = run_pipeline(lines, c, 1, 1 << 20);
+  Run parallel = run_pipeline(lines, c, 3, 700);
+  CHECK(serial.stats.windows == 5);
+  CHECK(parallel.output == serial.output);
+  CHECK(parallel.stats.lines == serial.stats.lines);
+}
+
+TEST_CASE("parallel: a pool extracts in submission order and recycles its batches", "[parallel]") {
+  ExtractPool pool(3, ExtractMode::Entities, 200);
+  std::vector<std::string> lines;
+  for (int i = 0; i < 500; ++i)
+    lines.push_back(tweet_json({kBase + i, {"#t" + std::to_string(i)}}) + std::string(Framer::kPadding, ' '));
+  size_t next = 0, seen = 0;
+  auto take = [&](bool wait) {
+    while (Batch* b = pool.front(wait)) {
+      for (size_t i = 0; i < b->out.size(); ++i, ++seen) {
+        REQUIRE(b->out[i].kind == ExtractedLine::Kind::Tweet);
+        REQUIRE(b->out[i].time_ms == kBase + static_cast<int64_t>(seen));
+        REQUIRE(b->out[i].key_count == 1);
+        CHECK(b->keys[b->out[i].first_key] == "#t" + std::to_string(seen));
+        CHECK(b->hashes[b->out[i].first_key] == hash_key(b->keys[b->out[i].first_key]));
+      }
+      pool.pop();
+    }
+  };
+  for (; next < lines.size(); ++next) {
+    std::string_view text(lines[next].data(), lines[next].size() - Framer::kPadding);
+    if (pool.add({Line::Kind::Text, text}, 0)) pool.submit();
+    if (pool.in_flight() >= pool.max_in_flight()) take(true);
+  }
+  pool.submit();
+  take(true);
+  CHECK(seen == lines.size());
+  CHECK_FALSE(pool.pending());
+}
