@@ -46,21 +46,86 @@ bool Normalizer::fold(std::string_view s, std::string& out) {
   }
 }
 
+namespace {
+
+// Unicode's Cased and Case_Ignorable properties, as far as lower-casing needs them (utf8proc has no table
+// for either): cased letters change under some case mapping (or are titlecase); case-ignorable ones are
+// marks, format characters, modifiers and the word-internal punctuation of Word_Break MidLetter/MidNumLet.
+bool is_cased(int32_t cp) {
+  return utf8proc_tolower(cp) != cp || utf8proc_toupper(cp) != cp ||
+         utf8proc_category(cp) == UTF8PROC_CATEGORY_LT;
+}
+bool is_case_ignorable(int32_t cp) {
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_CF:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_SK:
+      return true;
+    default:
+      break;
+  }
+  switch (cp) {
+    case 0x27:
+    case 0x2E:
+    case 0x3A:
+    case 0xB7:
+    case 0x387:
+    case 0x5F4:
+    case 0x2018:
+    case 0x2019:
+    case 0x2024:
+    case 0x2027:
+    case 0xFE13:
+    case 0xFE52:
+    case 0xFE55:
+    case 0xFF07:
+    case 0xFF0E:
+    case 0xFF1A:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 bool Normalizer::lower(std::string_view s, std::string& out) {
   if (is_ascii(s)) {
     append_ascii_lower(s, out);
     return true;
   }
+  // Decode first: final sigma looks at the letters around it.
+  codepoints_.clear();
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
   while (left > 0) {
     utf8proc_int32_t cp;
     utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
     if (n < 0) return false;
-    int32_t lowered = utf8proc_tolower(cp);
-    append_codepoints(&lowered, 1, out);
+    codepoints_.push_back(cp);
     p += n;
     left -= n;
+  }
+  // Python's str.lower(): the full lower-case mapping, whose only unconditional special case is U+0130
+  // (I with dot above -> i + combining dot), and Final_Sigma: a capital sigma that ends a word is ς.
+  const size_t count = codepoints_.size();
+  for (size_t i = 0; i < count; ++i) {
+    int32_t cp = codepoints_[i];
+    if (cp == 0x130) {
+      const int32_t full[] = {0x69, 0x307};
+      append_codepoints(full, 2, out);
+      continue;
+    }
+    int32_t lowered = utf8proc_tolower(cp);
+    if (cp == 0x3A3) {
+      size_t b = i, a = i + 1;
+      while (b > 0 && is_case_ignorable(codepoints_[b - 1])) --b;
+      while (a < count && is_case_ignorable(codepoints_[a])) ++a;
+      if (b > 0 && is_cased(codepoints_[b - 1]) && !(a < count && is_cased(codepoints_[a]))) lowered = 0x3C2;
+    }
+    append_codepoints(&lowered, 1, out);
   }
   return true;
 }

@@ -50,3 +50,26 @@ TEST_CASE("normalize: ascii detection", "[normalize]") {
   CHECK_FALSE(is_ascii("caf\xc3\xa9"));
   CHECK(is_ascii(""));
 }
+
+TEST_CASE("normalize: lower() is Python's str.lower(), final sigma and dotted I included", "[normalize]") {
+  // Expected values are what CPython 3.11 prints for s.lower().
+  const std::pair<const char*, const char*> cases[] = {
+      {"#ΟΔΟΣ", "#οδος"},                // a word-final capital sigma is ς
+      {"ΟΔΟΣ.", "οδος."},                // also before punctuation
+      {"Σ", "σ"},                        // not final: nothing cased before it
+      {"ΑΣΑ", "ασα"},                    // inside a word
+      {"ΑΣ'Α", "ασ'α"},                  // the apostrophe is case-ignorable: the word goes on
+      {"ΑΣ'", "ας'"},                    //
+      {"#ΣΑΣ_ΣΑΣ", "#σας_σας"},          // '_' is not case-ignorable: it ends the word
+      {"ΑΣ\u0301", "ας\u0301"},          // a combining mark after it is ignored
+      {"#İstanbul", "#i\u0307stanbul"},  // U+0130: i + combining dot above
+      {"#ÉCOLE", "#école"},
+  };
+  Normalizer n;
+  for (auto [in, expected] : cases) {
+    std::string out;
+    INFO(in);
+    CHECK(n.lower(in, out));
+    CHECK(out == expected);
+  }
+}

@@ -169,6 +169,11 @@ assert_eq "windows in 20000 tweets at 300/s" 7 "$(cut -f1 "$WORK/got" | sort -u 
 $REF --window 5000 --lateness 250 --top 0 "$WORK/c" >"$WORK/expect" 2>/dev/null
 "$TRENDTOP" -o tsv --window 5s --lateness 250ms --top 0 "$WORK/c" >"$WORK/got"
 assert_files_eq "trendtop vs reference, UTF-8, CRLF, late records" "$WORK/expect" "$WORK/got"
+# The tutorial's split pipeline lower-cases as Python does (final sigma, dotted capital I): regression.
+"$GEN" --count 30000 --seed 3 >"$WORK/s"
+$REF --window 10000 --top 0 --extract split "$WORK/s" >"$WORK/expect" 2>/dev/null
+"$TRENDTOP" -o tsv --window 10s --top 0 --extract split "$WORK/s" >"$WORK/got"
+assert_files_eq "trendtop vs reference, --extract split" "$WORK/expect" "$WORK/got"
 
 # Quiet ends: the reader goes away (status 0, nothing on stderr); Ctrl-C (130, no traceback, whole lines).
 set +e
