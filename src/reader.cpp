@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 
+#include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -108,6 +109,9 @@ bool Reader::start_next_input() {
     struct stat st;
     // Pipes, terminals and sockets are polled with the rest; regular files, block devices and what epoll
     // refuses (/dev/null and other always-ready character devices) are read straight away.
+    // A bigger pipe buffer: fewer reads and wake-ups per megabyte when a producer writes fast (best effort;
+    // the kernel caps it at /proc/sys/fs/pipe-max-size).
+    if (fstat(file_.fd(), &st) == 0 && S_ISFIFO(st.st_mode)) fcntl(file_.fd(), F_SETPIPE_SZ, 1 << 20);
     file_polled_ = fstat(file_.fd(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode) &&
                    watch(file_.fd(), EPOLLIN, tag(kFile, 0));
     return true;

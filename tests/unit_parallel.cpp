@@ -24,11 +24,18 @@ namespace {
 constexpr int64_t kBase = 1609459200000;
 
 std::string tweet_json(const brute::Rec& r) {
-  std::string tags;
-  for (const std::string& k : r.keys)
-    tags += (tags.empty() ? "" : ",") + ("{\"text\":\"" + k.substr(1) + "\"}");
-  return R"({"created_at":"Fri Jan 01 00:00:00 +0000 2021","user":{"id":1},"entities":{"hashtags":[)" + tags +
-         R"(]},"timestamp_ms":")" + std::to_string(r.t) + "\"}";
+  std::string json =
+      R"({"created_at":"Fri Jan 01 00:00:00 +0000 2021","user":{"id":1},"entities":{"hashtags":[)";
+  for (size_t i = 0; i < r.keys.size(); ++i) {
+    if (i > 0) json += ',';
+    json += R"({"text":")";
+    json.append(r.keys[i], 1);  // without the '#'
+    json += R"("})";
+  }
+  json += R"(]},"timestamp_ms":")";
+  json += std::to_string(r.t);
+  json += "\"}";
+  return json;
 }
 
 struct Run {
