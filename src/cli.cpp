@@ -76,7 +76,7 @@ int parse_cli(int argc, char** argv, Config& config) {
   app.get_formatter()->column_width(30);
 
   std::string window = "10s", slide, lateness = "0", max_line = "16MiB";
-  std::string time = "auto", extract = "auto", output = "text";
+  std::string time = "auto", extract = "auto", output = "text", keys = "hashtags";
   app.add_option("FILE", config.inputs, "Input files, read in order; none or '-' reads stdin")->type_name("");
 
   app.add_option("-w,--window", window, "Window length (default 10s)")->option_text("DUR")->group("Windows");
@@ -100,9 +100,16 @@ int parse_cli(int argc, char** argv, Config& config) {
   app.add_option("--lateness", lateness, "Event time: wait this long for out-of-order records (default 0)")
       ->option_text("DUR")
       ->group("Windows");
-  app.add_option("--extract", extract,
-                 "Keys: entities (the tweet's hashtag entities), split (the tutorial: text split on ' ', "
-                 "words starting with #, lower-cased, every occurrence), auto (entities; default)")
+  app.add_option("--keys", keys,
+                 "What to count, comma-separated: hashtags (#tag), mentions (@user), cashtags ($SYM), urls "
+                 "(default hashtags)")
+      ->option_text("KINDS")
+      ->group("Keys and ranking");
+  app.add_option(
+         "--extract", extract,
+         "Where keys come from: entities (what Twitter marked), text (the full text, by twitter-text's "
+         "rules), auto (entities when the tweet has them, else text; default), split (the tutorial: "
+         "text split on ' ', words starting with #, lower-cased, every occurrence)")
       ->option_text("MODE")
       ->group("Keys and ranking");
   app.add_option("-o,--output", output, "Output format: text, tsv, csv, json (default text)")
@@ -207,8 +214,10 @@ int parse_cli(int argc, char** argv, Config& config) {
 
   static const std::map<std::string, TimeMode> kTimes = {
       {"auto", TimeMode::Auto}, {"event", TimeMode::Event}, {"arrival", TimeMode::Arrival}};
-  static const std::map<std::string, ExtractMode> kExtracts = {
-      {"auto", ExtractMode::Auto}, {"entities", ExtractMode::Entities}, {"split", ExtractMode::Split}};
+  static const std::map<std::string, ExtractMode> kExtracts = {{"auto", ExtractMode::Auto},
+                                                               {"entities", ExtractMode::Entities},
+                                                               {"text", ExtractMode::Text},
+                                                               {"split", ExtractMode::Split}};
   static const std::map<std::string, OutputFormat> kOutputs = {{"text", OutputFormat::Text},
                                                                {"tsv", OutputFormat::Tsv},
                                                                {"csv", OutputFormat::Csv},
@@ -226,6 +235,18 @@ int parse_cli(int argc, char** argv, Config& config) {
   if (int rc = choose(kTimes, "--time", time, config.time); rc >= 0) return rc;
   if (int rc = choose(kExtracts, "--extract", extract, config.extract); rc >= 0) return rc;
   if (int rc = choose(kOutputs, "--output", output, config.output); rc >= 0) return rc;
+  static const std::map<std::string, KeyKind> kKeys = {
+      {"hashtags", kHashtags}, {"mentions", kMentions}, {"cashtags", kCashtags}, {"urls", kUrls}};
+  config.keys = 0;
+  for (size_t at = 0; at <= keys.size();) {
+    size_t comma = std::min(keys.find(',', at), keys.size());
+    KeyKind kind = kHashtags;
+    if (int rc = choose(kKeys, "--keys", keys.substr(at, comma - at), kind); rc >= 0) return rc;
+    config.keys |= kind;
+    at = comma + 1;
+  }
+  if (config.extract == ExtractMode::Split && config.keys != kHashtags)
+    return usage_error("--extract split counts hashtags only (the tutorial's pipeline)");
 
   if (!idle_timeout.empty()) {
     if (int rc = duration("--idle-timeout", idle_timeout, config.idle_timeout_ms); rc >= 0) return rc;

@@ -10,7 +10,10 @@
 namespace trendtop {
 
 enum class TimeMode { Auto, Event, Arrival };
-enum class ExtractMode { Auto, Entities, Split };
+// auto: a record's entities when it has them, else its text by twitter-text's rules.
+enum class ExtractMode { Auto, Entities, Text, Split };
+// --keys: which kinds of keys are counted (a bit set).
+enum KeyKind : uint8_t { kHashtags = 1, kMentions = 2, kCashtags = 4, kUrls = 8 };
 enum class OutputFormat { Text, Tsv, Csv, Json };
 
 struct Config {
@@ -22,6 +25,7 @@ struct Config {
   uint64_t min_count = 1;
   TimeMode time = TimeMode::Auto;
   ExtractMode extract = ExtractMode::Auto;
+  uint8_t keys = kHashtags;  // KeyKind bits
   OutputFormat output = OutputFormat::Text;
   uint64_t intervals = 0;  // 0: no limit
   bool stats = false;

@@ -25,32 +25,32 @@ error_code tolerate_type(error_code e) {
   return e == simdjson::INCORRECT_TYPE ? SUCCESS : e;
 }
 
-// entities.hashtags[].text -> tags
-error_code read_hashtags(od::object entities, std::vector<std::string_view>& tags) {
-  for (auto field : entities) {
-    od::raw_json_string key;
-    if (error_code e = field.key().get(key)) return e;
-    if (!(key == "hashtags")) continue;
-    od::array hashtags;
-    if (error_code e = field.value().get_array().get(hashtags)) return tolerate_type(e);
-    for (auto item : hashtags) {
-      od::object hashtag;
-      if (error_code e = item.get_object().get(hashtag)) {
+// items[].<field> (strings) -> out; items of another shape are ignored.
+error_code read_strings(od::value value, std::string_view field, std::string_view fallback,
+                        std::vector<std::string_view>& out) {
+  od::array items;
+  if (error_code e = value.get_array().get(items)) return tolerate_type(e);
+  for (auto item : items) {
+    od::object object;
+    if (error_code e = item.get_object().get(object)) {
+      if (tolerate_type(e)) return e;
+      continue;
+    }
+    std::string_view found, second;
+    for (auto f : object) {
+      od::raw_json_string k;
+      if (error_code e = f.key().get(k)) return e;
+      bool primary = k == field, backup = !fallback.empty() && k == fallback;
+      if (!primary && !backup) continue;
+      std::string_view text;
+      if (error_code e = f.value().get_string().get(text)) {
         if (tolerate_type(e)) return e;
         continue;
       }
-      for (auto f : hashtag) {
-        od::raw_json_string k;
-        if (error_code e = f.key().get(k)) return e;
-        if (!(k == "text")) continue;
-        std::string_view text;
-        if (error_code e = f.value().get_string().get(text)) {
-          if (tolerate_type(e)) return e;
-          continue;
-        }
-        tags.push_back(text);
-      }
+      (primary ? found : second) = text;
     }
+    if (found.empty()) found = second;  // urls[]: expanded_url, else url
+    if (!found.empty()) out.push_back(found);
   }
   return SUCCESS;
 }
@@ -66,7 +66,28 @@ std::optional<int64_t> read_timestamp_ms(od::value v) {
 
 }  // namespace
 
-error_code Extractor::read_status(od::object status, TagLists& tags, bool top, Record& out) {
+error_code Extractor::read_entities(od::object entities, EntityLists& into) {
+  for (auto field : entities) {
+    od::raw_json_string key;
+    if (error_code e = field.key().get(key)) return e;
+    od::value value;
+    if (error_code e = field.value().get(value)) return e;
+    error_code e = SUCCESS;
+    if ((keys_ & kHashtags) && key == "hashtags") {
+      e = read_strings(value, "text", {}, into.hashtags);
+    } else if ((keys_ & kMentions) && key == "user_mentions") {
+      e = read_strings(value, "screen_name", {}, into.mentions);
+    } else if ((keys_ & kCashtags) && key == "symbols") {
+      e = read_strings(value, "text", {}, into.cashtags);
+    } else if ((keys_ & kUrls) && key == "urls") {
+      e = read_strings(value, "expanded_url", "url", into.urls);
+    }
+    if (e) return e;
+  }
+  return SUCCESS;
+}
+
+error_code Extractor::read_status(od::object status, Status& into, bool top, Record& out) {
   std::optional<int64_t> created_at;
   for (auto field : status) {
     od::raw_json_string key;
@@ -76,22 +97,33 @@ error_code Extractor::read_status(od::object status, TagLists& tags, bool top, R
     if (key == "entities") {
       od::object entities;
       if (value.get_object().get(entities) == SUCCESS) {
-        if (error_code e = read_hashtags(entities, tags.entities)) return e;
+        into.has_entities = true;
+        if (error_code e = read_entities(entities, into.entities)) return e;
       }
     } else if (key == "extended_tweet") {
       od::object ext;
       if (value.get_object().get(ext) == SUCCESS) {
-        tags.has_extended = true;
+        into.has_extended = true;
         for (auto f : ext) {
           od::raw_json_string k;
           if (error_code e = f.key().get(k)) return e;
-          if (!(k == "entities")) continue;
-          od::object entities;
-          if (f.value().get_object().get(entities) == SUCCESS) {
-            if (error_code e = read_hashtags(entities, tags.extended)) return e;
+          if (k == "entities") {
+            od::object entities;
+            if (f.value().get_object().get(entities) == SUCCESS) {
+              if (error_code e = read_entities(entities, into.extended)) return e;
+            }
+          } else if (k == "full_text") {
+            std::string_view s;
+            if (f.value().get_string().get(s) == SUCCESS) into.full_text = s;
           }
         }
       }
+    } else if (key == "text") {
+      std::string_view s;
+      if (value.get_string().get(s) == SUCCESS) into.text = s;
+    } else if (key == "full_text") {  // REST API with tweet_mode=extended, and archives made with it
+      std::string_view s;
+      if (value.get_string().get(s) == SUCCESS) into.full_text = s;
     } else if (!top) {
       continue;
     } else if (key == "retweeted_status") {
@@ -111,9 +143,6 @@ error_code Extractor::read_status(od::object status, TagLists& tags, bool top, R
     } else if (key == "user") {
       od::json_type type;
       if (value.type().get(type) == SUCCESS && type == od::json_type::object) has_user_ = true;
-    } else if (key == "text") {
-      std::string_view s;
-      if (value.get_string().get(s) == SUCCESS) text_ = s;
     } else if (is_notice_key(key)) {
       is_notice_ = true;
     }
@@ -122,15 +151,54 @@ error_code Extractor::read_status(od::object status, TagLists& tags, bool top, R
   return SUCCESS;
 }
 
-bool Extractor::add_key(std::string_view word, bool fold) {
+// sigil (if any) + value, normalised as asked.
+bool Extractor::add_key(char sigil, std::string_view value, Norm norm) {
   size_t mark = key_buf_.size();
-  bool ok = fold ? normalizer_.fold(word, key_buf_) : normalizer_.lower(word, key_buf_);
-  if (!ok) {
+  if (sigil) key_buf_.push_back(sigil);
+  bool ok = true;
+  switch (norm) {
+    case Norm::Fold:
+      ok = normalizer_.fold(value, key_buf_);
+      break;
+    case Norm::Lower:
+      ok = normalizer_.lower(value, key_buf_);
+      break;
+    case Norm::Keep:
+      key_buf_.append(value);
+      break;
+  }
+  if (!ok) {  // invalid UTF-8: a key of a string simdjson validated never is; split words may be
     key_buf_.resize(mark);
     return false;
   }
   key_ends_.push_back(static_cast<uint32_t>(key_buf_.size()));
   return true;
+}
+
+void Extractor::keys_from_entities(const EntityLists& lists) {
+  for (std::string_view v : lists.hashtags) add_key('#', v, Norm::Fold);
+  for (std::string_view v : lists.mentions) add_key('@', v, Norm::Fold);
+  for (std::string_view v : lists.cashtags) add_key('$', v, Norm::Fold);
+  for (std::string_view v : lists.urls) add_key(0, v, Norm::Keep);
+}
+
+void Extractor::keys_from_text(std::string_view text) {
+  if (keys_ & kHashtags) {
+    text_extractor_.hashtags(text, found_);
+    for (const TextEntity& e : found_) add_key('#', e.value, Norm::Fold);
+  }
+  if (keys_ & kMentions) {
+    text_extractor_.mentions(text, found_);
+    for (const TextEntity& e : found_) add_key('@', e.value, Norm::Fold);
+  }
+  if (keys_ & kCashtags) {
+    text_extractor_.cashtags(text, found_);
+    for (const TextEntity& e : found_) add_key('$', e.value, Norm::Fold);
+  }
+  if (keys_ & kUrls) {
+    text_extractor_.urls(text, found_);
+    for (const TextEntity& e : found_) add_key(0, e.value, Norm::Keep);
+  }
 }
 
 void Extractor::finish_keys(Record& out, bool distinct) {
@@ -150,7 +218,6 @@ void Extractor::extract(std::string_view line, Record& out) {
   out.keys.clear();
   top_.clear();
   retweeted_.clear();
-  text_ = {};
   key_buf_.clear();
   key_ends_.clear();
   has_retweeted_ = has_user_ = has_created_at_ = is_notice_ = false;
@@ -176,27 +243,22 @@ void Extractor::extract(std::string_view line, Record& out) {
 
   if (mode_ == ExtractMode::Split) {
     // The tutorial: text.split(' '), keep words starting with '#', lower(), count every occurrence.
-    std::string_view rest = text_;
+    std::string_view rest = top_.text;
     for (;;) {
       size_t space = rest.find(' ');
       std::string_view word = rest.substr(0, space);
-      if (!word.empty() && word[0] == '#') add_key(word, false);
+      if (!word.empty() && word[0] == '#') add_key(0, word, Norm::Lower);
       if (space == std::string_view::npos) break;
       rest.remove_prefix(space + 1);
     }
     finish_keys(out, false);
     return;
   }
-  const TagLists& status = has_retweeted_ ? retweeted_ : top_;
-  const std::vector<std::string_view>& tags = status.has_extended ? status.extended : status.entities;
-  for (std::string_view tag : tags) {
-    key_buf_.push_back('#');
-    size_t mark = key_buf_.size() - 1;
-    if (!normalizer_.fold(tag, key_buf_)) {  // unreachable for input simdjson validated; be safe anyway
-      key_buf_.resize(mark);
-      continue;
-    }
-    key_ends_.push_back(static_cast<uint32_t>(key_buf_.size()));
+  const Status& status = has_retweeted_ ? retweeted_ : top_;
+  if (mode_ == ExtractMode::Entities || (mode_ == ExtractMode::Auto && status.has_entities)) {
+    keys_from_entities(status.has_extended ? status.extended : status.entities);
+  } else {
+    keys_from_text(status.full_text.empty() ? status.text : status.full_text);
   }
   finish_keys(out, true);
 }

@@ -1,11 +1,15 @@
 // Extractor: one input line -> one Record (what kind of line it was, its event time, its keys).
 //
 // Twitter API v1.1 statuses, parsed with simdjson On-Demand in a single forward pass over the fields we need
-// (whatever their order: real streams and re-serialised archives order them differently). Which hashtags a
-// tweet has: a retweet counts the original it carries (retweeted_status); the content is extended_tweet when
-// present, else the status itself. Keys are "#" + tag, NFC + case folded, each distinct key once per record.
-// In split mode the tutorial's pipeline is reproduced: top-level text, split on ' ', words starting with
-// '#', lower-cased, every occurrence counted.
+// (whatever their order: real streams and re-serialised archives order them differently). Which status
+// counts: a retweet counts the original it carries (retweeted_status, whose text is not cut at 140
+// characters); its content is extended_tweet when present, else the status itself.
+//
+// Keys (--keys): hashtags "#tag", mentions "@user", cashtags "$SYM" (NFC + case folded), URLs (the expanded
+// URL when the entities give it, as written otherwise). Where they come from (--extract): the status's
+// entities (what Twitter marked); its full text by twitter-text's rules (text); entities when the status
+// has them, else text (auto). Each distinct key once per record. In split mode the tutorial's pipeline is
+// reproduced: top-level text, split on ' ', words starting with '#', lower-cased, every occurrence counted.
 //
 // Nothing here allocates per record once its reused buffers have grown; the keys handed out are views into
 // those buffers, valid until the next call.
@@ -20,6 +24,7 @@
 
 #include "config.h"
 #include "normalize.h"
+#include "twitter_text.h"
 
 namespace trendtop {
 
@@ -36,31 +41,49 @@ struct Record {
 
 class Extractor {
  public:
-  explicit Extractor(ExtractMode mode) : mode_(mode) {}
+  explicit Extractor(ExtractMode mode, uint8_t keys = kHashtags) : mode_(mode), keys_(keys) {}
   // `line` must have Framer::kPadding readable bytes after its end.
   void extract(std::string_view line, Record& out);
 
  private:
-  // Where a status's hashtags were found; the rule picks one list at the end of the pass.
-  struct TagLists {
-    std::vector<std::string_view> entities;  // entities.hashtags[].text
-    std::vector<std::string_view> extended;  // extended_tweet.entities.hashtags[].text
-    bool has_extended = false;
+  // Entities of one kind each, as found in an "entities" object.
+  struct EntityLists {
+    std::vector<std::string_view> hashtags, mentions, cashtags, urls;
+    void clear() {
+      hashtags.clear();
+      mentions.clear();
+      cashtags.clear();
+      urls.clear();
+    }
+  };
+  // What a status holds, gathered during the pass; the rules pick at the end.
+  struct Status {
+    EntityLists entities;  // entities.*
+    EntityLists extended;  // extended_tweet.entities.*
+    bool has_entities = false, has_extended = false;
+    std::string_view text, full_text;  // text; extended_tweet.full_text (or a top-level full_text)
     void clear() {
       entities.clear();
       extended.clear();
-      has_extended = false;
+      has_entities = has_extended = false;
+      text = full_text = {};
     }
   };
-  simdjson::error_code read_status(simdjson::ondemand::object status, TagLists& tags, bool top, Record& out);
-  bool add_key(std::string_view tag, bool fold);
+  simdjson::error_code read_status(simdjson::ondemand::object status, Status& into, bool top, Record& out);
+  simdjson::error_code read_entities(simdjson::ondemand::object entities, EntityLists& into);
+  enum class Norm { Fold, Lower, Keep };
+  bool add_key(char sigil, std::string_view value, Norm norm);
+  void keys_from_entities(const EntityLists& lists);
+  void keys_from_text(std::string_view text);
   void finish_keys(Record& out, bool distinct);
 
   ExtractMode mode_;
+  uint8_t keys_;
   simdjson::ondemand::parser parser_;
   Normalizer normalizer_;
-  TagLists top_, retweeted_;
-  std::string_view text_;
+  TextExtractor text_extractor_;
+  std::vector<TextEntity> found_;
+  Status top_, retweeted_;
   std::string key_buf_;             // normalised keys, back to back
   std::vector<uint32_t> key_ends_;  // end offset of each key in key_buf_
   // Top-level facts gathered during the pass.

@@ -60,10 +60,11 @@ void extract_batch(Extractor& extractor, Record& record, Batch& batch) {
   for (auto [offset, length] : spans) batch.keys.emplace_back(batch.key_bytes.data() + offset, length);
 }
 
-ExtractPool::ExtractPool(unsigned threads, ExtractMode mode, size_t batch_bytes) : batch_bytes_(batch_bytes) {
+ExtractPool::ExtractPool(unsigned threads, ExtractMode mode, uint8_t keys, size_t batch_bytes)
+    : batch_bytes_(batch_bytes) {
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   filling_ = take_spare();
-  for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this, mode] { work(mode); });
+  for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this, mode, keys] { work(mode, keys); });
 }
 
 ExtractPool::~ExtractPool() {
@@ -129,8 +130,8 @@ void ExtractPool::clear_wake() const {
   }
 }
 
-void ExtractPool::work(ExtractMode mode) {
-  Extractor extractor(mode);
+void ExtractPool::work(ExtractMode mode, uint8_t keys) {
+  Extractor extractor(mode, keys);
   Record record;
   for (;;) {
     Batch* b;

@@ -68,7 +68,7 @@ class ExtractPool {
  public:
   static constexpr size_t kBatchBytes = 1 << 20;
 
-  ExtractPool(unsigned threads, ExtractMode mode, size_t batch_bytes = kBatchBytes);
+  ExtractPool(unsigned threads, ExtractMode mode, uint8_t keys, size_t batch_bytes = kBatchBytes);
   ~ExtractPool();
   ExtractPool(const ExtractPool&) = delete;
   ExtractPool& operator=(const ExtractPool&) = delete;
@@ -92,7 +92,7 @@ class ExtractPool {
   void clear_wake() const;
 
  private:
-  void work(ExtractMode mode);
+  void work(ExtractMode mode, uint8_t keys);
   std::unique_ptr<Batch> take_spare();
 
   size_t batch_bytes_;

@@ -9,17 +9,11 @@
 
 namespace trendtop {
 
-namespace {
-ExtractMode extractor_mode(const Config& c) {
-  return c.extract == ExtractMode::Split ? ExtractMode::Split : ExtractMode::Entities;
-}
-}  // namespace
-
 Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64_t idle_timeout_ms)
     : config_(config),
       output_(output),
       time_(config.time),
-      extractor_(extractor_mode(config)),
+      extractor_(config.extract, config.keys),
       windower_({config.window_ms, config.slide_ms, config.lateness_ms}),
       sink_(make_sink(config.output, config.emit_every_ms > 0)),
       emit_final_([this](const ClosedWindow& w) { return emit(w, true); }),
@@ -29,7 +23,7 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
   if (time_ == TimeMode::Arrival) windower_.start_at(start_ms);
   if (config.emit_every_ms > 0) next_partial_ = start_ms + config.emit_every_ms;
   if (config.threads > 1)
-    pool_ = std::make_unique<ExtractPool>(config.threads, extractor_mode(config), config.batch_bytes);
+    pool_ = std::make_unique<ExtractPool>(config.threads, config.extract, config.keys, config.batch_bytes);
 }
 
 Pipeline::~Pipeline() = default;
@@ -238,7 +232,23 @@ const char* time_name(TimeMode t) {
   return t == TimeMode::Event ? "event" : t == TimeMode::Arrival ? "arrival" : "auto";
 }
 const char* extract_name(ExtractMode e) {
-  return e == ExtractMode::Split ? "split" : "entities";
+  switch (e) {
+    case ExtractMode::Entities:
+      return "entities";
+    case ExtractMode::Text:
+      return "text";
+    case ExtractMode::Split:
+      return "split";
+    default:
+      return "auto";
+  }
+}
+std::string keys_name(uint8_t keys) {
+  std::string names;
+  for (auto [bit, name] :
+       {std::pair{kHashtags, "hashtags"}, {kMentions, "mentions"}, {kCashtags, "cashtags"}, {kUrls, "urls"}})
+    if (keys & bit) names += (names.empty() ? "" : ",") + std::string(name);
+  return names;
 }
 }  // namespace
 
@@ -247,7 +257,8 @@ void Pipeline::save(StateWriter& out) const {
   out.i64(config_.window_ms);
   out.i64(config_.slide_ms);
   out.i64(config_.lateness_ms);
-  out.u8(config_.extract == ExtractMode::Split ? 1 : 0);
+  out.u8(static_cast<uint8_t>(config_.extract));
+  out.u8(config_.keys);
   out.u8(static_cast<uint8_t>(time_));
   for (uint64_t v : {stats_.lines, stats_.counted, stats_.malformed, stats_.skipped, stats_.late,
                      stats_.oversized, stats_.blank, stats_.windows, stats_.keys, stats_.bytes})
@@ -257,23 +268,22 @@ void Pipeline::save(StateWriter& out) const {
 
 bool Pipeline::load(StateReader& in, std::string& error) {
   int64_t window = in.i64(), slide = in.i64(), lateness = in.i64();
-  ExtractMode extract = in.u8() == 1 ? ExtractMode::Split : ExtractMode::Entities;
-  uint8_t time = in.u8();
-  if (in.failed() || time > static_cast<uint8_t>(TimeMode::Arrival)) {
+  uint8_t extract_byte = in.u8(), keys = in.u8(), time = in.u8();
+  if (in.failed() || time > static_cast<uint8_t>(TimeMode::Arrival) ||
+      extract_byte > static_cast<uint8_t>(ExtractMode::Split)) {
     error = "is corrupt (bad header fields)";
     return false;
   }
   auto saved_time = static_cast<TimeMode>(time);
-  ExtractMode wanted = config_.extract == ExtractMode::Split ? ExtractMode::Split : ExtractMode::Entities;
+  auto extract = static_cast<ExtractMode>(extract_byte);
   bool time_ok = time_ == TimeMode::Auto || saved_time == TimeMode::Auto || saved_time == time_;
   if (window != config_.window_ms || slide != config_.slide_ms || lateness != config_.lateness_ms ||
-      extract != wanted || !time_ok) {
+      extract != config_.extract || keys != config_.keys || !time_ok) {
     error = fmt::format(
-        "was written with --window {} --slide {} --lateness {} --extract {} --time {}, which this run does "
-        "not "
-        "match",
+        "was written with --window {} --slide {} --lateness {} --extract {} --keys {} --time {}, "
+        "which this run does not match",
         format_duration(window), format_duration(slide), format_duration(lateness), extract_name(extract),
-        time_name(saved_time));
+        keys_name(keys), time_name(saved_time));
     return false;
   }
   if (saved_time != TimeMode::Auto) time_ = saved_time;

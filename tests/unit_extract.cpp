@@ -128,3 +128,71 @@ TEST_CASE("extract: timestamp_ms as a number, and unparseable times", "[extract]
   CHECK(g.kind == Record::Kind::Tweet);
   CHECK(!g.time);
 }
+
+namespace {
+
+Got extract_with(ExtractMode mode, uint8_t keys, const std::string& json) {
+  Extractor e(mode, keys);
+  std::string padded = json + std::string(Framer::kPadding, ' ');
+  Record r;
+  e.extract(std::string_view(padded.data(), json.size()), r);
+  return {r.kind, r.time_ms, {r.keys.begin(), r.keys.end()}};
+}
+
+// A status with the given text and (optional) entities.
+std::string status(const std::string& text, const std::string& rest = "") {
+  return R"({"created_at":"Fri Jan 01 07:29:00 +0000 2021","user":{"id":2},"text":")" + text + "\"" +
+         (rest.empty() ? "" : "," + rest) + "}";
+}
+
+}  // namespace
+
+TEST_CASE("extract: --keys picks mentions, cashtags and expanded URLs from the entities", "[extract]") {
+  std::string json = status(
+      "@Ann $TSLA https://t.co/x #Go",
+      R"("entities":{"hashtags":[{"text":"Go"}],"user_mentions":[{"screen_name":"Ann","id":5}],)"
+      R"("symbols":[{"text":"TSLA"}],"urls":[{"url":"https://t.co/x","expanded_url":"https://example.com/A"},)"
+      R"({"url":"https://t.co/y","expanded_url":null}]})");
+  CHECK(extract_with(ExtractMode::Entities, kHashtags, json).keys == V{"#go"});
+  CHECK(extract_with(ExtractMode::Entities, kMentions, json).keys == V{"@ann"});
+  CHECK(extract_with(ExtractMode::Entities, kCashtags, json).keys == V{"$tsla"});
+  // The expanded URL, as written (URLs are not case folded); the t.co link when no expansion is given.
+  CHECK(extract_with(ExtractMode::Entities, kUrls, json).keys ==
+        V{"https://example.com/A", "https://t.co/y"});
+  CHECK(extract_with(ExtractMode::Entities, kHashtags | kMentions | kCashtags | kUrls, json).keys ==
+        V{"#go", "@ann", "$tsla", "https://example.com/A", "https://t.co/y"});
+}
+
+TEST_CASE("extract: text mode finds keys by twitter-text's rules in the full text", "[extract]") {
+  // Hand-checked against twitter-text: "#russia's" is #russia; a '#' inside a URL is not a hashtag; fullwidth
+  // ＃ is; "#123" (all digits) is not; "@Ann's" is @ann; $TSLA ends at punctuation.
+  std::string text = "#Russia's news https://x.com/#frag ＃ＴＡＧ #123 @Ann's $TSLA, ok";
+  uint8_t all = kHashtags | kMentions | kCashtags;
+  CHECK(extract_with(ExtractMode::Text, all, status(text)).keys == V{"#russia", "#ｔａｇ", "@ann", "$tsla"});
+  // Text mode ignores the entities, even when they disagree.
+  CHECK(extract_with(ExtractMode::Text, kHashtags, status("#a", R"("entities":{"hashtags":[{"text":"b"}]})"))
+            .keys == V{"#a"});
+  // extended_tweet.full_text wins over the truncated text; a top-level full_text (tweet_mode=extended) too.
+  CHECK(extract_with(ExtractMode::Text, kHashtags,
+                     status("cut #one…", R"("extended_tweet":{"full_text":"cut #one and #two"})"))
+            .keys == V{"#one", "#two"});
+  CHECK(extract_with(ExtractMode::Text, kHashtags, status("cut", R"("full_text":"whole #three")")).keys ==
+        V{"#three"});
+  // A retweet counts the original's full text, not the cut "RT @user: ..." one.
+  std::string rt = status("RT @ann: long #cut",
+                          R"("retweeted_status":{"created_at":"Fri Jan 01 07:28:00 +0000 2021",)"
+                          R"("user":{"id":3},"text":"long","extended_tweet":{"full_text":"long #whole"}})");
+  CHECK(extract_with(ExtractMode::Text, kHashtags, rt).keys == V{"#whole"});
+  CHECK(extract_with(ExtractMode::Text, kMentions, rt).keys == V{});
+  // URLs from text are the links as written.
+  CHECK(extract_with(ExtractMode::Text, kUrls, status("see https://t.co/AbC and example.com")).keys ==
+        V{"https://t.co/AbC", "example.com"});
+}
+
+TEST_CASE("extract: auto uses the entities when the status has them, else its text", "[extract]") {
+  CHECK(extract_with(ExtractMode::Auto, kHashtags, status("#a", R"("entities":{"hashtags":[{"text":"b"}]})"))
+            .keys == V{"#b"});
+  CHECK(extract_with(ExtractMode::Auto, kHashtags, status("#a #A")).keys == V{"#a"});
+  // An entities object without hashtags is still Twitter's word that there are none.
+  CHECK(extract_with(ExtractMode::Auto, kHashtags, status("#a", R"("entities":{"urls":[]})")).keys == V{});
+}

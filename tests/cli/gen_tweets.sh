@@ -155,7 +155,7 @@ large=$(wc -l <"$WORK/v100k")
 start=$(date +%s%N)
 "$GEN" --count 10 --vocab 1000000 >/dev/null
 ms=$((($(date +%s%N) - start) / 1000000))
-[ "$ms" -lt 5000 ] || fail "--vocab 1000000 took ${ms}ms for 10 lines"
+[ "$ms" -lt 15000 ] || fail "--vocab 1000000 took ${ms}ms for 10 lines" # ~0.2 s on a quiet machine
 
 # trendtop counts what the reference counts: default top 10, and every key; then raw UTF-8, CRLF and
 # out-of-order timestamps with --lateness.
@@ -186,7 +186,7 @@ set -m # own process group, SIGINT not ignored, as in a terminal
 "$GEN" --rate 200 >"$WORK/int" 2>"$WORK/err" &
 gen=$!
 set +m
-sleep 1
+sleep 2 # 400 lines at 200/s; the check below wants 100, leaving room for a slow start on a busy machine
 kill -INT "$gen"
 set +e
 wait "$gen"
@@ -194,6 +194,6 @@ rc=$?
 set -e
 assert_eq "Ctrl-C: status" 130 "$rc"
 [ ! -s "$WORK/err" ] || fail "Ctrl-C: stderr: $(cat "$WORK/err")"
-[ "$(wc -l <"$WORK/int")" -ge 100 ] || fail "--rate 200: $(wc -l <"$WORK/int") lines in a second"
+[ "$(wc -l <"$WORK/int")" -ge 100 ] || fail "--rate 200: $(wc -l <"$WORK/int") lines in two seconds"
 jq -e . "$WORK/int" >/dev/null || fail "Ctrl-C left a partial line"
 "$GEN" --help | grep -q -- '--tweets-per-sec' || fail "--help"

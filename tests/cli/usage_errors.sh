@@ -19,6 +19,9 @@ check "longer than 0" --window 0
 check "not one of" --output xml
 check "not one of" --time never
 check "not one of" --extract magic
+check "not one of" --keys hashtags,likes
+check "not one of" --keys hashtags,
+check "hashtags only" --extract split --keys mentions
 check "not a size" --max-line 0
 check "not a size" --max-line 12TB
 check "from 1 to 1024" --threads 0
