@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <string>
 #include <thread>
@@ -76,7 +77,8 @@ int parse_cli(int argc, char** argv, Config& config) {
   app.get_formatter()->column_width(30);
 
   std::string window = "10s", slide, lateness = "0", max_line = "16MiB";
-  std::string time = "auto", extract = "auto", output = "text", keys = "hashtags";
+  std::string time = "auto", extract = "auto", output = "text", keys = "hashtags", count;
+  std::string exclude_file;
   app.add_option("FILE", config.inputs, "Input files, read in order; none or '-' reads stdin")->type_name("");
 
   app.add_option("-w,--window", window, "Window length (default 10s)")->option_text("DUR")->group("Windows");
@@ -112,6 +114,34 @@ int parse_cli(int argc, char** argv, Config& config) {
          "text split on ' ', words starting with #, lower-cased, every occurrence)")
       ->option_text("MODE")
       ->group("Keys and ranking");
+  app.add_option("--count", count,
+                 "records: a key once per record (default); occurrences: every time it appears (default "
+                 "with --extract split); users: once per author, per window")
+      ->option_text("MODE")
+      ->group("Keys and ranking");
+  app.add_option("--exclude", config.exclude,
+                 "Never count this key, e.g. '#rt' (repeatable; normalised as keys are)")
+      ->option_text("KEY")
+      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
+      ->group("Keys and ranking");
+  app.add_option("--exclude-file", exclude_file, "Never count the keys in FILE, one per line")
+      ->option_text("FILE")
+      ->group("Keys and ranking");
+  app.add_option(
+         "--track", config.track,
+         "Count only records whose text contains PHRASE, case-insensitive (repeatable: any may match)")
+      ->option_text("PHRASE")
+      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
+      ->group("Filters");
+  app.add_option("--lang", config.langs, "Count only records in this language, e.g. en (repeatable)")
+      ->option_text("CODE")
+      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
+      ->group("Filters");
+  app.add_flag("--no-retweets", config.no_retweets, "Leave out retweets")->group("Filters");
+  app.add_flag("--print-keys", config.print_keys,
+               "No windows: print each record's keys, tab-separated, one line per input line (an empty "
+               "line for a record without keys; none for blank lines)")
+      ->group("Output");
   app.add_option("-o,--output", output, "Output format: text, tsv, csv, json (default text)")
       ->option_text("FORMAT")
       ->group("Output");
@@ -163,10 +193,12 @@ int parse_cli(int argc, char** argv, Config& config) {
          "Accept producers on TCP [HOST:]PORT (repeatable; HOST defaults to 127.0.0.1, use 0.0.0.0 or "
          "[::] for all interfaces)")
       ->option_text("ADDR")
+      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Network sources");
   app.add_option("-c,--connect", connect,
                  "Read from a TCP server at HOST:PORT, reconnecting with backoff (repeatable)")
       ->option_text("ADDR")
+      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Network sources");
   app.add_option("--retry", retry, "--connect: attempts after a failure before giving up (default forever)")
       ->option_text("N")
@@ -245,6 +277,22 @@ int parse_cli(int argc, char** argv, Config& config) {
     config.keys |= kind;
     at = comma + 1;
   }
+  static const std::map<std::string, CountMode> kCounts = {
+      {"records", CountMode::Records}, {"occurrences", CountMode::Occurrences}, {"users", CountMode::Users}};
+  if (count.empty())
+    config.count = config.extract == ExtractMode::Split ? CountMode::Occurrences : CountMode::Records;
+  else if (int rc = choose(kCounts, "--count", count, config.count); rc >= 0)
+    return rc;
+  if (!exclude_file.empty()) {
+    std::ifstream in(exclude_file);
+    if (!in) return usage_error(fmt::format("--exclude-file: cannot read '{}'", exclude_file));
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) config.exclude.push_back(line);
+    }
+  }
+  for (const std::string& t : config.track)
+    if (t.empty()) return usage_error("--track: an empty phrase would match everything");
   if (config.extract == ExtractMode::Split && config.keys != kHashtags)
     return usage_error("--extract split counts hashtags only (the tutorial's pipeline)");
 

@@ -14,6 +14,8 @@ enum class TimeMode { Auto, Event, Arrival };
 enum class ExtractMode { Auto, Entities, Text, Split };
 // --keys: which kinds of keys are counted (a bit set).
 enum KeyKind : uint8_t { kHashtags = 1, kMentions = 2, kCashtags = 4, kUrls = 8 };
+// --count: records counts a key once per record; occurrences every time it appears; users once per author.
+enum class CountMode { Records, Occurrences, Users };
 enum class OutputFormat { Text, Tsv, Csv, Json };
 
 struct Config {
@@ -25,7 +27,16 @@ struct Config {
   uint64_t min_count = 1;
   TimeMode time = TimeMode::Auto;
   ExtractMode extract = ExtractMode::Auto;
-  uint8_t keys = kHashtags;  // KeyKind bits
+  uint8_t keys = kHashtags;              // KeyKind bits
+  CountMode count = CountMode::Records;  // cli.cpp makes split mode default to occurrences
+
+  // Filters: a record is counted only if it passes all of them (else stats.filtered).
+  std::vector<std::string> track;  // --track: any phrase in the text, case-insensitive
+  std::vector<std::string> langs;  // --lang: any of these language codes
+  bool no_retweets = false;        // --no-retweets
+  std::vector<std::string>
+      exclude;              // --exclude / --exclude-file: keys never counted (normalised as keys are)
+  bool print_keys = false;  // --print-keys: each record's keys instead of windows
   OutputFormat output = OutputFormat::Text;
   uint64_t intervals = 0;  // 0: no limit
   bool stats = false;

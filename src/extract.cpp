@@ -142,13 +142,103 @@ error_code Extractor::read_status(od::object status, Status& into, bool top, Rec
       }
     } else if (key == "user") {
       od::json_type type;
-      if (value.type().get(type) == SUCCESS && type == od::json_type::object) has_user_ = true;
+      if (value.type().get(type) == SUCCESS && type == od::json_type::object) {
+        has_user_ = true;
+        if (want_user_) {  // user.id_str, else user.id as written
+          od::object user;
+          if (error_code e = value.get_object().get(user)) return e;
+          for (auto f : user) {
+            od::raw_json_string k;
+            if (error_code e = f.key().get(k)) return e;
+            if (k == "id_str") {
+              std::string_view id;
+              if (f.value().get_string().get(id) == SUCCESS) user_ = id;
+              break;
+            }
+            if (k == "id" && user_.empty()) {
+              std::string_view raw;
+              if (f.value().raw_json_token().get(raw) == SUCCESS) {
+                raw = raw.substr(0, raw.find_last_not_of(" \t\r\n") + 1);
+                user_ = raw;
+              }
+            }
+          }
+        }
+      }
+    } else if (want_lang_ && key == "lang") {
+      std::string_view s;
+      if (value.get_string().get(s) == SUCCESS) lang_ = s;
     } else if (is_notice_key(key)) {
       is_notice_ = true;
     }
   }
   if (top && !out.time_ms) out.time_ms = created_at;
   return SUCCESS;
+}
+
+Extractor::Extractor(const Config& c) : mode_(c.extract), keys_(c.keys) {
+  distinct_ = c.count != CountMode::Occurrences;
+  users_ = c.count == CountMode::Users;
+  want_user_ = users_;
+  want_lang_ = !c.langs.empty();
+  no_retweets_ = c.no_retweets;
+  for (const std::string& phrase : c.track) {
+    std::string folded;
+    if (normalizer_.fold(phrase, folded)) track_.push_back(folded);
+  }
+  for (const std::string& lang : c.langs) {
+    std::string lower;
+    for (char ch : lang) lower.push_back(ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch + 32) : ch);
+    langs_.push_back(lower);
+  }
+  // Excluded keys are normalised as counted keys are, so "#RT" excludes "#rt".
+  for (const std::string& key : c.exclude) {
+    std::string norm;
+    bool sigil = !key.empty() && (key[0] == '#' || key[0] == '@' || key[0] == '$');
+    if (!sigil) {
+      norm = key;
+    } else if (mode_ == ExtractMode::Split) {
+      if (!normalizer_.lower(key, norm)) continue;
+    } else {
+      norm.push_back(key[0]);
+      if (!normalizer_.fold(std::string_view(key).substr(1), norm)) continue;
+    }
+    exclude_.push_back(norm);
+  }
+  std::sort(exclude_.begin(), exclude_.end());
+}
+
+bool Extractor::excluded(std::string_view key) const {
+  return !exclude_.empty() &&
+         std::binary_search(exclude_.begin(), exclude_.end(), key,
+                            [](std::string_view a, std::string_view b) { return a < b; });
+}
+
+bool Extractor::passes_filters(const Status& status) {
+  if (no_retweets_ && has_retweeted_) return false;
+  if (!langs_.empty()) {
+    bool any = false;
+    for (const std::string& l : langs_) {
+      any = l.size() == lang_.size() && std::equal(l.begin(), l.end(), lang_.begin(), [](char a, char b) {
+              return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b + 32) : b);
+            });
+      if (any) break;
+    }
+    if (!any) return false;
+  }
+  if (!track_.empty()) {
+    fold_buf_.clear();
+    std::string_view text = status.full_text.empty() ? status.text : status.full_text;
+    if (!normalizer_.fold(text, fold_buf_)) return false;
+    bool any = false;
+    for (const std::string& phrase : track_)
+      if (fold_buf_.find(phrase) != std::string::npos) {
+        any = true;
+        break;
+      }
+    if (!any) return false;
+  }
+  return true;
 }
 
 // sigil (if any) + value, normalised as asked.
@@ -203,12 +293,37 @@ void Extractor::keys_from_text(std::string_view text) {
 
 void Extractor::finish_keys(Record& out, bool distinct) {
   uint32_t start = 0;
+  size_t kept = 0;
   for (uint32_t end : key_ends_) {
     std::string_view key(key_buf_.data() + start, end - start);
     start = end;
+    if (excluded(key)) continue;
     // Records carry a handful of keys: a linear scan beats a set.
     if (distinct && std::find(out.keys.begin(), out.keys.end(), key) != out.keys.end()) continue;
     out.keys.push_back(key);
+    ++kept;
+  }
+  if (!users_ || kept == 0) return;
+  // --count users: each key becomes key + US + author, so a window's map holds one entry per (key, author)
+  // and the pipeline counts authors per key. Built after the keys, in the same buffer (reserved first, so
+  // the views above stay valid).
+  size_t need = key_buf_.size();
+  for (std::string_view k : out.keys) need += k.size() + 1 + user_.size();
+  if (key_buf_.capacity() < need) {
+    // Growing would move the keys: rebase the views onto the new buffer.
+    std::string grown;
+    grown.reserve(need * 2);
+    grown = key_buf_;
+    for (std::string_view& k : out.keys)
+      k = std::string_view(grown.data() + (k.data() - key_buf_.data()), k.size());
+    key_buf_.swap(grown);
+  }
+  for (std::string_view& k : out.keys) {
+    size_t at = key_buf_.size();
+    key_buf_.append(k);
+    key_buf_.push_back('\x1f');
+    key_buf_.append(user_);
+    k = std::string_view(key_buf_.data() + at, key_buf_.size() - at);
   }
 }
 
@@ -221,6 +336,9 @@ void Extractor::extract(std::string_view line, Record& out) {
   key_buf_.clear();
   key_ends_.clear();
   has_retweeted_ = has_user_ = has_created_at_ = is_notice_ = false;
+  lang_ = user_ = {};
+  out.text = out.lang = out.user = {};
+  out.retweet = false;
 
   // The framer hands over lines without trailing spaces stripped; an object must start with '{' and end with
   // '}'. Checking the last byte also catches trailing garbage, which On-Demand does not look at.
@@ -240,6 +358,15 @@ void Extractor::extract(std::string_view line, Record& out) {
     return;
   }
   out.kind = Record::Kind::Tweet;
+  const Status& status = has_retweeted_ ? retweeted_ : top_;
+  out.text = status.full_text.empty() ? status.text : status.full_text;
+  out.lang = lang_;
+  out.user = user_;
+  out.retweet = has_retweeted_;
+  if (!passes_filters(status)) {
+    out.kind = Record::Kind::Filtered;
+    return;
+  }
 
   if (mode_ == ExtractMode::Split) {
     // The tutorial: text.split(' '), keep words starting with '#', lower(), count every occurrence.
@@ -251,16 +378,15 @@ void Extractor::extract(std::string_view line, Record& out) {
       if (space == std::string_view::npos) break;
       rest.remove_prefix(space + 1);
     }
-    finish_keys(out, false);
+    finish_keys(out, distinct_);
     return;
   }
-  const Status& status = has_retweeted_ ? retweeted_ : top_;
   if (mode_ == ExtractMode::Entities || (mode_ == ExtractMode::Auto && status.has_entities)) {
     keys_from_entities(status.has_extended ? status.extended : status.entities);
   } else {
-    keys_from_text(status.full_text.empty() ? status.text : status.full_text);
+    keys_from_text(out.text);
   }
-  finish_keys(out, true);
+  finish_keys(out, distinct_);
 }
 
 }  // namespace trendtop

@@ -33,15 +33,25 @@ struct Record {
     Tweet,      // a status: counts (or is late)
     NotTweet,   // valid JSON but not a status: delete/limit notices and the like (skipped)
     Malformed,  // not JSON, not an object, invalid UTF-8, or a status whose fields have the wrong types
+    Filtered,   // a status that --track, --lang or --no-retweets leaves out
   };
   Kind kind = Kind::Malformed;
   std::optional<int64_t> time_ms;      // event time, when the record carries one
-  std::vector<std::string_view> keys;  // distinct keys (entities) or every occurrence (split)
+  std::vector<std::string_view> keys;  // distinct keys, or every occurrence (split, --count occurrences)
+  // For filters and --count users; views into the parser's buffers, valid until the next extract().
+  std::string_view text;  // the full text of the status that counts (the original, for a retweet)
+  std::string_view lang;  // its language code, when given
+  std::string_view user;  // the author of the record itself (the retweeter, for a retweet), as a string
+  bool retweet = false;
 };
 
 class Extractor {
  public:
-  explicit Extractor(ExtractMode mode, uint8_t keys = kHashtags) : mode_(mode), keys_(keys) {}
+  // Split mode counts every occurrence, as the tutorial does; the others each distinct key once.
+  explicit Extractor(ExtractMode mode, uint8_t keys = kHashtags)
+      : mode_(mode), keys_(keys), distinct_(mode != ExtractMode::Split) {}
+  // Everything the configuration says about records: keys, count mode, filters, exclusions.
+  explicit Extractor(const Config& config);
   // `line` must have Framer::kPadding readable bytes after its end.
   void extract(std::string_view line, Record& out);
 
@@ -76,9 +86,20 @@ class Extractor {
   void keys_from_entities(const EntityLists& lists);
   void keys_from_text(std::string_view text);
   void finish_keys(Record& out, bool distinct);
+  bool passes_filters(const Status& status);
+  bool excluded(std::string_view key) const;
 
   ExtractMode mode_;
   uint8_t keys_;
+  bool distinct_ = true;  // each key once per record (not --count occurrences)
+  bool users_ = false;    // --count users: keys become key + '\x1f' + author
+  bool want_user_ = false, want_lang_ = false;
+  std::vector<std::string> track_;  // folded phrases
+  std::vector<std::string> langs_;  // lower-cased codes
+  bool no_retweets_ = false;
+  std::vector<std::string> exclude_;  // normalised keys, sorted
+  std::string fold_buf_;              // a folded text, for --track
+  std::string_view lang_, user_;
   simdjson::ondemand::parser parser_;
   Normalizer normalizer_;
   TextExtractor text_extractor_;

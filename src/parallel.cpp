@@ -9,6 +9,19 @@
 
 namespace trendtop {
 
+ExtractedLine::Kind kind_of(Record::Kind k) {
+  switch (k) {
+    case Record::Kind::Tweet:
+      return ExtractedLine::Kind::Tweet;
+    case Record::Kind::NotTweet:
+      return ExtractedLine::Kind::NotTweet;
+    case Record::Kind::Filtered:
+      return ExtractedLine::Kind::Filtered;
+    default:
+      return ExtractedLine::Kind::Malformed;
+  }
+}
+
 bool is_blank(std::string_view text) {
   return text.find_first_not_of(" \t\r") == std::string_view::npos;  // JSON whitespace
 }
@@ -41,9 +54,7 @@ void extract_batch(Extractor& extractor, Record& record, Batch& batch) {
       x.kind = ExtractedLine::Kind::Blank;
     } else {
       extractor.extract(text, record);
-      x.kind = record.kind == Record::Kind::Tweet      ? ExtractedLine::Kind::Tweet
-               : record.kind == Record::Kind::NotTweet ? ExtractedLine::Kind::NotTweet
-                                                       : ExtractedLine::Kind::Malformed;
+      x.kind = kind_of(record.kind);
       if (record.time_ms) x.has_time = true, x.time_ms = *record.time_ms;
       if (x.kind == ExtractedLine::Kind::Tweet) {
         for (std::string_view key : record.keys) {
@@ -60,11 +71,11 @@ void extract_batch(Extractor& extractor, Record& record, Batch& batch) {
   for (auto [offset, length] : spans) batch.keys.emplace_back(batch.key_bytes.data() + offset, length);
 }
 
-ExtractPool::ExtractPool(unsigned threads, ExtractMode mode, uint8_t keys, size_t batch_bytes)
+ExtractPool::ExtractPool(unsigned threads, const Config& config, size_t batch_bytes)
     : batch_bytes_(batch_bytes) {
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   filling_ = take_spare();
-  for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this, mode, keys] { work(mode, keys); });
+  for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this, &config] { work(config); });
 }
 
 ExtractPool::~ExtractPool() {
@@ -130,8 +141,8 @@ void ExtractPool::clear_wake() const {
   }
 }
 
-void ExtractPool::work(ExtractMode mode, uint8_t keys) {
-  Extractor extractor(mode, keys);
+void ExtractPool::work(const Config& config) {
+  Extractor extractor(config);
   Record record;
   for (;;) {
     Batch* b;

@@ -32,7 +32,7 @@ namespace trendtop {
 
 // One line, extracted.
 struct ExtractedLine {
-  enum class Kind : uint8_t { Tweet, NotTweet, Malformed, Blank, Oversized };
+  enum class Kind : uint8_t { Tweet, NotTweet, Malformed, Filtered, Blank, Oversized };
   Kind kind;
   bool has_time;
   int64_t time_ms;
@@ -61,6 +61,7 @@ struct Batch {
   void reset();
 };
 
+ExtractedLine::Kind kind_of(Record::Kind k);
 // Blank lines (only JSON whitespace) are counted apart from malformed ones.
 bool is_blank(std::string_view text);
 
@@ -68,7 +69,7 @@ class ExtractPool {
  public:
   static constexpr size_t kBatchBytes = 1 << 20;
 
-  ExtractPool(unsigned threads, ExtractMode mode, uint8_t keys, size_t batch_bytes = kBatchBytes);
+  ExtractPool(unsigned threads, const Config& config, size_t batch_bytes = kBatchBytes);
   ~ExtractPool();
   ExtractPool(const ExtractPool&) = delete;
   ExtractPool& operator=(const ExtractPool&) = delete;
@@ -92,7 +93,7 @@ class ExtractPool {
   void clear_wake() const;
 
  private:
-  void work(ExtractMode mode, uint8_t keys);
+  void work(const Config& config);
   std::unique_ptr<Batch> take_spare();
 
   size_t batch_bytes_;

@@ -13,17 +13,16 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
     : config_(config),
       output_(output),
       time_(config.time),
-      extractor_(config.extract, config.keys),
+      extractor_(config),
       windower_({config.window_ms, config.slide_ms, config.lateness_ms}),
       sink_(make_sink(config.output, config.emit_every_ms > 0)),
       emit_final_([this](const ClosedWindow& w) { return emit(w, true); }),
       emit_partial_([this](const ClosedWindow& w) { return emit(w, false); }),
       idle_timeout_ms_(idle_timeout_ms) {
   // Arrival windows are printed from the start of the run, empty ones included.
-  if (time_ == TimeMode::Arrival) windower_.start_at(start_ms);
+  if (time_ == TimeMode::Arrival && !config.print_keys) windower_.start_at(start_ms);
   if (config.emit_every_ms > 0) next_partial_ = start_ms + config.emit_every_ms;
-  if (config.threads > 1)
-    pool_ = std::make_unique<ExtractPool>(config.threads, config.extract, config.keys, config.batch_bytes);
+  if (config.threads > 1) pool_ = std::make_unique<ExtractPool>(config.threads, config, config.batch_bytes);
 }
 
 Pipeline::~Pipeline() = default;
@@ -46,10 +45,7 @@ void Pipeline::line(const Line& line, int64_t arrival_ms) {
     return apply(ExtractedLine::Kind::Oversized, {}, {}, {}, arrival_ms);
   if (is_blank(line.text)) return apply(ExtractedLine::Kind::Blank, {}, {}, {}, arrival_ms);
   extractor_.extract(line.text, record_);
-  ExtractedLine::Kind kind = record_.kind == Record::Kind::Tweet      ? ExtractedLine::Kind::Tweet
-                             : record_.kind == Record::Kind::NotTweet ? ExtractedLine::Kind::NotTweet
-                                                                      : ExtractedLine::Kind::Malformed;
-  apply(kind, record_.time_ms, record_.keys, {}, arrival_ms);
+  apply(kind_of(record_.kind), record_.time_ms, record_.keys, {}, arrival_ms);
 }
 
 void Pipeline::apply_batch(const Batch& b) {
@@ -79,6 +75,9 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
                      std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
                      int64_t arrival_ms) {
   ++stats_.lines;
+  // --print-keys: one line per record (an empty one for a record without keys), nothing for blank lines.
+  if (config_.print_keys && kind != ExtractedLine::Kind::Blank)
+    print_keys(kind == ExtractedLine::Kind::Tweet ? keys : std::span<const std::string_view>{});
   switch (kind) {
     case ExtractedLine::Kind::Oversized:
       ++stats_.oversized;
@@ -92,8 +91,16 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
     case ExtractedLine::Kind::NotTweet:
       ++stats_.skipped;
       return;
+    case ExtractedLine::Kind::Filtered:
+      ++stats_.filtered;
+      return;
     case ExtractedLine::Kind::Tweet:
       break;
+  }
+  if (config_.print_keys) {  // no windows
+    ++stats_.counted;
+    stats_.keys += keys.size();
+    return;
   }
   if (time_ == TimeMode::Auto) {
     // The first tweet decides: event time when records carry a timestamp.
@@ -125,6 +132,17 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
   if (stopped) done_ = true;
 }
 
+void Pipeline::print_keys(std::span<const std::string_view> keys) {
+  fmt::memory_buffer& out = output_.buffer();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0) out.push_back('\t');
+    std::string_view k = keys[i];
+    if (config_.count == CountMode::Users) k = k.substr(0, k.rfind('\x1f'));
+    append_tsv_field(out, k);
+  }
+  out.push_back('\n');
+}
+
 bool Pipeline::tick_due(int64_t now_ms) const {
   if (time_ == TimeMode::Auto) return true;  // the first tweet, maybe still parsing, decides
   if (next_partial_ != Windower::kNone && now_ms >= next_partial_) return true;
@@ -142,6 +160,7 @@ void Pipeline::tick(int64_t now_ms) {
     if (pool_->pending() && tick_due(now_ms)) collect(true);
     if (done_) return;
   }
+  if (config_.print_keys) return;  // no windows
   if (time_ == TimeMode::Arrival) {
     if (!windower_.advance(now_ms, emit_final_)) done_ = true;
   } else if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != Windower::kNone &&
@@ -162,7 +181,7 @@ void Pipeline::tick(int64_t now_ms) {
 
 void Pipeline::finish(int64_t now_ms) {
   sync();
-  if (done_) return;
+  if (done_ || config_.print_keys) return;
   bool go_on = time_ == TimeMode::Arrival
                    ? windower_.advance(now_ms, emit_final_) && windower_.flush(emit_final_, now_ms)
                    : windower_.flush(emit_final_);
@@ -171,7 +190,7 @@ void Pipeline::finish(int64_t now_ms) {
 
 uint64_t Pipeline::interrupt(int64_t now_ms) {
   sync();
-  if (done_) return 0;
+  if (done_ || config_.print_keys) return 0;
   if (time_ == TimeMode::Arrival && !windower_.advance(now_ms, emit_final_)) return 0;  // closed on time
   if (!sink_->marks_partial()) {
     uint64_t open = 0;
@@ -202,8 +221,15 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
     sink_->begin(output_.buffer());
     begun_ = true;
   }
-  top_k(w.counts, config_.top, config_.min_count, top_);
-  sink_->window({w.start, w.end, w.records, w.counts.size(), top_, final}, output_.buffer());
+  const CountMap* counts = &w.counts;
+  if (config_.count == CountMode::Users) {
+    // The window holds one entry per (key, author): count the authors of each key.
+    users_.clear();
+    w.counts.for_each([&](std::string_view k, uint64_t) { users_.add(k.substr(0, k.rfind('\x1f'))); });
+    counts = &users_;
+  }
+  top_k(*counts, config_.top, config_.min_count, top_);
+  sink_->window({w.start, w.end, w.records, counts->size(), top_, final}, output_.buffer());
   if (!final) {
     ++stats_.partials;
     return true;
@@ -259,16 +285,17 @@ void Pipeline::save(StateWriter& out) const {
   out.i64(config_.lateness_ms);
   out.u8(static_cast<uint8_t>(config_.extract));
   out.u8(config_.keys);
+  out.u8(static_cast<uint8_t>(config_.count));
   out.u8(static_cast<uint8_t>(time_));
-  for (uint64_t v : {stats_.lines, stats_.counted, stats_.malformed, stats_.skipped, stats_.late,
-                     stats_.oversized, stats_.blank, stats_.windows, stats_.keys, stats_.bytes})
+  for (uint64_t v : {stats_.lines, stats_.counted, stats_.malformed, stats_.skipped, stats_.filtered,
+                     stats_.late, stats_.oversized, stats_.blank, stats_.windows, stats_.keys, stats_.bytes})
     out.u64(v);
   windower_.save(out);
 }
 
 bool Pipeline::load(StateReader& in, std::string& error) {
   int64_t window = in.i64(), slide = in.i64(), lateness = in.i64();
-  uint8_t extract_byte = in.u8(), keys = in.u8(), time = in.u8();
+  uint8_t extract_byte = in.u8(), keys = in.u8(), count = in.u8(), time = in.u8();
   if (in.failed() || time > static_cast<uint8_t>(TimeMode::Arrival) ||
       extract_byte > static_cast<uint8_t>(ExtractMode::Split)) {
     error = "is corrupt (bad header fields)";
@@ -278,17 +305,20 @@ bool Pipeline::load(StateReader& in, std::string& error) {
   auto extract = static_cast<ExtractMode>(extract_byte);
   bool time_ok = time_ == TimeMode::Auto || saved_time == TimeMode::Auto || saved_time == time_;
   if (window != config_.window_ms || slide != config_.slide_ms || lateness != config_.lateness_ms ||
-      extract != config_.extract || keys != config_.keys || !time_ok) {
+      extract != config_.extract || keys != config_.keys || count != static_cast<uint8_t>(config_.count) ||
+      !time_ok) {
+    static const char* const kCounts[] = {"records", "occurrences", "users"};
     error = fmt::format(
-        "was written with --window {} --slide {} --lateness {} --extract {} --keys {} --time {}, "
+        "was written with --window {} --slide {} --lateness {} --extract {} --keys {} --count {} --time {}, "
         "which this run does not match",
         format_duration(window), format_duration(slide), format_duration(lateness), extract_name(extract),
-        keys_name(keys), time_name(saved_time));
+        keys_name(keys), count < 3 ? kCounts[count] : "?", time_name(saved_time));
     return false;
   }
   if (saved_time != TimeMode::Auto) time_ = saved_time;
-  for (uint64_t* v : {&stats_.lines, &stats_.counted, &stats_.malformed, &stats_.skipped, &stats_.late,
-                      &stats_.oversized, &stats_.blank, &stats_.windows, &stats_.keys, &stats_.bytes})
+  for (uint64_t* v :
+       {&stats_.lines, &stats_.counted, &stats_.malformed, &stats_.skipped, &stats_.filtered, &stats_.late,
+        &stats_.oversized, &stats_.blank, &stats_.windows, &stats_.keys, &stats_.bytes})
     *v = in.u64();
   if (!windower_.load(in) || !in.at_end()) {
     error = "is corrupt (bad window data)";

@@ -76,6 +76,7 @@ class Pipeline {
   void apply_batch(const Batch& b);
   // Counts parsed batches in order: those ready, or (all) every one given so far.
   void collect(bool all);
+  void print_keys(std::span<const std::string_view> keys);
   // Whether tick(now) may have work that needs every line given so far counted first.
   bool tick_due(int64_t now_ms) const;
 
@@ -89,6 +90,7 @@ class Pipeline {
   Record record_;
   std::unique_ptr<ExtractPool> pool_;  // --threads > 1
   std::vector<RankedKey> top_;
+  CountMap users_;  // --count users: authors per key of the window being printed
   Stats stats_;
   int64_t idle_timeout_ms_;
   int64_t last_record_wall_ = Windower::kNone;  // arrival of the last tweet, for --idle-timeout

@@ -14,7 +14,7 @@
 
 namespace trendtop {
 
-inline constexpr uint32_t kStateVersion = 1;
+inline constexpr uint32_t kStateVersion = 2;
 
 // Appends fixed-width values to a payload.
 class StateWriter {

@@ -1,5 +1,5 @@
 // Stats: every input line is accounted for exactly once:
-//   lines = counted + malformed + skipped + late + oversized + blank
+//   lines = counted + malformed + skipped + filtered + late + oversized + blank
 // counted: tweets counted in at least one window; skipped: valid records that are not tweets (delete and
 // limit notices), or tweets without a timestamp in event time; late: tweets whose windows had all been
 // emitted.
@@ -14,6 +14,7 @@ struct Stats {
   uint64_t counted = 0;
   uint64_t malformed = 0;
   uint64_t skipped = 0;
+  uint64_t filtered = 0;  // statuses --track, --lang or --no-retweets left out
   uint64_t late = 0;
   uint64_t oversized = 0;
   uint64_t blank = 0;
@@ -23,7 +24,9 @@ struct Stats {
   uint64_t bytes = 0;     // input bytes read
   uint64_t read_errors = 0;
 
-  bool balanced() const { return lines == counted + malformed + skipped + late + oversized + blank; }
+  bool balanced() const {
+    return lines == counted + malformed + skipped + filtered + late + oversized + blank;
+  }
   // "lines=.. counted=.. ... elapsed=1.234s lines_per_s=.. mb_per_s=.."
   std::string format(double elapsed_s) const;
 };

@@ -160,7 +160,9 @@ TEST_CASE("parallel: --intervals stops at the same record whatever the threads",
 }
 
 TEST_CASE("parallel: a pool extracts in submission order and recycles its batches", "[parallel]") {
-  ExtractPool pool(3, ExtractMode::Entities, kHashtags, 200);
+  Config c;
+  c.extract = ExtractMode::Entities;
+  ExtractPool pool(3, c, 200);
   std::vector<std::string> lines;
   for (int i = 0; i < 500; ++i)
     lines.push_back(tweet_json({kBase + i, {"#t" + std::to_string(i)}}) + std::string(Framer::kPadding, ' '));

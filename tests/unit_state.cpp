@@ -91,8 +91,8 @@ TEST_CASE("state: files round-trip and refuse what does not check out", "[state]
     refused(flipped, "checksum");
   }
   std::string v2 = good;
-  v2[8] = 2;
-  refused(v2, "version 2");
+  v2[8] = 9;
+  refused(v2, "version 9");
   std::string huge = good;
   huge[23] = '\x7f';  // a size field no file could back
   refused(huge, "truncated");

@@ -6,7 +6,7 @@ using namespace trendtop;
 
 TEST_CASE("stats: balance and key=value line", "[stats]") {
   Stats s;
-  s.lines = 10;
+  s.lines = 11;
   s.counted = 5;
   s.malformed = 1;
   s.skipped = 1;
@@ -14,11 +14,13 @@ TEST_CASE("stats: balance and key=value line", "[stats]") {
   s.oversized = 1;
   CHECK_FALSE(s.balanced());
   s.blank = 1;
+  CHECK_FALSE(s.balanced());
+  s.filtered = 1;
   CHECK(s.balanced());
   s.bytes = 2'000'000;
   std::string line = s.format(2.0);
-  CHECK(line.rfind(
-            "lines=10 counted=5 malformed=1 skipped=1 late=1 oversized=1 blank=1 windows=0 partials=0 keys=0 "
-            "bytes=2000000 elapsed=2.000s lines_per_s=5 mb_per_s=1.0",
-            0) == 0);
+  CHECK(line.rfind("lines=11 counted=5 malformed=1 skipped=1 filtered=1 late=1 oversized=1 blank=1 windows=0 "
+                   "partials=0 "
+                   "keys=0 bytes=2000000 elapsed=2.000s lines_per_s=6 mb_per_s=1.0",
+                   0) == 0);
 }

@@ -34,8 +34,8 @@ for off in 30 $((size / 2)) $((size - 3)); do  # a payload byte, and the checksu
   refused "bit flipped at $off" "$WORK/flipped" "checksum"
 done
 cp "$WORK/good" "$WORK/v2"
-printf '\002' | dd of="$WORK/v2" bs=1 seek=8 conv=notrunc status=none
-refused "version 2" "$WORK/v2" "version 2"
+printf '\011' | dd of="$WORK/v2" bs=1 seek=8 conv=notrunc status=none
+refused "version 9" "$WORK/v2" "version 9"
 printf 'hello, world\n' >"$WORK/foreign"
 refused "a foreign file" "$WORK/foreign" "not a trendtop state file"
 : >"$WORK/empty"
