@@ -9,6 +9,10 @@
 
 namespace trendtop {
 
+namespace {
+constexpr size_t kOutputChunk = 1 << 20;
+}  // namespace
+
 Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64_t idle_timeout_ms)
     : config_(config),
       output_(output),
@@ -230,6 +234,12 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
   }
   top_k(*counts, config_.top, config_.min_count, top_);
   sink_->window({w.start, w.end, w.records, counts->size(), top_, final}, output_.buffer());
+  // One record can close a great many windows (a jump of days in event time prints every empty window in
+  // between): write as we go, so the buffer stays small.
+  if (output_.buffer().size() >= kOutputChunk && output_.flush() != Output::Status::Ok) {
+    done_ = true;
+    return false;
+  }
   if (!final) {
     ++stats_.partials;
     return true;
