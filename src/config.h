@@ -17,6 +17,8 @@ enum KeyKind : uint8_t { kHashtags = 1, kMentions = 2, kCashtags = 4, kUrls = 8 
 // --count: records counts a key once per record; occurrences every time it appears; users once per author.
 enum class CountMode { Records, Occurrences, Users };
 enum class OutputFormat { Text, Tsv, Csv, Json };
+// --schema: the stream format; auto detects it per record from the top-level keys.
+enum class Schema { Auto, Twitter, XV2, Bluesky, Mastodon, Json, Text };
 
 struct Config {
   std::vector<std::string> inputs;  // "-" is stdin; read in order (main adds "-" when no source is given)
@@ -27,7 +29,10 @@ struct Config {
   uint64_t min_count = 1;
   TimeMode time = TimeMode::Auto;
   ExtractMode extract = ExtractMode::Auto;
-  uint8_t keys = kHashtags;              // KeyKind bits
+  uint8_t keys = kHashtags;  // KeyKind bits
+  Schema schema = Schema::Auto;
+  // --schema json: JSON Pointers (or dotted paths) to the keys, the text, the time and the user.
+  std::string key_field, text_field, time_field, user_field;
   CountMode count = CountMode::Records;  // cli.cpp makes split mode default to occurrences
 
   // Filters: a record is counted only if it passes all of them (else stats.filtered).

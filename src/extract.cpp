@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "framer.h"
+#include "schema.h"
 #include "timefmt.h"
 
 namespace trendtop {
@@ -67,6 +68,8 @@ std::optional<int64_t> read_timestamp_ms(od::value v) {
 }  // namespace
 
 error_code Extractor::read_entities(od::object entities, EntityLists& into) {
+  // v1.1 and v2 name things differently (hashtags[].text vs .tag, user_mentions[].screen_name vs
+  // mentions[].username, symbols vs cashtags); one object only ever uses one of the two spellings.
   for (auto field : entities) {
     od::raw_json_string key;
     if (error_code e = field.key().get(key)) return e;
@@ -74,11 +77,15 @@ error_code Extractor::read_entities(od::object entities, EntityLists& into) {
     if (error_code e = field.value().get(value)) return e;
     error_code e = SUCCESS;
     if ((keys_ & kHashtags) && key == "hashtags") {
-      e = read_strings(value, "text", {}, into.hashtags);
+      e = read_strings(value, "text", "tag", into.hashtags);
     } else if ((keys_ & kMentions) && key == "user_mentions") {
       e = read_strings(value, "screen_name", {}, into.mentions);
+    } else if ((keys_ & kMentions) && key == "mentions") {
+      e = read_strings(value, "username", {}, into.mentions);
     } else if ((keys_ & kCashtags) && key == "symbols") {
       e = read_strings(value, "text", {}, into.cashtags);
+    } else if ((keys_ & kCashtags) && key == "cashtags") {
+      e = read_strings(value, "tag", {}, into.cashtags);
     } else if ((keys_ & kUrls) && key == "urls") {
       e = read_strings(value, "expanded_url", "url", into.urls);
     }
@@ -87,100 +94,321 @@ error_code Extractor::read_entities(od::object entities, EntityLists& into) {
   return SUCCESS;
 }
 
-error_code Extractor::read_status(od::object status, Status& into, bool top, Record& out) {
-  std::optional<int64_t> created_at;
-  for (auto field : status) {
+// Bluesky: facets[].features[] = {"$type":"app.bsky.richtext.facet#tag","tag":...} (#mention: did, #link:
+// uri).
+error_code Extractor::read_facets(od::value facets_value, EntityLists& into) {
+  od::array facets;
+  if (error_code e = facets_value.get_array().get(facets)) return tolerate_type(e);
+  for (auto facet_value : facets) {
+    od::object facet;
+    if (error_code e = facet_value.get_object().get(facet)) {
+      if (tolerate_type(e)) return e;
+      continue;
+    }
+    for (auto f : facet) {
+      od::raw_json_string k;
+      if (error_code e = f.key().get(k)) return e;
+      if (k != "features") continue;
+      od::array features;
+      if (error_code e = f.value().get_array().get(features)) {
+        if (tolerate_type(e)) return e;
+        continue;
+      }
+      for (auto feature_value : features) {
+        od::object feature;
+        if (error_code e = feature_value.get_object().get(feature)) {
+          if (tolerate_type(e)) return e;
+          continue;
+        }
+        std::string_view type, tag, did, uri;
+        for (auto g : feature) {
+          od::raw_json_string gk;
+          if (error_code e = g.key().get(gk)) return e;
+          std::string_view* to = gk == "$type" ? &type
+                                 : gk == "tag" ? &tag
+                                 : gk == "did" ? &did
+                                 : gk == "uri" ? &uri
+                                               : nullptr;
+          if (!to) continue;
+          if (error_code e = g.value().get_string().get(*to)) {
+            if (tolerate_type(e)) return e;
+          }
+        }
+        if (type == "app.bsky.richtext.facet#tag" && !tag.empty()) {
+          if (keys_ & kHashtags) into.hashtags.push_back(tag);
+        } else if (type == "app.bsky.richtext.facet#mention" && !did.empty()) {
+          if (keys_ & kMentions) into.mentions.push_back(did);
+        } else if (type == "app.bsky.richtext.facet#link" && !uri.empty()) {
+          if (keys_ & kUrls) into.urls.push_back(uri);
+        }
+      }
+    }
+  }
+  return SUCCESS;
+}
+
+// Mastodon tags[] = {"name":...}; Bluesky record.tags[] = strings.
+error_code Extractor::read_tags(od::value value, std::vector<std::string_view>& into) {
+  od::array items;
+  if (error_code e = value.get_array().get(items)) return tolerate_type(e);
+  for (auto item : items) {
+    od::value v;
+    if (error_code e = item.get(v)) return e;
+    od::json_type type;
+    if (error_code e = v.type().get(type)) return e;
+    if (type == od::json_type::string) {
+      std::string_view s;
+      if (error_code e = v.get_string().get(s)) return e;
+      if (!s.empty() && (keys_ & kHashtags)) into.push_back(s);
+    } else if (type == od::json_type::object) {
+      od::object o;
+      if (error_code e = v.get_object().get(o)) return e;
+      for (auto f : o) {
+        od::raw_json_string k;
+        if (error_code e = f.key().get(k)) return e;
+        if (k != "name") continue;
+        std::string_view s;
+        if (error_code e = f.value().get_string().get(s)) {
+          if (tolerate_type(e)) return e;
+          continue;
+        }
+        if (!s.empty() && (keys_ & kHashtags)) into.push_back(s);
+      }
+    }
+  }
+  return SUCCESS;
+}
+
+Extractor::Post& Extractor::new_post() {
+  if (posts_used_ == posts_.size()) posts_.push_back(std::make_unique<Post>());
+  Post& p = *posts_[posts_used_++];
+  p.clear();
+  return p;
+}
+
+// The fields of a post in any format, and (top) those of the message around it. Unknown fields are skipped.
+error_code Extractor::read_post(od::object object, Post& into, bool top) {
+  for (auto field : object) {
     od::raw_json_string key;
     if (error_code e = field.key().get(key)) return e;
     od::value value;
     if (error_code e = field.value().get(value)) return e;
+    auto string = [&](std::string_view& to) -> error_code {
+      std::string_view s;
+      error_code e = value.get_string().get(s);
+      if (e == SUCCESS) to = s;
+      return tolerate_type(e);
+    };
+    error_code e = SUCCESS;
     if (key == "entities") {
       od::object entities;
       if (value.get_object().get(entities) == SUCCESS) {
         into.has_entities = true;
-        if (error_code e = read_entities(entities, into.entities)) return e;
+        e = read_entities(entities, into.entities);
       }
-    } else if (key == "extended_tweet") {
+    } else if (key == "extended_tweet" || key == "note_tweet") {
       od::object ext;
       if (value.get_object().get(ext) == SUCCESS) {
-        into.has_extended = true;
+        bool note = key == "note_tweet";
         for (auto f : ext) {
           od::raw_json_string k;
-          if (error_code e = f.key().get(k)) return e;
+          if (error_code e2 = f.key().get(k)) return e2;
           if (k == "entities") {
             od::object entities;
             if (f.value().get_object().get(entities) == SUCCESS) {
-              if (error_code e = read_entities(entities, into.extended)) return e;
+              into.has_extended = true;
+              if (error_code e2 = read_entities(entities, into.extended)) return e2;
             }
-          } else if (k == "full_text") {
+          } else if (k == (note ? "text" : "full_text")) {
             std::string_view s;
             if (f.value().get_string().get(s) == SUCCESS) into.full_text = s;
           }
         }
+        // v1's extended_tweet always carries the full entities; a note_tweet without entities has none.
+        if (!note) into.has_extended = true;
       }
     } else if (key == "text") {
-      std::string_view s;
-      if (value.get_string().get(s) == SUCCESS) into.text = s;
+      e = string(into.text);
     } else if (key == "full_text") {  // REST API with tweet_mode=extended, and archives made with it
+      e = string(into.full_text);
+    } else if (key == "content") {  // Mastodon
+      e = string(into.content);
+      into.has_content = into.has_content || !e;
+    } else if (key == "tags") {  // Mastodon tags[].name, Bluesky record.tags[]
+      into.has_entities = true;
+      e = read_tags(value, into.entities.hashtags);
+    } else if (key == "mentions") {  // Mastodon
+      into.has_entities = true;
+      if (keys_ & kMentions) e = read_strings(value, "acct", {}, into.entities.mentions);
+    } else if (key == "facets") {  // Bluesky
+      into.has_entities = true;
+      e = read_facets(value, into.entities);
+    } else if (key == "lang" || key == "language") {
+      e = string(into.lang);
+    } else if (key == "langs") {  // Bluesky: the first
+      od::array langs;
+      if (value.get_array().get(langs) == SUCCESS) {
+        for (auto l : langs) {
+          std::string_view s;
+          if (l.get_string().get(s) == SUCCESS && into.lang.empty()) into.lang = s;
+        }
+      }
+    } else if (key == "id") {
+      e = string(into.id);
+    } else if (key == "type") {
+      e = string(into.type);
+    } else if (key == "createdAt") {  // Bluesky
       std::string_view s;
-      if (value.get_string().get(s) == SUCCESS) into.full_text = s;
+      if (value.get_string().get(s) == SUCCESS) into.time = parse_rfc3339(s);
+    } else if (key == "referenced_tweets") {  // v2: [{type,id}], or whole tweets (twarc's flattening)
+      od::array refs;
+      if (value.get_array().get(refs) == SUCCESS) {
+        for (auto r : refs) {
+          od::object ref;
+          if (r.get_object().get(ref) != SUCCESS) continue;
+          Post& p = new_post();
+          if (error_code e2 = read_post(ref, p, false)) return e2;
+          if (p.type != "retweeted") continue;
+          into.retweeted_id = p.id.empty() ? std::string_view("?") : p.id;
+          if (!p.text.empty() || p.has_entities) into.original = &p;
+        }
+      }
     } else if (!top) {
       continue;
-    } else if (key == "retweeted_status") {
+    } else if (key == "retweeted_status" || key == "reblog") {
       od::object original;
       if (value.get_object().get(original) == SUCCESS) {
-        has_retweeted_ = true;
-        if (error_code e = read_status(original, retweeted_, false, out)) return e;
+        Post& p = new_post();
+        if (error_code e2 = read_post(original, p, false)) return e2;
+        into.original = &p;
       }
     } else if (key == "timestamp_ms") {
-      if (auto t = read_timestamp_ms(value)) out.time_ms = t;
+      if (auto t = read_timestamp_ms(value)) msg_.timestamp_ms = t;
     } else if (key == "created_at") {
       std::string_view s;
       if (value.get_string().get(s) == SUCCESS) {
-        has_created_at_ = true;
-        created_at = parse_twitter_time(s);
+        into.has_created_at = true;
+        into.time = parse_twitter_time(s);
+        if (!into.time) into.time = parse_rfc3339(s);
       }
-    } else if (key == "user") {
+    } else if (key == "user" || key == "account") {  // v1.1 user.id_str (else id); Mastodon account.id
       od::json_type type;
       if (value.type().get(type) == SUCCESS && type == od::json_type::object) {
-        has_user_ = true;
-        if (want_user_) {  // user.id_str, else user.id as written
+        (key == "user" ? into.has_user : into.has_account) = true;
+        if (want_user_) {
           od::object user;
-          if (error_code e = value.get_object().get(user)) return e;
+          if (error_code e2 = value.get_object().get(user)) return e2;
           for (auto f : user) {
             od::raw_json_string k;
-            if (error_code e = f.key().get(k)) return e;
+            if (error_code e2 = f.key().get(k)) return e2;
             if (k == "id_str") {
               std::string_view id;
-              if (f.value().get_string().get(id) == SUCCESS) user_ = id;
+              if (f.value().get_string().get(id) == SUCCESS) into.user = id;
               break;
             }
-            if (k == "id" && user_.empty()) {
+            if (k == "id" && into.user.empty()) {
               std::string_view raw;
               if (f.value().raw_json_token().get(raw) == SUCCESS) {
                 raw = raw.substr(0, raw.find_last_not_of(" \t\r\n") + 1);
-                user_ = raw;
+                if (raw.size() >= 2 && raw.front() == '"') raw = raw.substr(1, raw.size() - 2);
+                into.user = raw;
               }
             }
           }
         }
       }
-    } else if (want_lang_ && key == "lang") {
+    } else if (key == "author_id") {  // v2
+      e = string(into.user);
+      into.has_author_id = true;
+    } else if (key == "edited_at") {  // Mastodon: set on status.update
+      bool null = false;
+      if (value.is_null().get(null) == SUCCESS && !null) into.edited = true;
+    } else if (key == "uri") {
+      into.has_uri = true;
+    } else if (key == "data") {  // x-v2 message
+      od::object data;
+      if (value.get_object().get(data) == SUCCESS) {
+        Post& p = new_post();
+        if (error_code e2 = read_post(data, p, true)) return e2;
+        msg_.data = &p;
+      }
+    } else if (key == "includes") {  // x-v2: includes.tweets[]
+      msg_.has_includes = true;
+      od::object includes;
+      if (value.get_object().get(includes) == SUCCESS) {
+        for (auto f : includes) {
+          od::raw_json_string k;
+          if (error_code e2 = f.key().get(k)) return e2;
+          if (k != "tweets") continue;
+          od::array tweets;
+          if (f.value().get_array().get(tweets) != SUCCESS) continue;
+          for (auto t : tweets) {
+            od::object tweet;
+            if (t.get_object().get(tweet) != SUCCESS) continue;
+            Post& p = new_post();
+            if (error_code e2 = read_post(tweet, p, false)) return e2;
+            includes_.push_back(&p);
+          }
+        }
+      }
+    } else if (key == "__twarc") {
+      msg_.twarc = true;
+    } else if (key == "kind") {  // Bluesky
+      msg_.has_kind = true;
+      e = string(msg_.kind);
+    } else if (key == "did") {
+      msg_.has_did = true;
+      e = string(msg_.did);
+    } else if (key == "time_us") {
+      int64_t us;
       std::string_view s;
-      if (value.get_string().get(s) == SUCCESS) lang_ = s;
+      if (value.get_int64().get(us) == SUCCESS)
+        msg_.time_us_ms = floor_div(us, 1000);
+      else if (value.get_string().get(s) == SUCCESS)
+        if (auto t = parse_epoch_ms(s)) msg_.time_us_ms = floor_div(*t, 1000);
+    } else if (key == "commit") {
+      od::object commit;
+      if (value.get_object().get(commit) == SUCCESS) {
+        msg_.has_commit = true;
+        for (auto f : commit) {
+          od::raw_json_string k;
+          if (error_code e2 = f.key().get(k)) return e2;
+          if (k == "operation" || k == "collection") {
+            std::string_view s;
+            if (f.value().get_string().get(s) == SUCCESS)
+              (k == "operation" ? msg_.operation : msg_.collection) = s;
+          } else if (k == "record") {
+            od::object record;
+            if (f.value().get_object().get(record) != SUCCESS) continue;
+            Post& p = new_post();
+            if (error_code e2 = read_post(record, p, false)) return e2;
+            msg_.record = &p;
+          }
+        }
+      }
+    } else if (key == "event") {  // Mastodon streaming
+      msg_.has_event = true;
+      e = string(msg_.event);
+    } else if (key == "payload") {
+      msg_.has_payload = true;
+      e = string(msg_.payload);
     } else if (is_notice_key(key)) {
-      is_notice_ = true;
+      msg_.notice = true;
     }
+    if (e) return e;
   }
-  if (top && !out.time_ms) out.time_ms = created_at;
   return SUCCESS;
 }
 
-Extractor::Extractor(const Config& c) : mode_(c.extract), keys_(c.keys) {
+Extractor::Extractor(const Config& c) : mode_(c.extract), keys_(c.keys), schema_(c.schema) {
   distinct_ = c.count != CountMode::Occurrences;
   users_ = c.count == CountMode::Users;
   want_user_ = users_;
-  want_lang_ = !c.langs.empty();
+  const std::string* paths[4] = {&c.key_field, &c.text_field, &c.time_field, &c.user_field};
+  for (int i = 0; i < 4; ++i) {
+    std::string error;  // cli.cpp has checked the paths
+    if (!paths[i]->empty()) fields_[i].set = parse_field_path(*paths[i], fields_[i].tokens, error);
+  }
   no_retweets_ = c.no_retweets;
   for (const std::string& phrase : c.track) {
     std::string folded;
@@ -214,12 +442,12 @@ bool Extractor::excluded(std::string_view key) const {
                             [](std::string_view a, std::string_view b) { return a < b; });
 }
 
-bool Extractor::passes_filters(const Status& status) {
-  if (no_retweets_ && has_retweeted_) return false;
+bool Extractor::passes_filters(std::string_view text, std::string_view lang, bool retweet) {
+  if (no_retweets_ && retweet) return false;
   if (!langs_.empty()) {
     bool any = false;
     for (const std::string& l : langs_) {
-      any = l.size() == lang_.size() && std::equal(l.begin(), l.end(), lang_.begin(), [](char a, char b) {
+      any = l.size() == lang.size() && std::equal(l.begin(), l.end(), lang.begin(), [](char a, char b) {
               return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b + 32) : b);
             });
       if (any) break;
@@ -228,7 +456,6 @@ bool Extractor::passes_filters(const Status& status) {
   }
   if (!track_.empty()) {
     fold_buf_.clear();
-    std::string_view text = status.full_text.empty() ? status.text : status.full_text;
     if (!normalizer_.fold(text, fold_buf_)) return false;
     bool any = false;
     for (const std::string& phrase : track_)
@@ -265,27 +492,31 @@ bool Extractor::add_key(char sigil, std::string_view value, Norm norm) {
   return true;
 }
 
-void Extractor::keys_from_entities(const EntityLists& lists) {
-  for (std::string_view v : lists.hashtags) add_key('#', v, Norm::Fold);
-  for (std::string_view v : lists.mentions) add_key('@', v, Norm::Fold);
-  for (std::string_view v : lists.cashtags) add_key('$', v, Norm::Fold);
-  for (std::string_view v : lists.urls) add_key(0, v, Norm::Keep);
+void Extractor::keys_from_entities(const EntityLists& lists, uint8_t kinds) {
+  if (kinds & kHashtags)
+    for (std::string_view v : lists.hashtags) add_key('#', v, Norm::Fold);
+  if (kinds & kMentions)
+    for (std::string_view v : lists.mentions) add_key('@', v, Norm::Fold);
+  if (kinds & kCashtags)
+    for (std::string_view v : lists.cashtags) add_key('$', v, Norm::Fold);
+  if (kinds & kUrls)
+    for (std::string_view v : lists.urls) add_key(0, v, Norm::Keep);
 }
 
-void Extractor::keys_from_text(std::string_view text) {
-  if (keys_ & kHashtags) {
+void Extractor::keys_from_text(std::string_view text, uint8_t kinds) {
+  if (kinds & kHashtags) {
     text_extractor_.hashtags(text, found_);
     for (const TextEntity& e : found_) add_key('#', e.value, Norm::Fold);
   }
-  if (keys_ & kMentions) {
+  if (kinds & kMentions) {
     text_extractor_.mentions(text, found_);
     for (const TextEntity& e : found_) add_key('@', e.value, Norm::Fold);
   }
-  if (keys_ & kCashtags) {
+  if (kinds & kCashtags) {
     text_extractor_.cashtags(text, found_);
     for (const TextEntity& e : found_) add_key('$', e.value, Norm::Fold);
   }
-  if (keys_ & kUrls) {
+  if (kinds & kUrls) {
     text_extractor_.urls(text, found_);
     for (const TextEntity& e : found_) add_key(0, e.value, Norm::Keep);
   }
@@ -308,7 +539,7 @@ void Extractor::finish_keys(Record& out, bool distinct) {
   // and the pipeline counts authors per key. Built after the keys, in the same buffer (reserved first, so
   // the views above stay valid).
   size_t need = key_buf_.size();
-  for (std::string_view k : out.keys) need += k.size() + 1 + user_.size();
+  for (std::string_view k : out.keys) need += k.size() + 1 + out.user.size();
   if (key_buf_.capacity() < need) {
     // Growing would move the keys: rebase the views onto the new buffer.
     std::string grown;
@@ -322,55 +553,17 @@ void Extractor::finish_keys(Record& out, bool distinct) {
     size_t at = key_buf_.size();
     key_buf_.append(k);
     key_buf_.push_back('\x1f');
-    key_buf_.append(user_);
+    key_buf_.append(out.user);
     k = std::string_view(key_buf_.data() + at, key_buf_.size() - at);
   }
 }
 
-void Extractor::extract(std::string_view line, Record& out) {
-  out.kind = Record::Kind::Malformed;
-  out.time_ms.reset();
-  out.keys.clear();
-  top_.clear();
-  retweeted_.clear();
-  key_buf_.clear();
-  key_ends_.clear();
-  has_retweeted_ = has_user_ = has_created_at_ = is_notice_ = false;
-  lang_ = user_ = {};
-  out.text = out.lang = out.user = {};
-  out.retweet = false;
-
-  // The framer hands over lines without trailing spaces stripped; an object must start with '{' and end with
-  // '}'. Checking the last byte also catches trailing garbage, which On-Demand does not look at.
-  size_t last = line.find_last_not_of(" \t");
-  if (last == std::string_view::npos || line[last] != '}') return;
-  od::document doc;
-  if (parser_.iterate(line.data(), line.size(), line.size() + Framer::kPadding).get(doc)) return;
-  od::object root;
-  if (doc.get_object().get(root)) return;
-  if (read_status(root, top_, true, out)) {
-    out.time_ms.reset();
-    return;
-  }
-  if (is_notice_ || !has_created_at_ || !has_user_) {
-    out.kind = Record::Kind::NotTweet;
-    out.time_ms.reset();
-    return;
-  }
-  out.kind = Record::Kind::Tweet;
-  const Status& status = has_retweeted_ ? retweeted_ : top_;
-  out.text = status.full_text.empty() ? status.text : status.full_text;
-  out.lang = lang_;
-  out.user = user_;
-  out.retweet = has_retweeted_;
-  if (!passes_filters(status)) {
-    out.kind = Record::Kind::Filtered;
-    return;
-  }
-
+// The record's keys from the post that counts, once the record has passed the filters. `marks`: the kinds of
+// key the format marks in its structured fields.
+void Extractor::count_post(const Post& post, uint8_t marks, Record& out) {
   if (mode_ == ExtractMode::Split) {
     // The tutorial: text.split(' '), keep words starting with '#', lower(), count every occurrence.
-    std::string_view rest = top_.text;
+    std::string_view rest = top_ && !top_->text.empty() ? top_->text : out.text;
     for (;;) {
       size_t space = rest.find(' ');
       std::string_view word = rest.substr(0, space);
@@ -378,15 +571,358 @@ void Extractor::extract(std::string_view line, Record& out) {
       if (space == std::string_view::npos) break;
       rest.remove_prefix(space + 1);
     }
-    finish_keys(out, distinct_);
-    return;
-  }
-  if (mode_ == ExtractMode::Entities || (mode_ == ExtractMode::Auto && status.has_entities)) {
-    keys_from_entities(status.has_extended ? status.extended : status.entities);
+  } else if (mode_ == ExtractMode::Entities) {
+    keys_from_entities(post.has_extended ? post.extended : post.entities, keys_);
+  } else if (mode_ == ExtractMode::Auto && post.has_entities) {
+    keys_from_entities(post.has_extended ? post.extended : post.entities, keys_);
+    if (keys_ & ~marks) keys_from_text(out.text, keys_ & ~marks);  // kinds the format never marks
   } else {
-    keys_from_text(out.text);
+    keys_from_text(out.text, keys_);
   }
   finish_keys(out, distinct_);
+}
+
+// The format of the record just read, and from it the post that counts, its time, user and language.
+void Extractor::decide(Record& out, bool sse) {
+  const Post& top = *top_;
+  enum class Shape { None, Twitter, XV2, XV2Flat, Bluesky, MastodonStream, Mastodon } shape = Shape::None;
+  if (msg_.data)
+    shape = Shape::XV2;
+  else if (msg_.has_kind && (msg_.has_did || msg_.has_commit))
+    shape = Shape::Bluesky;
+  else if (msg_.has_event)
+    shape = msg_.has_payload ? Shape::MastodonStream : Shape::None;
+  else if (top.has_account && (top.has_content || top.has_uri))
+    shape = Shape::Mastodon;
+  else if (top.has_created_at && top.has_user)
+    shape = Shape::Twitter;
+  else if (top.has_created_at && (top.has_author_id || msg_.twarc))
+    shape = Shape::XV2Flat;
+  if (msg_.notice) shape = Shape::None;
+  Schema schema = shape == Shape::Twitter                                      ? Schema::Twitter
+                  : shape == Shape::XV2 || shape == Shape::XV2Flat             ? Schema::XV2
+                  : shape == Shape::Bluesky                                    ? Schema::Bluesky
+                  : shape == Shape::Mastodon || shape == Shape::MastodonStream ? Schema::Mastodon
+                                                                               : Schema::Auto;
+  if (shape == Shape::None || (schema_ != Schema::Auto && schema_ != schema)) {
+    out.kind = Record::Kind::NotTweet;
+    return;
+  }
+
+  if (shape == Shape::MastodonStream) {
+    // {"event":"update","payload":"<a status, as a JSON string>"}: parse the payload a second time (it was
+    // unescaped into the first parser's buffer; copy it with padding). Other events are not statuses.
+    if (msg_.event != "update") {
+      out.kind = Record::Kind::NotTweet;
+      return;
+    }
+    payload_buf_.assign(msg_.payload);
+    payload_buf_.append(simdjson::SIMDJSON_PADDING, ' ');
+    od::document doc;
+    od::object root;
+    Post& p = new_post();
+    msg_.clear();
+    if (payload_parser_
+            .iterate(payload_buf_.data(), payload_buf_.size() - simdjson::SIMDJSON_PADDING,
+                     payload_buf_.size())
+            .get(doc) ||
+        doc.get_object().get(root) || read_post(root, p, true)) {
+      out.kind = Record::Kind::Malformed;
+      return;
+    }
+    top_ = &p;
+    if (!(p.has_account && (p.has_content || p.has_uri)) || msg_.data || msg_.has_kind || msg_.has_event) {
+      out.kind = Record::Kind::NotTweet;
+      return;
+    }
+    shape = Shape::Mastodon;
+  }
+
+  const Post* post = nullptr;
+  std::optional<int64_t> time;
+  std::string_view user, lang;
+  bool retweet = false;
+  uint8_t marks = kHashtags | kMentions | kCashtags | kUrls;
+  switch (shape) {
+    case Shape::Twitter:
+      post = top.original ? top.original : &top;
+      time = msg_.timestamp_ms ? msg_.timestamp_ms : top.time;
+      user = top.user;
+      lang = top.lang;
+      retweet = top.original != nullptr;
+      break;
+    case Shape::XV2:
+    case Shape::XV2Flat: {
+      const Post& tweet = shape == Shape::XV2 ? *msg_.data : top;
+      post = &tweet;
+      if (!tweet.retweeted_id.empty()) {
+        retweet = true;
+        if (tweet.original) {
+          post = tweet.original;
+        } else {
+          for (const Post* inc : includes_)
+            if (inc->id == tweet.retweeted_id) {
+              post = inc;
+              break;
+            }
+        }
+      }
+      time = tweet.time;
+      user = tweet.user;
+      lang = tweet.lang;
+      break;
+    }
+    case Shape::Bluesky:
+      if (msg_.kind != "commit" || msg_.operation != "create" || msg_.collection != "app.bsky.feed.post" ||
+          !msg_.record) {
+        out.kind = Record::Kind::NotTweet;
+        return;
+      }
+      post = msg_.record;
+      time = msg_.time_us_ms ? msg_.time_us_ms : post->time;
+      user = msg_.did;
+      lang = post->lang;
+      marks = kHashtags | kMentions | kUrls;
+      break;
+    case Shape::Mastodon:
+      if (sse && top_->edited) {  // an SSE status.update (its event line is not at hand): counted at update
+        out.kind = Record::Kind::NotTweet;
+        return;
+      }
+      post = top_->original ? top_->original : top_;
+      time = top_->time;
+      user = top_->user;
+      lang = top_->lang.empty() ? post->lang : top_->lang;
+      retweet = top_->original != nullptr;
+      marks = kHashtags | kMentions;
+      break;
+    default:
+      out.kind = Record::Kind::NotTweet;
+      return;
+  }
+
+  out.kind = Record::Kind::Tweet;
+  out.time_ms = time;
+  if (!post->content.empty() || (post->has_content && post->text.empty())) {
+    html_buf_.clear();
+    html_to_text(post->content, html_buf_);
+    out.text = html_buf_;
+  } else {
+    out.text = post->full_text.empty() ? post->text : post->full_text;
+  }
+  out.lang = lang;
+  out.user = user;
+  out.retweet = retweet;
+  if (!passes_filters(out.text, out.lang, out.retweet)) {
+    out.kind = Record::Kind::Filtered;
+    return;
+  }
+  count_post(*post, marks, out);
+}
+
+// --schema json: one pass over the fields the paths name. `active`: the paths that match down to `depth`.
+error_code Extractor::walk_fields(od::value value, size_t depth, unsigned active) {
+  unsigned here = 0, deeper = 0;
+  for (unsigned i = 0; i < 4; ++i) {
+    if (!(active & (1u << i))) continue;
+    (fields_[i].tokens.size() == depth ? here : deeper) |= 1u << i;
+  }
+  if (here) return take_field(value, here);
+  od::json_type type;
+  if (error_code e = value.type().get(type)) return e;
+  if (type == od::json_type::object) {
+    od::object object;
+    if (error_code e = value.get_object().get(object)) return e;
+    for (auto field : object) {
+      std::string_view key;
+      if (error_code e = field.unescaped_key().get(key)) return e;
+      unsigned next = 0;
+      for (unsigned i = 0; i < 4; ++i)
+        if ((deeper & (1u << i)) && fields_[i].tokens[depth] == key) next |= 1u << i;
+      if (!next) continue;
+      od::value v;
+      if (error_code e = field.value().get(v)) return e;
+      if (error_code e = walk_fields(v, depth + 1, next)) return e;
+    }
+  } else if (type == od::json_type::array) {
+    od::array array;
+    if (error_code e = value.get_array().get(array)) return e;
+    size_t index = 0;
+    for (auto item : array) {
+      unsigned next = 0;
+      for (unsigned i = 0; i < 4; ++i) {
+        if (!(deeper & (1u << i))) continue;
+        const std::string& t = fields_[i].tokens[depth];
+        if (!t.empty() && t.size() <= 9 && t.find_first_not_of("0123456789") == std::string::npos &&
+            (t == "0" || t[0] != '0') && std::stoul(t) == index)
+          next |= 1u << i;
+      }
+      ++index;
+      if (!next) continue;
+      od::value v;
+      if (error_code e = item.get(v)) return e;
+      if (error_code e = walk_fields(v, depth + 1, next)) return e;
+    }
+  }
+  return SUCCESS;
+}
+
+// A value a --schema json path names: keys (a string, a number, or an array of them), text, time, user.
+error_code Extractor::take_field(od::value value, unsigned targets) {
+  od::json_type type;
+  if (error_code e = value.type().get(type)) return e;
+  std::string_view s;  // the value as a string: a string's contents, a number or boolean as written
+  if (type == od::json_type::string) {
+    if (error_code e = value.get_string().get(s)) return e;
+  } else if (type == od::json_type::number || type == od::json_type::boolean) {
+    s = value.raw_json_token();
+    s = s.substr(0, s.find_last_not_of(" \t\r\n") + 1);
+  } else if (type == od::json_type::array && (targets & kKeyField)) {
+    od::array array;
+    if (error_code e = value.get_array().get(array)) return e;
+    json_found_ = true;
+    for (auto item : array) {
+      od::value v;
+      if (error_code e = item.get(v)) return e;
+      od::json_type t;
+      if (error_code e = v.type().get(t)) return e;
+      std::string_view k;
+      if (t == od::json_type::string) {
+        if (error_code e = v.get_string().get(k)) return e;
+      } else if (t == od::json_type::number || t == od::json_type::boolean) {
+        k = v.raw_json_token();
+        k = k.substr(0, k.find_last_not_of(" \t\r\n") + 1);
+      } else {
+        continue;
+      }
+      if (!k.empty()) add_key(0, k, Norm::Fold);
+    }
+    return SUCCESS;
+  } else {
+    return SUCCESS;  // null, or an object: nothing to take
+  }
+  if (targets & kKeyField) {
+    json_found_ = true;
+    if (!s.empty()) add_key(0, s, Norm::Fold);
+  }
+  if (targets & kTextField) {
+    json_found_ = true;
+    json_text_ = s;
+  }
+  if (targets & kUserField) json_user_ = s;
+  if (targets & kTimeField) {
+    if (type == od::json_type::number) {
+      int64_t n;
+      double d;
+      if (value.get_int64().get(n) == SUCCESS)
+        json_time_ = parse_any_time(s);
+      else if (value.get_double().get(d) == SUCCESS)
+        json_time_ = epoch_to_ms(d);
+    } else if (type == od::json_type::string) {
+      json_time_ = parse_any_time(s);
+    }
+  }
+  return SUCCESS;
+}
+
+void Extractor::extract_text(std::string_view line, Record& out) {
+  out.kind = Record::Kind::Tweet;
+  out.text = line;
+  if (!passes_filters(out.text, {}, false)) {
+    out.kind = Record::Kind::Filtered;
+    return;
+  }
+  if (mode_ == ExtractMode::Split) {
+    top_ = nullptr;
+    count_post(Post{}, 0, out);
+    return;
+  }
+  keys_from_text(line, keys_);
+  finish_keys(out, distinct_);
+}
+
+void Extractor::extract(std::string_view line, Record& out) {
+  out.kind = Record::Kind::Malformed;
+  out.time_ms.reset();
+  out.keys.clear();
+  key_buf_.clear();
+  key_ends_.clear();
+  out.text = out.lang = out.user = {};
+  out.retweet = false;
+  posts_used_ = 0;
+  includes_.clear();
+  msg_.clear();
+  top_ = nullptr;
+
+  if (schema_ == Schema::Text) return extract_text(line, out);
+
+  // Mastodon's server-sent events: "data: <json>" lines hold the statuses; "event: ...", ":heartbeat",
+  // "id: ..." lines are framing. (A blank line never gets here.)
+  bool sse = false;
+  if ((schema_ == Schema::Auto || schema_ == Schema::Mastodon) && !line.empty() && line[0] != '{') {
+    if (line.substr(0, 5) == "data:") {
+      line.remove_prefix(line.size() > 5 && line[5] == ' ' ? 6 : 5);
+      if (line.empty() || line[0] != '{') {  // a delete's bare id, and the like
+        out.kind = Record::Kind::NotTweet;
+        return;
+      }
+      sse = true;
+    } else if (line[0] == ':' || line.substr(0, 6) == "event:" || line.substr(0, 3) == "id:" ||
+               line.substr(0, 6) == "retry:") {
+      out.kind = Record::Kind::NotTweet;
+      return;
+    }
+  }
+
+  // The framer hands over lines without trailing spaces stripped; an object must start with '{' and end with
+  // '}'. Checking the last byte also catches trailing garbage, which On-Demand does not look at.
+  size_t last = line.find_last_not_of(" \t");
+  if (last == std::string_view::npos || line[last] != '}') return;
+  od::document doc;
+  if (parser_.iterate(line.data(), line.size(), line.size() + Framer::kPadding).get(doc)) return;
+  if (schema_ == Schema::Json) {
+    json_text_ = json_user_ = {};
+    json_time_.reset();
+    json_found_ = false;
+    unsigned active = 0;
+    for (unsigned i = 0; i < 4; ++i)
+      if (fields_[i].set && !fields_[i].tokens.empty()) active |= 1u << i;
+    od::value root;
+    if (doc.get_value().get(root)) return;
+    od::json_type type;
+    if (root.type().get(type) || type != od::json_type::object) return;
+    if (walk_fields(root, 0, active)) {
+      key_buf_.clear();
+      key_ends_.clear();
+      return;
+    }
+    if (!json_found_) {
+      out.kind = Record::Kind::NotTweet;
+      return;
+    }
+    out.kind = Record::Kind::Tweet;
+    out.time_ms = json_time_;
+    out.text = json_text_;
+    out.user = json_user_;
+    if (!passes_filters(out.text, {}, false)) {
+      out.kind = Record::Kind::Filtered;
+      return;
+    }
+    if (fields_[0].set) {
+      finish_keys(out, distinct_);  // the key field's keys, added during the walk
+    } else {
+      keys_from_text(out.text, keys_);
+      finish_keys(out, distinct_);
+    }
+    return;
+  }
+  od::object root;
+  if (doc.get_object().get(root)) return;
+  Post& top = new_post();
+  top_ = &top;
+  if (read_post(root, top, true)) return;
+  decide(out, sse);
+  if (out.kind == Record::Kind::NotTweet || out.kind == Record::Kind::Malformed) out.time_ms.reset();
 }
 
 }  // namespace trendtop

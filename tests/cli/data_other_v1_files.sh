@@ -17,7 +17,7 @@ done
 # SOURCES.md: 20 of the 72 extended tweets have hashtags only in extended_tweet; they must be counted.
 n=$("$TRENDTOP" -k 0 -o tsv "$DATA/tweets_v1_stream_extended_72.ndjson" --lateness 1h | awk -F'\t' '{s+=$5} END {print s}')
 [ "$n" -gt 0 ] || fail "no hashtags counted in the extended sample"
-s=$("$TRENDTOP" --stats "$DATA/v2_stream_with_truncated_line.jsonl" 2>&1 >/dev/null)
+s=$("$TRENDTOP" --schema twitter --stats "$DATA/v2_stream_with_truncated_line.jsonl" 2>&1 >/dev/null)
 assert_eq "truncated line is malformed" 1 "$(stat_of malformed "$s")"
 assert_eq "v2 records are not v1.1 tweets" 7 "$(stat_of skipped "$s")"
 assert_balanced "$s"
