@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "duration.h"
+#include "schema.h"
 
 namespace trendtop {
 namespace {
@@ -154,6 +155,24 @@ int parse_cli(int argc, char** argv, Config& config) {
   app.add_option("--max-line", max_line, "Skip (and count) lines longer than this (default 16MiB)")
       ->option_text("BYTES")
       ->group("Input");
+  std::string schema = "auto";
+  app.add_option("--schema", schema,
+                 "Stream format: twitter (API v1.1), x-v2 (API v2, twarc-flattened too), bluesky "
+                 "(Jetstream), mastodon (statuses, streaming payloads, SSE), json (with the --*-field "
+                 "paths), text (a line is the text); auto (default) detects it per record")
+      ->option_text("FORMAT")
+      ->group("Input");
+  for (auto [flag, field, what] :
+       {std::tuple{"--key-field", &config.key_field,
+                   "the keys, a string or an array of strings; PATH is a JSON Pointer (/user/id) or dotted "
+                   "(user.id)"},
+        std::tuple{"--text-field", &config.text_field,
+                   "the text, searched by twitter-text's rules when there is no --key-field, and by --track"},
+        std::tuple{"--time-field", &config.time_field,
+                   "the event time: epoch seconds, ms or us (told apart by size), RFC 3339 or Twitter's "
+                   "created_at"},
+        std::tuple{"--user-field", &config.user_field, "the author, for --count users"}})
+    app.add_option(flag, *field, fmt::format("--schema json: {}", what))->option_text("PATH")->group("Input");
   std::string threads;
   app.add_option("-j,--threads", threads,
                  "Parse on N threads; output never depends on N (default: the number of cores)")
@@ -295,6 +314,35 @@ int parse_cli(int argc, char** argv, Config& config) {
     if (t.empty()) return usage_error("--track: an empty phrase would match everything");
   if (config.extract == ExtractMode::Split && config.keys != kHashtags)
     return usage_error("--extract split counts hashtags only (the tutorial's pipeline)");
+
+  static const std::map<std::string, Schema> kSchemas = {
+      {"auto", Schema::Auto},       {"twitter", Schema::Twitter},   {"x-v2", Schema::XV2},
+      {"bluesky", Schema::Bluesky}, {"mastodon", Schema::Mastodon}, {"json", Schema::Json},
+      {"text", Schema::Text}};
+  if (int rc = choose(kSchemas, "--schema", schema, config.schema); rc >= 0) return rc;
+  for (auto [flag, field] : {std::pair{"--key-field", &config.key_field},
+                             {"--text-field", &config.text_field},
+                             {"--time-field", &config.time_field},
+                             {"--user-field", &config.user_field}}) {
+    if (!app.count(flag)) continue;
+    if (config.schema != Schema::Json) return usage_error(fmt::format("{} needs --schema json", flag));
+    std::vector<std::string> tokens;
+    std::string err;
+    if (!parse_field_path(*field, tokens, err))
+      return usage_error(fmt::format("{}: '{}': {}", flag, *field, err));
+  }
+  if (config.schema == Schema::Json && config.key_field.empty() && config.text_field.empty())
+    return usage_error("--schema json needs --key-field or --text-field");
+  if (config.schema == Schema::Json || config.schema == Schema::Text) {
+    const char* name = config.schema == Schema::Json ? "json" : "text";
+    if (!config.langs.empty())
+      return usage_error(fmt::format("--lang: --schema {} records have no language", name));
+    if (config.no_retweets)
+      return usage_error(fmt::format("--no-retweets: --schema {} records are never retweets", name));
+    if (config.count == CountMode::Users && config.user_field.empty())
+      return usage_error(config.schema == Schema::Json ? "--count users with --schema json needs --user-field"
+                                                       : "--count users: --schema text records have no user");
+  }
 
   if (!idle_timeout.empty()) {
     if (int rc = duration("--idle-timeout", idle_timeout, config.idle_timeout_ms); rc >= 0) return rc;
