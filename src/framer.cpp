@@ -64,6 +64,17 @@ bool Framer::next(Line& line) {
   }
 }
 
+void Framer::swap_buffer(std::vector<char>& other) {
+  size_t tail = end_ - pos_;
+  size_t need = std::max(buf_.size(), tail + read_size_ + kPadding);
+  if (other.size() < need) other.resize(need);  // a recycled buffer is already big enough
+  std::memcpy(other.data(), buf_.data() + pos_, tail);
+  buf_.swap(other);
+  scan_ -= pos_;
+  end_ = tail;
+  pos_ = 0;
+}
+
 bool Framer::finish(Line& line) {
   bool have = false;
   if (discarding_) {

@@ -41,6 +41,12 @@ class Framer {
   bool finish(Line& line);
 
   size_t buffered() const { return end_ - pos_; }
+  // The buffer the lines next() hands out point into.
+  const char* data() const { return buf_.data(); }
+  // Gives the buffer, holding every line next() handed out, to the caller in exchange for `other`: the
+  // unfinished tail is copied into `other`, and framing goes on there. The lines handed out stay valid (they
+  // now live in `other`). This is how parsing threads get a read's lines without copying them.
+  void swap_buffer(std::vector<char>& other);
 
  private:
   std::vector<char> buf_;

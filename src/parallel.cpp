@@ -1,5 +1,6 @@
 #include "parallel.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <sys/eventfd.h>
@@ -27,7 +28,7 @@ bool is_blank(std::string_view text) {
 }
 
 void Batch::reset() {
-  text.clear();
+  used = 0;
   lines.clear();
   out.clear();
   key_bytes.clear();
@@ -99,13 +100,15 @@ std::unique_ptr<Batch> ExtractPool::take_spare() {
 bool ExtractPool::add(const Line& line, int64_t arrival_ms) {
   Batch& b = *filling_;
   bool oversized = line.kind == Line::Kind::Oversized;
-  // Drop the previous line's padding: the next line's bytes (or fresh padding) follow instead.
-  if (!b.lines.empty()) b.text.resize(b.text.size() - Framer::kPadding);
-  uint32_t offset = static_cast<uint32_t>(b.text.size());
-  b.text.insert(b.text.end(), line.text.begin(), line.text.end());
-  b.text.insert(b.text.end(), Framer::kPadding, ' ');
-  b.lines.push_back({offset, static_cast<uint32_t>(line.text.size()), oversized, arrival_ms});
-  return b.text.size() >= batch_bytes_;
+  size_t offset = b.used;
+  // The next line's bytes serve as this one's padding; the last one gets padding of its own.
+  if (b.text.size() < offset + line.text.size() + Framer::kPadding)
+    b.text.resize(std::max(offset + line.text.size() + Framer::kPadding, 2 * b.text.size()));
+  std::memcpy(b.text.data() + offset, line.text.data(), line.text.size());
+  b.used = offset + line.text.size();
+  b.lines.push_back(
+      {static_cast<uint32_t>(offset), static_cast<uint32_t>(line.text.size()), oversized, arrival_ms});
+  return b.used >= batch_bytes_;
 }
 
 void ExtractPool::submit() {

@@ -42,7 +42,10 @@ struct ExtractedLine {
 
 struct Batch {
   // Filled by the caller.
-  std::vector<char> text;  // the lines back to back, then Framer::kPadding bytes
+  // The lines' bytes: copied in back to back (add), or a framer's whole read buffer (Pipeline::lines_from).
+  // Every line has Framer::kPadding readable bytes after it.
+  std::vector<char> text;
+  size_t used = 0;  // bytes of text in use (text keeps its size between uses: no clearing, no zero-filling)
   struct Input {
     uint32_t offset, length;
     bool oversized;
@@ -57,7 +60,7 @@ struct Batch {
   std::vector<std::pair<uint32_t, uint32_t>> key_spans;  // scratch: offset and length of each key
   std::atomic<bool> done{false};
 
-  size_t bytes() const { return text.size(); }
+  size_t bytes() const { return used; }
   void reset();
 };
 
@@ -76,6 +79,8 @@ class ExtractPool {
 
   // Copies a line into the batch being filled. True when that batch is full and should be submitted.
   bool add(const Line& line, int64_t arrival_ms);
+  // The batch being filled, for a caller that fills it without copying (Pipeline::lines_from).
+  Batch& filling() { return *filling_; }
   // Hands the batch being filled (if it has lines) to the workers.
   void submit();
   // The oldest submitted batch once extracted; with `wait`, blocks until it is. nullptr when none is

@@ -36,12 +36,7 @@ void Pipeline::line(const Line& line, int64_t arrival_ms) {
   if (pool_) {
     if (pool_->add(line, arrival_ms)) {
       pool_->submit();
-      collect(false);
-      // Bounded memory: at most max_in_flight() batches out; past that, wait for the oldest.
-      while (pool_->in_flight() >= pool_->max_in_flight() && !done_) {
-        apply_batch(*pool_->front(true));
-        pool_->pop();
-      }
+      submitted();
     }
     return;
   }
@@ -50,6 +45,40 @@ void Pipeline::line(const Line& line, int64_t arrival_ms) {
   if (is_blank(line.text)) return apply(ExtractedLine::Kind::Blank, {}, {}, {}, arrival_ms);
   extractor_.extract(line.text, record_);
   apply(kind_of(record_.kind), record_.time_ms, record_.keys, {}, arrival_ms);
+}
+
+void Pipeline::lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) {
+  Line l;
+  if (!pool_ || done_) {
+    while (framer.next(l)) {
+      ++lines;
+      line(l, arrival_ms);
+    }
+    return;
+  }
+  pool_->submit();  // lines copied in before these go first
+  Batch& b = pool_->filling();
+  const char* base = framer.data();
+  while (framer.next(l)) {
+    ++lines;
+    size_t offset = l.kind == Line::Kind::Oversized ? 0 : static_cast<size_t>(l.text.data() - base);
+    b.lines.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(l.text.size()),
+                       l.kind == Line::Kind::Oversized, arrival_ms});
+  }
+  if (b.lines.empty()) return;
+  framer.swap_buffer(b.text);  // the batch owns the read buffer now; the framer goes on in a recycled one
+  b.used = b.text.size();
+  pool_->submit();
+  submitted();
+}
+
+void Pipeline::submitted() {
+  collect(false);
+  // Bounded memory: at most max_in_flight() batches out; past that, wait for the oldest.
+  while (pool_->in_flight() >= pool_->max_in_flight() && !done_) {
+    apply_batch(*pool_->front(true));
+    pool_->pop();
+  }
 }
 
 void Pipeline::apply_batch(const Batch& b) {

@@ -37,6 +37,9 @@ class Pipeline {
   ~Pipeline();
 
   void line(const Line& line, int64_t arrival_ms);
+  // Every complete line the framer holds, as line() would take them (adding to `lines` for each). With
+  // parsing threads the framer's buffer itself goes to them: no copy.
+  void lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines);
   void count_bytes(uint64_t n) { stats_.bytes += n; }
   // The wall clock moved.
   void tick(int64_t now_ms);
@@ -74,6 +77,8 @@ class Pipeline {
   void apply(ExtractedLine::Kind kind, std::optional<int64_t> time, std::span<const std::string_view> keys,
              std::span<const uint64_t> hashes, int64_t arrival_ms);
   void apply_batch(const Batch& b);
+  // After a batch was submitted: count what is ready, and wait while too many are out.
+  void submitted();
   // Counts parsed batches in order: those ready, or (all) every one given so far.
   void collect(bool all);
   void print_keys(std::span<const std::string_view> keys);

@@ -146,11 +146,7 @@ void Reader::read_file_chunk() {
   stats_[file_source_].bytes += static_cast<uint64_t>(n);
   pipeline_.count_bytes(static_cast<uint64_t>(n));
   file_framer_.commit(static_cast<size_t>(n));
-  Line line;
-  while (file_framer_.next(line)) {
-    ++stats_[file_source_].lines;
-    pipeline_.line(line, now);
-  }
+  pipeline_.lines_from(file_framer_, now, stats_[file_source_].lines);
 }
 
 void Reader::pause_listeners(bool pause) {

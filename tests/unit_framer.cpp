@@ -96,3 +96,44 @@ TEST_CASE("framer: memory stays bounded by max_line plus a read", "[framer]") {
   REQUIRE(f.finish(line));
   CHECK(line.kind == Line::Kind::Oversized);
 }
+
+TEST_CASE("framer: swap_buffer hands over the lines without copying and goes on with the tail", "[framer]") {
+  std::string input;
+  for (int i = 0; i < 400; ++i)
+    input +=
+        "line " + std::to_string(i) + std::string(static_cast<size_t>(i % 37), 'x') + (i % 3 ? "\n" : "\r\n");
+  input += "last without newline";
+  for (size_t step : {size_t{7}, size_t{100}, size_t{1000}}) {
+    Framer f(1 << 20, 512);
+    std::vector<std::vector<char>> kept;  // the buffers given away, holding the lines
+    std::vector<std::string_view> views;
+    std::vector<char> spare;
+    Line line;
+    for (size_t pos = 0, n = 0; pos < input.size(); pos += n) {
+      auto area = f.write_area();
+      n = std::min({step, input.size() - pos, area.size()});
+      std::memcpy(area.data(), input.data() + pos, n);
+      f.commit(n);
+      const char* base = f.data();
+      size_t before = views.size();
+      while (f.next(line)) views.push_back(line.text);
+      if (views.size() == before) continue;
+      for (size_t i = before; i < views.size(); ++i) {
+        REQUIRE(views[i].data() >= base);
+        // Every line has the parser's padding readable after it, inside the buffer.
+        REQUIRE(views[i].data() + views[i].size() + Framer::kPadding <=
+                base + area.size() + (area.data() - base) + Framer::kPadding);
+      }
+      f.swap_buffer(spare);
+      kept.push_back(std::move(spare));  // the lines now live here, still valid
+      spare = {};
+    }
+    if (f.finish(line)) views.push_back(line.text);
+    // Every view is still valid and the lines are those of the input.
+    std::string joined;
+    for (std::string_view v : views) joined.append(v).push_back('\n');
+    std::string expected = input;
+    for (size_t at; (at = expected.find("\r\n")) != std::string::npos;) expected.erase(at, 1);
+    CHECK(joined == expected + "\n");
+  }
+}
