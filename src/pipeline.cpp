@@ -284,7 +284,7 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
 Output::Status Pipeline::flush() {
   if (pool_) {
     pool_->submit();  // a live stream's last lines must not wait for a full batch
-    collect(false);
+    submitted();      // and many small reads must not pile up unbounded batches
   }
   if (output_.buffer().size() == 0) return Output::Status::Ok;
   Output::Status status = output_.flush();

@@ -70,6 +70,9 @@ class Pipeline {
   bool load(StateReader& in, std::string& error);
 
   const Stats& stats() const { return stats_; }
+  // Batches handed to parsing threads and not yet counted (bounded; for tests).
+  size_t batches_in_flight() const { return pool_ ? pool_->in_flight() : 0; }
+  size_t max_batches_in_flight() const { return pool_ ? pool_->max_in_flight() : 0; }
 
  private:
   bool emit(const ClosedWindow& w, bool final);

@@ -189,3 +189,30 @@ TEST_CASE("parallel: a pool extracts in submission order and recycles its batche
   CHECK(seen == lines.size());
   CHECK_FALSE(pool.pending());
 }
+
+TEST_CASE("parallel: many small reads never pile up more batches than the bound", "[parallel]") {
+  // Regression: flush() after every small read (a slow pipe) submitted a batch each time without waiting,
+  // so a fast producer grew memory without bound.
+  std::mt19937_64 rng(3);
+  auto recs = brute::random_stream(rng, 5000, kBase, 300, 0, 10);
+  Config c;
+  c.threads = 2;
+  c.output = OutputFormat::Json;
+  FILE* f = std::tmpfile();
+  Output out(fileno(f));
+  Pipeline p(c, out, 0, 0);
+  size_t most = 0;
+  std::string padded;
+  for (const auto& r : recs) {
+    std::string json = tweet_json(r);
+    padded = json + std::string(Framer::kPadding, ' ');
+    p.line({Line::Kind::Text, std::string_view(padded.data(), json.size())}, 0);
+    p.flush();  // one line per read
+    most = std::max(most, p.batches_in_flight());
+  }
+  p.finish(0);
+  p.flush();
+  CHECK(most <= p.max_batches_in_flight());
+  CHECK(p.stats().lines == recs.size());
+  std::fclose(f);
+}
