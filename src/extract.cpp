@@ -1,6 +1,8 @@
 #include "extract.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 #include "framer.h"
 #include "schema.h"
@@ -11,14 +13,71 @@ namespace trendtop {
 using simdjson::error_code;
 using simdjson::SUCCESS;
 namespace od = simdjson::ondemand;
+using namespace std::string_view_literals;
 static_assert(Framer::kPadding >= simdjson::SIMDJSON_PADDING);
 
 namespace {
 
+// A field's key as written (between the quotes, escapes not decoded), so that matching it against the names
+// we look for is a length check and a memcmp. A key with escapes matches none of them, as before. The closing
+// quote is found eight bytes at a time (the document is padded, so reading past it is safe).
+template <class Field>
+[[gnu::always_inline]] inline error_code key_of(Field& field, std::string_view& out) {
+  od::raw_json_string raw;
+  if (error_code e = field.key().get(raw)) return e;
+  const char* begin = raw.raw();
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  auto zero_bytes = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };  // lowest set bit is exact
+  for (size_t n = 0;; n += 8) {
+    uint64_t w;
+    std::memcpy(&w, begin + n, 8);
+    uint64_t quote = zero_bytes(w ^ (kOnes * '"')), backslash = zero_bytes(w ^ (kOnes * '\\'));
+    if (!(quote | backslash)) continue;
+    if (backslash && (!quote || std::countr_zero(backslash) < std::countr_zero(quote))) {
+      const char* end = begin + n;  // an escape: step over escaped characters
+      while (*end != '"') end += *end == '\\' ? 2 : 1;
+      out = std::string_view(begin, static_cast<size_t>(end - begin));
+      return SUCCESS;
+    }
+    out = std::string_view(begin, n + static_cast<size_t>(std::countr_zero(quote)) / 8);
+    return SUCCESS;
+  }
+}
+
+// Whether read_post() reads a field by this name: most fields of a status are not, and are skipped after one
+// lookup instead of a walk down the chain of names read_post() knows.
+bool read_by_post(std::string_view key) {
+  static constexpr std::string_view kNames[] = {
+      "entities", "extended_tweet", "note_tweet", "text", "full_text", "content", "tags", "mentions",
+      "facets", "lang", "language", "langs", "id", "type", "createdAt", "referenced_tweets",
+      "retweeted_status", "reblog", "timestamp_ms", "created_at", "user", "account", "author_id", "edited_at",
+      "uri", "data", "includes", "__twarc", "kind", "did", "time_us", "commit", "event", "payload",
+      // stream notices
+      "delete", "limit", "status_withheld", "user_withheld", "scrub_geo", "warning", "disconnect"};
+  constexpr size_t kMax = 24;
+  struct Table {
+    std::string_view names[kMax][8];
+    uint8_t count[kMax] = {};
+    uint64_t first[kMax] = {};  // per length, a bit for each (first character & 63) some name has
+  };
+  static const Table table = [] {
+    Table t;
+    for (std::string_view n : kNames) {
+      t.names[n.size()][t.count[n.size()]++] = n;
+      t.first[n.size()] |= uint64_t{1} << (n[0] & 63);
+    }
+    return t;
+  }();
+  if (key.size() >= kMax || key.empty() || !(table.first[key.size()] >> (key[0] & 63) & 1)) return false;
+  for (uint8_t i = 0; i < table.count[key.size()]; ++i)
+    if (table.names[key.size()][i] == key) return true;
+  return false;
+}
+
 // Keys whose presence marks a stream notice rather than a status.
-bool is_notice_key(od::raw_json_string key) {
-  return key == "delete" || key == "limit" || key == "status_withheld" || key == "user_withheld" ||
-         key == "scrub_geo" || key == "warning" || key == "disconnect";
+bool is_notice_key(std::string_view key) {
+  return key == "delete"sv || key == "limit"sv || key == "status_withheld"sv || key == "user_withheld"sv ||
+         key == "scrub_geo"sv || key == "warning"sv || key == "disconnect"sv;
 }
 
 // A field of an unexpected type (say "hashtags": null) is ignored; only broken JSON makes a line malformed.
@@ -39,8 +98,8 @@ error_code read_strings(od::value value, std::string_view field, std::string_vie
     }
     std::string_view found, second;
     for (auto f : object) {
-      od::raw_json_string k;
-      if (error_code e = f.key().get(k)) return e;
+      std::string_view k;
+      if (error_code e = key_of(f, k)) return e;
       bool primary = k == field, backup = !fallback.empty() && k == fallback;
       if (!primary && !backup) continue;
       std::string_view text;
@@ -71,22 +130,22 @@ error_code Extractor::read_entities(od::object entities, EntityLists& into) {
   // v1.1 and v2 name things differently (hashtags[].text vs .tag, user_mentions[].screen_name vs
   // mentions[].username, symbols vs cashtags); one object only ever uses one of the two spellings.
   for (auto field : entities) {
-    od::raw_json_string key;
-    if (error_code e = field.key().get(key)) return e;
+    std::string_view key;
+    if (error_code e = key_of(field, key)) return e;
     od::value value;
     if (error_code e = field.value().get(value)) return e;
     error_code e = SUCCESS;
-    if ((keys_ & kHashtags) && key == "hashtags") {
+    if ((keys_ & kHashtags) && key == "hashtags"sv) {
       e = read_strings(value, "text", "tag", into.hashtags);
-    } else if ((keys_ & kMentions) && key == "user_mentions") {
+    } else if ((keys_ & kMentions) && key == "user_mentions"sv) {
       e = read_strings(value, "screen_name", {}, into.mentions);
-    } else if ((keys_ & kMentions) && key == "mentions") {
+    } else if ((keys_ & kMentions) && key == "mentions"sv) {
       e = read_strings(value, "username", {}, into.mentions);
-    } else if ((keys_ & kCashtags) && key == "symbols") {
+    } else if ((keys_ & kCashtags) && key == "symbols"sv) {
       e = read_strings(value, "text", {}, into.cashtags);
-    } else if ((keys_ & kCashtags) && key == "cashtags") {
+    } else if ((keys_ & kCashtags) && key == "cashtags"sv) {
       e = read_strings(value, "tag", {}, into.cashtags);
-    } else if ((keys_ & kUrls) && key == "urls") {
+    } else if ((keys_ & kUrls) && key == "urls"sv) {
       e = read_strings(value, "expanded_url", "url", into.urls);
     }
     if (e) return e;
@@ -106,9 +165,9 @@ error_code Extractor::read_facets(od::value facets_value, EntityLists& into) {
       continue;
     }
     for (auto f : facet) {
-      od::raw_json_string k;
-      if (error_code e = f.key().get(k)) return e;
-      if (k != "features") continue;
+      std::string_view k;
+      if (error_code e = key_of(f, k)) return e;
+      if (k != "features"sv) continue;
       od::array features;
       if (error_code e = f.value().get_array().get(features)) {
         if (tolerate_type(e)) return e;
@@ -122,23 +181,23 @@ error_code Extractor::read_facets(od::value facets_value, EntityLists& into) {
         }
         std::string_view type, tag, did, uri;
         for (auto g : feature) {
-          od::raw_json_string gk;
-          if (error_code e = g.key().get(gk)) return e;
-          std::string_view* to = gk == "$type" ? &type
-                                 : gk == "tag" ? &tag
-                                 : gk == "did" ? &did
-                                 : gk == "uri" ? &uri
-                                               : nullptr;
+          std::string_view gk;
+          if (error_code e = key_of(g, gk)) return e;
+          std::string_view* to = gk == "$type"sv ? &type
+                                 : gk == "tag"sv ? &tag
+                                 : gk == "did"sv ? &did
+                                 : gk == "uri"sv ? &uri
+                                                 : nullptr;
           if (!to) continue;
           if (error_code e = g.value().get_string().get(*to)) {
             if (tolerate_type(e)) return e;
           }
         }
-        if (type == "app.bsky.richtext.facet#tag" && !tag.empty()) {
+        if (type == "app.bsky.richtext.facet#tag"sv && !tag.empty()) {
           if (keys_ & kHashtags) into.hashtags.push_back(tag);
-        } else if (type == "app.bsky.richtext.facet#mention" && !did.empty()) {
+        } else if (type == "app.bsky.richtext.facet#mention"sv && !did.empty()) {
           if (keys_ & kMentions) into.mentions.push_back(did);
-        } else if (type == "app.bsky.richtext.facet#link" && !uri.empty()) {
+        } else if (type == "app.bsky.richtext.facet#link"sv && !uri.empty()) {
           if (keys_ & kUrls) into.urls.push_back(uri);
         }
       }
@@ -164,9 +223,9 @@ error_code Extractor::read_tags(od::value value, std::vector<std::string_view>& 
       od::object o;
       if (error_code e = v.get_object().get(o)) return e;
       for (auto f : o) {
-        od::raw_json_string k;
-        if (error_code e = f.key().get(k)) return e;
-        if (k != "name") continue;
+        std::string_view k;
+        if (error_code e = key_of(f, k)) return e;
+        if (k != "name"sv) continue;
         std::string_view s;
         if (error_code e = f.value().get_string().get(s)) {
           if (tolerate_type(e)) return e;
@@ -189,8 +248,9 @@ Extractor::Post& Extractor::new_post() {
 // The fields of a post in any format, and (top) those of the message around it. Unknown fields are skipped.
 error_code Extractor::read_post(od::object object, Post& into, bool top) {
   for (auto field : object) {
-    od::raw_json_string key;
-    if (error_code e = field.key().get(key)) return e;
+    std::string_view key;
+    if (error_code e = key_of(field, key)) return e;
+    if (!read_by_post(key)) continue;
     od::value value;
     if (error_code e = field.value().get(value)) return e;
     auto string = [&](std::string_view& to) -> error_code {
@@ -200,20 +260,20 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
       return tolerate_type(e);
     };
     error_code e = SUCCESS;
-    if (key == "entities") {
+    if (key == "entities"sv) {
       od::object entities;
       if (value.get_object().get(entities) == SUCCESS) {
         into.has_entities = true;
         e = read_entities(entities, into.entities);
       }
-    } else if (key == "extended_tweet" || key == "note_tweet") {
+    } else if (key == "extended_tweet"sv || key == "note_tweet"sv) {
       od::object ext;
       if (value.get_object().get(ext) == SUCCESS) {
-        bool note = key == "note_tweet";
+        bool note = key == "note_tweet"sv;
         for (auto f : ext) {
-          od::raw_json_string k;
-          if (error_code e2 = f.key().get(k)) return e2;
-          if (k == "entities") {
+          std::string_view k;
+          if (error_code e2 = key_of(f, k)) return e2;
+          if (k == "entities"sv) {
             od::object entities;
             if (f.value().get_object().get(entities) == SUCCESS) {
               into.has_extended = true;
@@ -227,25 +287,25 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
         // v1's extended_tweet always carries the full entities; a note_tweet without entities has none.
         if (!note) into.has_extended = true;
       }
-    } else if (key == "text") {
+    } else if (key == "text"sv) {
       e = string(into.text);
-    } else if (key == "full_text") {  // REST API with tweet_mode=extended, and archives made with it
+    } else if (key == "full_text"sv) {  // REST API with tweet_mode=extended, and archives made with it
       e = string(into.full_text);
-    } else if (key == "content") {  // Mastodon
+    } else if (key == "content"sv) {  // Mastodon
       e = string(into.content);
       into.has_content = into.has_content || !e;
-    } else if (key == "tags") {  // Mastodon tags[].name, Bluesky record.tags[]
+    } else if (key == "tags"sv) {  // Mastodon tags[].name, Bluesky record.tags[]
       into.has_entities = true;
       e = read_tags(value, into.entities.hashtags);
-    } else if (key == "mentions") {  // Mastodon
+    } else if (key == "mentions"sv) {  // Mastodon
       into.has_entities = true;
       if (keys_ & kMentions) e = read_strings(value, "acct", {}, into.entities.mentions);
-    } else if (key == "facets") {  // Bluesky
+    } else if (key == "facets"sv) {  // Bluesky
       into.has_entities = true;
       e = read_facets(value, into.entities);
-    } else if (key == "lang" || key == "language") {
+    } else if (key == "lang"sv || key == "language"sv) {
       e = string(into.lang);
-    } else if (key == "langs") {  // Bluesky: the first
+    } else if (key == "langs"sv) {  // Bluesky: the first
       od::array langs;
       if (value.get_array().get(langs) == SUCCESS) {
         for (auto l : langs) {
@@ -253,14 +313,14 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
           if (l.get_string().get(s) == SUCCESS && into.lang.empty()) into.lang = s;
         }
       }
-    } else if (key == "id") {
+    } else if (key == "id"sv) {
       e = string(into.id);
-    } else if (key == "type") {
+    } else if (key == "type"sv) {
       e = string(into.type);
-    } else if (key == "createdAt") {  // Bluesky
+    } else if (key == "createdAt"sv) {  // Bluesky
       std::string_view s;
       if (value.get_string().get(s) == SUCCESS) into.time = parse_rfc3339(s);
-    } else if (key == "referenced_tweets") {  // v2: [{type,id}], or whole tweets (twarc's flattening)
+    } else if (key == "referenced_tweets"sv) {  // v2: [{type,id}], or whole tweets (twarc's flattening)
       od::array refs;
       if (value.get_array().get(refs) == SUCCESS) {
         for (auto r : refs) {
@@ -268,45 +328,45 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
           if (r.get_object().get(ref) != SUCCESS) continue;
           Post& p = new_post();
           if (error_code e2 = read_post(ref, p, false)) return e2;
-          if (p.type != "retweeted") continue;
+          if (p.type != "retweeted"sv) continue;
           into.retweeted_id = p.id.empty() ? std::string_view("?") : p.id;
           if (!p.text.empty() || p.has_entities) into.original = &p;
         }
       }
     } else if (!top) {
       continue;
-    } else if (key == "retweeted_status" || key == "reblog") {
+    } else if (key == "retweeted_status"sv || key == "reblog"sv) {
       od::object original;
       if (value.get_object().get(original) == SUCCESS) {
         Post& p = new_post();
         if (error_code e2 = read_post(original, p, false)) return e2;
         into.original = &p;
       }
-    } else if (key == "timestamp_ms") {
+    } else if (key == "timestamp_ms"sv) {
       if (auto t = read_timestamp_ms(value)) msg_.timestamp_ms = t;
-    } else if (key == "created_at") {
+    } else if (key == "created_at"sv) {
       std::string_view s;
       if (value.get_string().get(s) == SUCCESS) {
         into.has_created_at = true;
         into.time = parse_twitter_time(s);
         if (!into.time) into.time = parse_rfc3339(s);
       }
-    } else if (key == "user" || key == "account") {  // v1.1 user.id_str (else id); Mastodon account.id
+    } else if (key == "user"sv || key == "account"sv) {  // v1.1 user.id_str (else id); Mastodon account.id
       od::json_type type;
       if (value.type().get(type) == SUCCESS && type == od::json_type::object) {
-        (key == "user" ? into.has_user : into.has_account) = true;
+        (key == "user"sv ? into.has_user : into.has_account) = true;
         if (want_user_) {
           od::object user;
           if (error_code e2 = value.get_object().get(user)) return e2;
           for (auto f : user) {
-            od::raw_json_string k;
-            if (error_code e2 = f.key().get(k)) return e2;
-            if (k == "id_str") {
+            std::string_view k;
+            if (error_code e2 = key_of(f, k)) return e2;
+            if (k == "id_str"sv) {
               std::string_view id;
               if (f.value().get_string().get(id) == SUCCESS) into.user = id;
               break;
             }
-            if (k == "id" && into.user.empty()) {
+            if (k == "id"sv && into.user.empty()) {
               std::string_view raw;
               if (f.value().raw_json_token().get(raw) == SUCCESS) {
                 raw = raw.substr(0, raw.find_last_not_of(" \t\r\n") + 1);
@@ -317,29 +377,29 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
           }
         }
       }
-    } else if (key == "author_id") {  // v2
+    } else if (key == "author_id"sv) {  // v2
       e = string(into.user);
       into.has_author_id = true;
-    } else if (key == "edited_at") {  // Mastodon: set on status.update
+    } else if (key == "edited_at"sv) {  // Mastodon: set on status.update
       bool null = false;
       if (value.is_null().get(null) == SUCCESS && !null) into.edited = true;
-    } else if (key == "uri") {
+    } else if (key == "uri"sv) {
       into.has_uri = true;
-    } else if (key == "data") {  // x-v2 message
+    } else if (key == "data"sv) {  // x-v2 message
       od::object data;
       if (value.get_object().get(data) == SUCCESS) {
         Post& p = new_post();
         if (error_code e2 = read_post(data, p, true)) return e2;
         msg_.data = &p;
       }
-    } else if (key == "includes") {  // x-v2: includes.tweets[]
+    } else if (key == "includes"sv) {  // x-v2: includes.tweets[]
       msg_.has_includes = true;
       od::object includes;
       if (value.get_object().get(includes) == SUCCESS) {
         for (auto f : includes) {
-          od::raw_json_string k;
-          if (error_code e2 = f.key().get(k)) return e2;
-          if (k != "tweets") continue;
+          std::string_view k;
+          if (error_code e2 = key_of(f, k)) return e2;
+          if (k != "tweets"sv) continue;
           od::array tweets;
           if (f.value().get_array().get(tweets) != SUCCESS) continue;
           for (auto t : tweets) {
@@ -351,33 +411,33 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
           }
         }
       }
-    } else if (key == "__twarc") {
+    } else if (key == "__twarc"sv) {
       msg_.twarc = true;
-    } else if (key == "kind") {  // Bluesky
+    } else if (key == "kind"sv) {  // Bluesky
       msg_.has_kind = true;
       e = string(msg_.kind);
-    } else if (key == "did") {
+    } else if (key == "did"sv) {
       msg_.has_did = true;
       e = string(msg_.did);
-    } else if (key == "time_us") {
+    } else if (key == "time_us"sv) {
       int64_t us;
       std::string_view s;
       if (value.get_int64().get(us) == SUCCESS)
         msg_.time_us_ms = floor_div(us, 1000);
       else if (value.get_string().get(s) == SUCCESS)
         if (auto t = parse_epoch_ms(s)) msg_.time_us_ms = floor_div(*t, 1000);
-    } else if (key == "commit") {
+    } else if (key == "commit"sv) {
       od::object commit;
       if (value.get_object().get(commit) == SUCCESS) {
         msg_.has_commit = true;
         for (auto f : commit) {
-          od::raw_json_string k;
-          if (error_code e2 = f.key().get(k)) return e2;
-          if (k == "operation" || k == "collection") {
+          std::string_view k;
+          if (error_code e2 = key_of(f, k)) return e2;
+          if (k == "operation"sv || k == "collection"sv) {
             std::string_view s;
             if (f.value().get_string().get(s) == SUCCESS)
-              (k == "operation" ? msg_.operation : msg_.collection) = s;
-          } else if (k == "record") {
+              (k == "operation"sv ? msg_.operation : msg_.collection) = s;
+          } else if (k == "record"sv) {
             od::object record;
             if (f.value().get_object().get(record) != SUCCESS) continue;
             Post& p = new_post();
@@ -386,10 +446,10 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
           }
         }
       }
-    } else if (key == "event") {  // Mastodon streaming
+    } else if (key == "event"sv) {  // Mastodon streaming
       msg_.has_event = true;
       e = string(msg_.event);
-    } else if (key == "payload") {
+    } else if (key == "payload"sv) {
       msg_.has_payload = true;
       e = string(msg_.payload);
     } else if (is_notice_key(key)) {
@@ -612,7 +672,7 @@ void Extractor::decide(Record& out, bool sse) {
   if (shape == Shape::MastodonStream) {
     // {"event":"update","payload":"<a status, as a JSON string>"}: parse the payload a second time (it was
     // unescaped into the first parser's buffer; copy it with padding). Other events are not statuses.
-    if (msg_.event != "update") {
+    if (msg_.event != "update"sv) {
       out.kind = Record::Kind::NotTweet;
       return;
     }
@@ -673,8 +733,8 @@ void Extractor::decide(Record& out, bool sse) {
       break;
     }
     case Shape::Bluesky:
-      if (msg_.kind != "commit" || msg_.operation != "create" || msg_.collection != "app.bsky.feed.post" ||
-          !msg_.record) {
+      if (msg_.kind != "commit"sv || msg_.operation != "create"sv ||
+          msg_.collection != "app.bsky.feed.post"sv || !msg_.record) {
         out.kind = Record::Kind::NotTweet;
         return;
       }
@@ -754,7 +814,7 @@ error_code Extractor::walk_fields(od::value value, size_t depth, unsigned active
         if (!(deeper & (1u << i))) continue;
         const std::string& t = fields_[i].tokens[depth];
         if (!t.empty() && t.size() <= 9 && t.find_first_not_of("0123456789") == std::string::npos &&
-            (t == "0" || t[0] != '0') && std::stoul(t) == index)
+            (t == "0"sv || t[0] != '0') && std::stoul(t) == index)
           next |= 1u << i;
       }
       ++index;
@@ -860,15 +920,15 @@ void Extractor::extract(std::string_view line, Record& out) {
   // "id: ..." lines are framing. (A blank line never gets here.)
   bool sse = false;
   if ((schema_ == Schema::Auto || schema_ == Schema::Mastodon) && !line.empty() && line[0] != '{') {
-    if (line.substr(0, 5) == "data:") {
+    if (line.substr(0, 5) == "data:"sv) {
       line.remove_prefix(line.size() > 5 && line[5] == ' ' ? 6 : 5);
       if (line.empty() || line[0] != '{') {  // a delete's bare id, and the like
         out.kind = Record::Kind::NotTweet;
         return;
       }
       sse = true;
-    } else if (line[0] == ':' || line.substr(0, 6) == "event:" || line.substr(0, 3) == "id:" ||
-               line.substr(0, 6) == "retry:") {
+    } else if (line[0] == ':' || line.substr(0, 6) == "event:"sv || line.substr(0, 3) == "id:"sv ||
+               line.substr(0, 6) == "retry:"sv) {
       out.kind = Record::Kind::NotTweet;
       return;
     }
