@@ -44,9 +44,11 @@ template <class Field>
   }
 }
 
-// Whether read_post() reads a field by this name: most fields of a status are not, and are skipped after one
-// lookup instead of a walk down the chain of names read_post() knows.
-bool read_by_post(std::string_view key) {
+// The name read_post() reads a field by, or an empty view for the many fields of a status it skips. Matched
+// on the raw key (the document is padded, so looking a few bytes ahead is safe): a name matches when its
+// bytes are followed by the closing quote. No need to find the key's end first; a key with escapes matches
+// nothing, as with simdjson's own comparison.
+std::string_view name_read_by_post(od::raw_json_string key) {
   static constexpr std::string_view kNames[] = {
       "entities", "extended_tweet", "note_tweet", "text", "full_text", "content", "tags", "mentions",
       "facets", "lang", "language", "langs", "id", "type", "createdAt", "referenced_tweets",
@@ -54,24 +56,22 @@ bool read_by_post(std::string_view key) {
       "uri", "data", "includes", "__twarc", "kind", "did", "time_us", "commit", "event", "payload",
       // stream notices
       "delete", "limit", "status_withheld", "user_withheld", "scrub_geo", "warning", "disconnect"};
-  constexpr size_t kMax = 24;
   struct Table {
-    std::string_view names[kMax][8];
-    uint8_t count[kMax] = {};
-    uint64_t first[kMax] = {};  // per length, a bit for each (first character & 63) some name has
+    std::string_view names[64][8];  // by first character & 63
+    uint8_t count[64] = {};
   };
   static const Table table = [] {
     Table t;
-    for (std::string_view n : kNames) {
-      t.names[n.size()][t.count[n.size()]++] = n;
-      t.first[n.size()] |= uint64_t{1} << (n[0] & 63);
-    }
+    for (std::string_view n : kNames) t.names[n[0] & 63][t.count[n[0] & 63]++] = n;
     return t;
   }();
-  if (key.size() >= kMax || key.empty() || !(table.first[key.size()] >> (key[0] & 63) & 1)) return false;
-  for (uint8_t i = 0; i < table.count[key.size()]; ++i)
-    if (table.names[key.size()][i] == key) return true;
-  return false;
+  const char* raw = key.raw();
+  unsigned slot = static_cast<unsigned char>(raw[0]) & 63;
+  for (uint8_t i = 0; i < table.count[slot]; ++i) {
+    std::string_view n = table.names[slot][i];
+    if (raw[n.size()] == '"' && std::memcmp(raw, n.data(), n.size()) == 0) return n;
+  }
+  return {};
 }
 
 // Keys whose presence marks a stream notice rather than a status.
@@ -248,9 +248,10 @@ Extractor::Post& Extractor::new_post() {
 // The fields of a post in any format, and (top) those of the message around it. Unknown fields are skipped.
 error_code Extractor::read_post(od::object object, Post& into, bool top) {
   for (auto field : object) {
-    std::string_view key;
-    if (error_code e = key_of(field, key)) return e;
-    if (!read_by_post(key)) continue;
+    od::raw_json_string raw_key;
+    if (error_code e = field.key().get(raw_key)) return e;
+    std::string_view key = name_read_by_post(raw_key);
+    if (key.empty()) continue;
     od::value value;
     if (error_code e = field.value().get(value)) return e;
     auto string = [&](std::string_view& to) -> error_code {
