@@ -366,3 +366,27 @@ TEST_CASE("schema: auto leaves unknown JSON skipped, not malformed", "[schema]")
   CHECK(run(cfg(), R"({"data":"not an object"})").kind == Record::Kind::NotTweet);
   CHECK(run(cfg(), R"({"errors":[{"title":"x"}]})").kind == Record::Kind::NotTweet);
 }
+
+TEST_CASE("schema: a v2 quote or reply is not a retweet; escaped field names are not our fields",
+          "[schema]") {
+  std::string quote = R"({"data":{"id":"2","text":"look #Mine","created_at":"2021-09-22T16:25:51Z",)"
+                      R"("author_id":"7","entities":{"hashtags":[{"tag":"Mine"}]},)"
+                      R"("referenced_tweets":[{"type":"quoted","id":"1"}]},)"
+                      R"("includes":{"tweets":[{"id":"1","entities":{"hashtags":[{"tag":"Theirs"}]}}]}})";
+  Got g = run(cfg(), quote);
+  CHECK(g.keys == V{"#mine"});
+  CHECK(!g.retweet);
+  // "\u0074ext" is "text" once decoded; like simdjson's own key comparison, the raw name is matched.
+  Got h = run(cfg(Schema::Auto, kHashtags, ExtractMode::Text),
+              R"({"created_at":"Fri Jan 01 07:29:00 +0000 2021","user":{},"\u0074ext":"#no","text":"#yes"})");
+  CHECK(h.keys == V{"#yes"});
+  // Mastodon streaming of a boost: the original's tags, the booster's account.
+  std::string ws =
+      R"({"event":"update","payload":"{\"id\":\"2\",\"created_at\":\"2021-09-22T16:25:51Z\",\"content\":\"\",)"
+      R"(\"account\":{\"id\":\"9\"},\"tags\":[],\"reblog\":{\"id\":\"1\",\"content\":\"<p>#A</p>\",)"
+      R"(\"account\":{\"id\":\"1\"},\"tags\":[{\"name\":\"A\"}]}}"})";
+  Got b = run(cfg(Schema::Mastodon), ws);
+  CHECK(b.keys == V{"#a"});
+  CHECK(b.retweet);
+  CHECK(user_of(Schema::Mastodon, ws) == "9");
+}
