@@ -260,6 +260,15 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
       if (e == SUCCESS) to = s;
       return tolerate_type(e);
     };
+    // A string kept raw (still escaped): see Post::text.
+    auto raw_string = [&](std::string_view& to) -> error_code {
+      std::string_view token = value.raw_json_token();
+      size_t close = token.find_last_of('"');
+      if (token.empty() || token[0] != '"' || close == 0 || close == std::string_view::npos)
+        return SUCCESS;  // not a string: ignored, as a field of the wrong type is
+      to = token.substr(1, close - 1);
+      return SUCCESS;
+    };
     error_code e = SUCCESS;
     if (key == "entities"sv) {
       od::object entities;
@@ -281,17 +290,22 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
               if (error_code e2 = read_entities(entities, into.extended)) return e2;
             }
           } else if (k == (note ? "text" : "full_text")) {
-            std::string_view s;
-            if (f.value().get_string().get(s) == SUCCESS) into.full_text = s;
+            od::value v;
+            if (error_code e2 = f.value().get(v)) return e2;
+            std::string_view token = v.raw_json_token();
+            if (token.size() >= 2 && token[0] == '"') {
+              size_t close = token.find_last_of('"');
+              if (close > 0) into.full_text = token.substr(1, close - 1);
+            }
           }
         }
         // v1's extended_tweet always carries the full entities; a note_tweet without entities has none.
         if (!note) into.has_extended = true;
       }
     } else if (key == "text"sv) {
-      e = string(into.text);
+      e = raw_string(into.text);
     } else if (key == "full_text"sv) {  // REST API with tweet_mode=extended, and archives made with it
-      e = string(into.full_text);
+      e = raw_string(into.full_text);
     } else if (key == "content"sv) {  // Mastodon
       e = string(into.content);
       into.has_content = into.has_content || !e;
@@ -503,6 +517,28 @@ bool Extractor::excluded(std::string_view key) const {
                             [](std::string_view a, std::string_view b) { return a < b; });
 }
 
+std::string_view Extractor::decode(std::string_view raw, std::string& buf) {
+  if (raw.find('\\') == std::string_view::npos) return raw;
+  if (buf.size() < raw.size() + simdjson::SIMDJSON_PADDING)
+    buf.resize(raw.size() + simdjson::SIMDJSON_PADDING);
+  auto* dst = reinterpret_cast<uint8_t*>(buf.data());
+  std::string_view s;
+  // The raw view sits in the padded input, its closing quote right after it: what the parser expects.
+  if (parser_.unescape(od::raw_json_string(reinterpret_cast<const uint8_t*>(raw.data())), dst).get(s))
+    return {};
+  return s;
+}
+
+std::string_view Extractor::record_text(Record& out) {
+  if (!text_decoded_) {
+    text_decoded_ = true;
+    out.text = text_post_ == nullptr           ? std::string_view{}
+               : text_post_->full_text.empty() ? decode(text_post_->text, text_buf_)
+                                               : decode(text_post_->full_text, text_buf_);
+  }
+  return out.text;
+}
+
 bool Extractor::passes_filters(std::string_view text, std::string_view lang, bool retweet) {
   if (no_retweets_ && retweet) return false;
   if (!langs_.empty()) {
@@ -624,7 +660,7 @@ void Extractor::finish_keys(Record& out, bool distinct) {
 void Extractor::count_post(const Post& post, uint8_t marks, Record& out) {
   if (mode_ == ExtractMode::Split) {
     // The tutorial: text.split(' '), keep words starting with '#', lower(), count every occurrence.
-    std::string_view rest = top_ && !top_->text.empty() ? top_->text : out.text;
+    std::string_view rest = top_ && !top_->text.empty() ? decode(top_->text, split_buf_) : record_text(out);
     for (;;) {
       size_t space = rest.find(' ');
       std::string_view word = rest.substr(0, space);
@@ -636,9 +672,9 @@ void Extractor::count_post(const Post& post, uint8_t marks, Record& out) {
     keys_from_entities(post.has_extended ? post.extended : post.entities, keys_);
   } else if (mode_ == ExtractMode::Auto && post.has_entities) {
     keys_from_entities(post.has_extended ? post.extended : post.entities, keys_);
-    if (keys_ & ~marks) keys_from_text(out.text, keys_ & ~marks);  // kinds the format never marks
+    if (keys_ & ~marks) keys_from_text(record_text(out), keys_ & ~marks);  // kinds the format never marks
   } else {
-    keys_from_text(out.text, keys_);
+    keys_from_text(record_text(out), keys_);
   }
   finish_keys(out, distinct_);
 }
@@ -768,13 +804,15 @@ void Extractor::decide(Record& out, bool sse) {
     html_buf_.clear();
     html_to_text(post->content, html_buf_);
     out.text = html_buf_;
+    text_decoded_ = true;
   } else {
-    out.text = post->full_text.empty() ? post->text : post->full_text;
+    text_post_ = post;  // decoded when needed
+    text_decoded_ = false;
   }
   out.lang = lang;
   out.user = user;
   out.retweet = retweet;
-  if (!passes_filters(out.text, out.lang, out.retweet)) {
+  if (!passes_filters(track_.empty() ? std::string_view{} : record_text(out), out.lang, out.retweet)) {
     out.kind = Record::Kind::Filtered;
     return;
   }
@@ -909,6 +947,8 @@ void Extractor::extract(std::string_view line, Record& out) {
   key_buf_.clear();
   key_ends_.clear();
   out.text = out.lang = out.user = {};
+  text_post_ = nullptr;
+  text_decoded_ = true;  // schemas that set out.text themselves (json, text) need no decoding
   out.retweet = false;
   posts_used_ = 0;
   includes_.clear();

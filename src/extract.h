@@ -49,7 +49,8 @@ struct Record {
   std::optional<int64_t> time_ms;      // event time, when the record carries one
   std::vector<std::string_view> keys;  // distinct keys, or every occurrence (split, --count occurrences)
   // For filters and --count users; views into the parser's buffers, valid until the next extract().
-  std::string_view text;  // the full text of the status that counts (the original, for a retweet)
+  std::string_view text;  // the full text of the status that counts (the original, for a retweet), when
+                          // extraction needed it; Extractor::text() always gives it
   std::string_view lang;  // its language code, when given
   std::string_view user;  // the author of the record itself (the retweeter, for a retweet), as a string
   bool retweet = false;
@@ -64,6 +65,9 @@ class Extractor {
   explicit Extractor(const Config& config);
   // `line` must have Framer::kPadding readable bytes after its end.
   void extract(std::string_view line, Record& out);
+  // The full text of the record extract() last read into `out`: out.text is decoded only when extraction
+  // needed it (text keys, --track), since unescaping every text would cost a fifth of the parse.
+  std::string_view text(Record& out) { return record_text(out); }
 
  private:
   // Entities of one kind each, as found in an "entities" object (or a format's own lists).
@@ -81,8 +85,10 @@ class Extractor {
     EntityLists entities;  // entities.*, Mastodon tags/mentions, Bluesky facets/tags
     EntityLists extended;  // extended_tweet.entities.*, note_tweet.entities.*
     bool has_entities = false, has_extended = false;
-    std::string_view text, full_text;  // text; extended_tweet.full_text, note_tweet.text (or full_text)
-    std::string_view content;          // Mastodon: HTML
+    // text; extended_tweet.full_text, note_tweet.text (or full_text). Raw: still JSON-escaped, decoded only
+    // when a record's text is needed (text extraction, --track), since unescaping is costly.
+    std::string_view text, full_text;
+    std::string_view content;  // Mastodon: HTML
     std::string_view id, type, lang, user, retweeted_id;
     std::optional<int64_t> time;  // created_at / createdAt
     Post* original = nullptr;     // retweeted_status, reblog, twarc's inlined retweeted tweet
@@ -148,6 +154,13 @@ class Extractor {
   simdjson::ondemand::parser payload_parser_;  // Mastodon: the payload string, parsed a second time
   std::string payload_buf_;                    // ... copied here with simdjson's padding
   std::string html_buf_;                       // Mastodon: content as text
+  std::string text_buf_, split_buf_;           // decoded texts
+  const Post* text_post_ = nullptr;            // the post whose text out.text is, once decoded
+  bool text_decoded_ = false;
+  // JSON-unescapes a raw string (as Post keeps them) into `buf`; the raw view itself when it has no escape.
+  std::string_view decode(std::string_view raw, std::string& buf);
+  // The record's text, decoded on first use.
+  std::string_view record_text(Record& out);
   Normalizer normalizer_;
   TextExtractor text_extractor_;
   std::vector<TextEntity> found_;

@@ -29,7 +29,7 @@ Got run(const Config& c, const std::string& line) {
   return {r.kind,
           r.time_ms,
           {r.keys.begin(), r.keys.end()},
-          std::string(r.text),
+          std::string(e.text(r)),
           std::string(r.lang),
           std::string(r.user),
           r.retweet};
