@@ -325,6 +325,10 @@ void Pipeline::save(StateWriter& out) const {
   out.u8(static_cast<uint8_t>(config_.extract));
   out.u8(config_.keys);
   out.u8(static_cast<uint8_t>(config_.count));
+  out.u8(static_cast<uint8_t>(config_.schema));
+  for (const std::string* f :
+       {&config_.key_field, &config_.text_field, &config_.time_field, &config_.user_field})
+    out.str(*f);
   out.u8(static_cast<uint8_t>(time_));
   for (uint64_t v : {stats_.lines, stats_.counted, stats_.malformed, stats_.skipped, stats_.filtered,
                      stats_.late, stats_.oversized, stats_.blank, stats_.windows, stats_.keys, stats_.bytes})
@@ -334,7 +338,9 @@ void Pipeline::save(StateWriter& out) const {
 
 bool Pipeline::load(StateReader& in, std::string& error) {
   int64_t window = in.i64(), slide = in.i64(), lateness = in.i64();
-  uint8_t extract_byte = in.u8(), keys = in.u8(), count = in.u8(), time = in.u8();
+  uint8_t extract_byte = in.u8(), keys = in.u8(), count = in.u8(), schema = in.u8();
+  std::string_view fields[4] = {in.str(), in.str(), in.str(), in.str()};
+  uint8_t time = in.u8();
   if (in.failed() || time > static_cast<uint8_t>(TimeMode::Arrival) ||
       extract_byte > static_cast<uint8_t>(ExtractMode::Split)) {
     error = "is corrupt (bad header fields)";
@@ -345,11 +351,13 @@ bool Pipeline::load(StateReader& in, std::string& error) {
   bool time_ok = time_ == TimeMode::Auto || saved_time == TimeMode::Auto || saved_time == time_;
   if (window != config_.window_ms || slide != config_.slide_ms || lateness != config_.lateness_ms ||
       extract != config_.extract || keys != config_.keys || count != static_cast<uint8_t>(config_.count) ||
+      schema != static_cast<uint8_t>(config_.schema) || fields[0] != config_.key_field ||
+      fields[1] != config_.text_field || fields[2] != config_.time_field || fields[3] != config_.user_field ||
       !time_ok) {
     static const char* const kCounts[] = {"records", "occurrences", "users"};
     error = fmt::format(
         "was written with --window {} --slide {} --lateness {} --extract {} --keys {} --count {} --time {}, "
-        "which this run does not match",
+        "plus its --schema and field paths, which this run does not match",
         format_duration(window), format_duration(slide), format_duration(lateness), extract_name(extract),
         keys_name(keys), count < 3 ? kCounts[count] : "?", time_name(saved_time));
     return false;

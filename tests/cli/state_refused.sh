@@ -44,6 +44,7 @@ refused "another window" "$WORK/good" "does not match" --window 20s
 refused "another slide" "$WORK/good" "does not match" --slide 5s
 refused "another extraction" "$WORK/good" "does not match" --extract split
 refused "other keys" "$WORK/good" "does not match" --keys hashtags,mentions
+refused "another schema" "$WORK/good" "does not match" --schema twitter
 
 # The good file still resumes: [10,20) is printed by the run that passes it (a record at 25 s).
 tweet 1609459225000 c >"$WORK/in2"
