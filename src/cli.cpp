@@ -71,8 +71,9 @@ See trendtop(1) for the full semantics.)";
 
 int parse_cli(int argc, char** argv, Config& config) {
   CLI::App app{
-      "trendtop: exact top-k hashtags per tumbling or sliding time window, from newline-delimited\n"
-      "tweet JSON (Twitter API v1.1) on stdin, in files, or over TCP.",
+      "trendtop: exact top-k hashtags (mentions, cashtags, URLs, any JSON field) per tumbling or sliding\n"
+      "time window, from newline-delimited JSON (Twitter v1.1, X API v2, Bluesky Jetstream, Mastodon, any\n"
+      "NDJSON, or plain text) on stdin, in files, or over TCP.",
       "trendtop"};
   app.footer(kFooter);
   app.get_formatter()->column_width(30);
