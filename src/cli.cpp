@@ -105,8 +105,8 @@ int parse_cli(int argc, char** argv, Config& config) {
       ->option_text("DUR")
       ->group("Windows");
   app.add_option("--keys", keys,
-                 "What to count, comma-separated: hashtags (#tag), mentions (@user), cashtags ($SYM), urls "
-                 "(default hashtags)")
+                 "What to count, comma-separated: hashtags (#tag), mentions (@user), cashtags ($SYM), urls, "
+                 "words (of the text, without stop words) (default hashtags)")
       ->option_text("KINDS")
       ->group("Keys and ranking");
   app.add_option(
@@ -127,6 +127,12 @@ int parse_cli(int argc, char** argv, Config& config) {
       ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Keys and ranking");
   app.add_option("--exclude-file", exclude_file, "Never count the keys in FILE, one per line")
+      ->option_text("FILE")
+      ->group("Keys and ranking");
+  std::string stopwords_file;
+  app.add_option("--stopwords", stopwords_file,
+                 "--keys words: also leave out the words in FILE, one per line (a built-in English list is "
+                 "always left out)")
       ->option_text("FILE")
       ->group("Keys and ranking");
   app.add_option(
@@ -287,8 +293,11 @@ int parse_cli(int argc, char** argv, Config& config) {
   if (int rc = choose(kTimes, "--time", time, config.time); rc >= 0) return rc;
   if (int rc = choose(kExtracts, "--extract", extract, config.extract); rc >= 0) return rc;
   if (int rc = choose(kOutputs, "--output", output, config.output); rc >= 0) return rc;
-  static const std::map<std::string, KeyKind> kKeys = {
-      {"hashtags", kHashtags}, {"mentions", kMentions}, {"cashtags", kCashtags}, {"urls", kUrls}};
+  static const std::map<std::string, KeyKind> kKeys = {{"hashtags", kHashtags},
+                                                       {"mentions", kMentions},
+                                                       {"cashtags", kCashtags},
+                                                       {"urls", kUrls},
+                                                       {"words", kWords}};
   config.keys = 0;
   for (size_t at = 0; at <= keys.size();) {
     size_t comma = std::min(keys.find(',', at), keys.size());
@@ -309,6 +318,14 @@ int parse_cli(int argc, char** argv, Config& config) {
     for (std::string line; std::getline(in, line);) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (!line.empty()) config.exclude.push_back(line);
+    }
+  }
+  if (!stopwords_file.empty()) {
+    std::ifstream in(stopwords_file);
+    if (!in) return usage_error(fmt::format("--stopwords: cannot read '{}'", stopwords_file));
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) config.stopwords.push_back(line);
     }
   }
   for (const std::string& t : config.track)

@@ -13,7 +13,7 @@ enum class TimeMode { Auto, Event, Arrival };
 // auto: a record's entities when it has them, else its text by twitter-text's rules.
 enum class ExtractMode { Auto, Entities, Text, Split };
 // --keys: which kinds of keys are counted (a bit set).
-enum KeyKind : uint8_t { kHashtags = 1, kMentions = 2, kCashtags = 4, kUrls = 8 };
+enum KeyKind : uint8_t { kHashtags = 1, kMentions = 2, kCashtags = 4, kUrls = 8, kWords = 16 };
 // --count: records counts a key once per record; occurrences every time it appears; users once per author.
 enum class CountMode { Records, Occurrences, Users };
 enum class OutputFormat { Text, Tsv, Csv, Json };
@@ -40,8 +40,9 @@ struct Config {
   std::vector<std::string> langs;  // --lang: any of these language codes
   bool no_retweets = false;        // --no-retweets
   std::vector<std::string>
-      exclude;              // --exclude / --exclude-file: keys never counted (normalised as keys are)
-  bool print_keys = false;  // --print-keys: each record's keys instead of windows
+      exclude;  // --exclude / --exclude-file: keys never counted (normalised as keys are)
+  std::vector<std::string> stopwords;  // --stopwords FILE: words never counted, besides the built-in list
+  bool print_keys = false;             // --print-keys: each record's keys instead of windows
   OutputFormat output = OutputFormat::Text;
   uint64_t intervals = 0;  // 0: no limit
   bool stats = false;

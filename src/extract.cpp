@@ -7,6 +7,7 @@
 #include "framer.h"
 #include "schema.h"
 #include "timefmt.h"
+#include "words.h"
 
 namespace trendtop {
 
@@ -509,6 +510,14 @@ Extractor::Extractor(const Config& c) : mode_(c.extract), keys_(c.keys), schema_
     exclude_.push_back(norm);
   }
   std::sort(exclude_.begin(), exclude_.end());
+  if (keys_ & kWords) {
+    for (std::string_view w : english_stopwords()) stopwords_.emplace_back(w);
+    for (const std::string& w : c.stopwords) {
+      std::string folded;
+      if (normalizer_.fold(w, folded)) stopwords_.push_back(folded);
+    }
+    std::sort(stopwords_.begin(), stopwords_.end());
+  }
 }
 
 bool Extractor::excluded(std::string_view key) const {
@@ -617,6 +626,26 @@ void Extractor::keys_from_text(std::string_view text, uint8_t kinds) {
     text_extractor_.urls(text, found_);
     for (const TextEntity& e : found_) add_key(0, e.value, Norm::Keep);
   }
+  if (kinds & kWords) {
+    // Not inside links; folded; stop words left out (compared folded).
+    text_extractor_.urls(text, found_);
+    url_spans_.clear();
+    for (const TextEntity& e : found_) {
+      size_t begin = static_cast<size_t>(e.value.data() - text.data());
+      url_spans_.emplace_back(begin, begin + e.value.size());
+    }
+    split_words(text, url_spans_, words_);
+    for (std::string_view w : words_) {
+      size_t mark = key_buf_.size();
+      if (!add_key(0, w, Norm::Fold)) continue;
+      std::string_view folded(key_buf_.data() + mark, key_buf_.size() - mark);
+      if (std::binary_search(stopwords_.begin(), stopwords_.end(), folded,
+                             [](std::string_view a, std::string_view b) { return a < b; })) {
+        key_buf_.resize(mark);
+        key_ends_.pop_back();
+      }
+    }
+  }
 }
 
 void Extractor::finish_keys(Record& out, bool distinct) {
@@ -670,6 +699,7 @@ void Extractor::count_post(const Post& post, uint8_t marks, Record& out) {
     }
   } else if (mode_ == ExtractMode::Entities) {
     keys_from_entities(post.has_extended ? post.extended : post.entities, keys_);
+    if (keys_ & kWords) keys_from_text(record_text(out), kWords);  // no format marks words
   } else if (mode_ == ExtractMode::Auto && post.has_entities) {
     keys_from_entities(post.has_extended ? post.extended : post.entities, keys_);
     if (keys_ & ~marks) keys_from_text(record_text(out), keys_ & ~marks);  // kinds the format never marks

@@ -148,8 +148,11 @@ class Extractor {
   std::vector<std::string> track_;  // folded phrases
   std::vector<std::string> langs_;  // lower-cased codes
   bool no_retweets_ = false;
-  std::vector<std::string> exclude_;  // normalised keys, sorted
-  std::string fold_buf_;              // a folded text, for --track
+  std::vector<std::string> exclude_;    // normalised keys, sorted
+  std::vector<std::string> stopwords_;  // --keys words: folded, sorted
+  std::vector<std::pair<size_t, size_t>> url_spans_;
+  std::vector<std::string_view> words_;
+  std::string fold_buf_;  // a folded text, for --track
   simdjson::ondemand::parser parser_;
   simdjson::ondemand::parser payload_parser_;  // Mastodon: the payload string, parsed a second time
   std::string payload_buf_;                    // ... copied here with simdjson's padding

@@ -310,8 +310,11 @@ const char* extract_name(ExtractMode e) {
 }
 std::string keys_name(uint8_t keys) {
   std::string names;
-  for (auto [bit, name] :
-       {std::pair{kHashtags, "hashtags"}, {kMentions, "mentions"}, {kCashtags, "cashtags"}, {kUrls, "urls"}})
+  for (auto [bit, name] : {std::pair{kHashtags, "hashtags"},
+                           {kMentions, "mentions"},
+                           {kCashtags, "cashtags"},
+                           {kUrls, "urls"},
+                           {kWords, "words"}})
     if (keys & bit) names += (names.empty() ? "" : ",") + std::string(name);
   return names;
 }

@@ -30,3 +30,8 @@ assert_files_eq "auto = entities on v1.1" "$WORK/ent" "$WORK/auto"
 keys_of entities hashtags,mentions,cashtags "$WORK/minute" >"$WORK/union"
 { keys_of entities hashtags "$WORK/minute"; keys_of entities mentions "$WORK/minute"; keys_of entities cashtags "$WORK/minute"; } | sort >"$WORK/each"
 assert_files_eq "--keys union" "$WORK/each" "$WORK/union"
+# Words on the real minute: plenty of them, none a stop word, none a tag, mention or link.
+"$TRENDTOP" --keys words -w 3650d -k 0 -o tsv "$WORK/minute" | cut -f4 >"$WORK/words"
+[ "$(wc -l <"$WORK/words")" -gt 2000 ] || fail "few words: $(wc -l <"$WORK/words")"
+! grep -qxE 'the|and|rt|you|https?' "$WORK/words" || fail "a stop word was counted: $(grep -xE 'the|and|rt|you|https?' "$WORK/words" | head -3)"
+! grep -qE '^[#@$]|://' "$WORK/words" || fail "a tag or link counted as a word: $(grep -E '^[#@$]|://' "$WORK/words" | head -3)"

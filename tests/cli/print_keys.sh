@@ -35,3 +35,8 @@ assert_balanced "$s"
 for k in lines:8 counted:1 filtered:3 malformed:1 skipped:1 blank:2; do
   assert_eq "${k%%:*}" "${k#*:}" "$(stat_of "${k%%:*}" "$s")"
 done
+# Words: of the full text, folded, without stop words (built-in and --stopwords), tags or links.
+st "The U.S. Economy &amp; the FED: don't panic! #Econ @Ann https://t.co/abc 2021" '{"hashtags":[{"text":"Econ"}]}' >"$WORK/w"
+assert_eq "--keys words" $'u.s\teconomy\tfed\tpanic' "$("$TRENDTOP" --print-keys --keys words "$WORK/w")"
+printf 'FED\npanic\n' >"$WORK/stop"
+assert_eq "--stopwords" $'#econ\tu.s\teconomy' "$("$TRENDTOP" --print-keys --keys hashtags,words --stopwords "$WORK/stop" "$WORK/w")"
