@@ -129,6 +129,12 @@ int parse_cli(int argc, char** argv, Config& config) {
   app.add_option("--exclude-file", exclude_file, "Never count the keys in FILE, one per line")
       ->option_text("FILE")
       ->group("Keys and ranking");
+  std::string case_mode = "fold";
+  app.add_option("--case", case_mode,
+                 "fold: keys are NFC + case folded, shown in their most frequent spelling (default); keep: "
+                 "count spellings apart (NFC only)")
+      ->option_text("MODE")
+      ->group("Keys and ranking");
   std::string stopwords_file;
   app.add_option("--stopwords", stopwords_file,
                  "--keys words: also leave out the words in FILE, one per line (a built-in English list is "
@@ -320,6 +326,9 @@ int parse_cli(int argc, char** argv, Config& config) {
       if (!line.empty()) config.exclude.push_back(line);
     }
   }
+  if (case_mode != "fold" && case_mode != "keep")
+    return usage_error(fmt::format("--case: '{}' is not one of fold, keep", case_mode));
+  config.keep_case = case_mode == "keep";
   if (!stopwords_file.empty()) {
     std::ifstream in(stopwords_file);
     if (!in) return usage_error(fmt::format("--stopwords: cannot read '{}'", stopwords_file));

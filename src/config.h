@@ -42,6 +42,7 @@ struct Config {
   std::vector<std::string>
       exclude;  // --exclude / --exclude-file: keys never counted (normalised as keys are)
   std::vector<std::string> stopwords;  // --stopwords FILE: words never counted, besides the built-in list
+  bool keep_case = false;              // --case keep: NFC only, no case folding (and no display spellings)
   bool print_keys = false;             // --print-keys: each record's keys instead of windows
   OutputFormat output = OutputFormat::Text;
   uint64_t intervals = 0;  // 0: no limit

@@ -477,6 +477,8 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
 }
 
 Extractor::Extractor(const Config& c) : mode_(c.extract), keys_(c.keys), schema_(c.schema) {
+  keep_case_ = c.keep_case;
+  spell_ = !c.keep_case && c.count != CountMode::Users && c.extract != ExtractMode::Split && !c.print_keys;
   distinct_ = c.count != CountMode::Occurrences;
   users_ = c.count == CountMode::Users;
   want_user_ = users_;
@@ -505,7 +507,8 @@ Extractor::Extractor(const Config& c) : mode_(c.extract), keys_(c.keys), schema_
       if (!normalizer_.lower(key, norm)) continue;
     } else {
       norm.push_back(key[0]);
-      if (!normalizer_.fold(std::string_view(key).substr(1), norm)) continue;
+      std::string_view rest = std::string_view(key).substr(1);
+      if (!(keep_case_ ? normalizer_.nfc(rest, norm) : normalizer_.fold(rest, norm))) continue;
     }
     exclude_.push_back(norm);
   }
@@ -581,7 +584,7 @@ bool Extractor::add_key(char sigil, std::string_view value, Norm norm) {
   bool ok = true;
   switch (norm) {
     case Norm::Fold:
-      ok = normalizer_.fold(value, key_buf_);
+      ok = keep_case_ ? normalizer_.nfc(value, key_buf_) : normalizer_.fold(value, key_buf_);
       break;
     case Norm::Lower:
       ok = normalizer_.lower(value, key_buf_);
@@ -595,6 +598,20 @@ bool Extractor::add_key(char sigil, std::string_view value, Norm norm) {
     return false;
   }
   key_ends_.push_back(static_cast<uint32_t>(key_buf_.size()));
+  if (spell_) {
+    // The spelling as written (NFC), kept when folding changed it: windows show a key's most frequent one.
+    std::pair<uint32_t, uint32_t> span{0, 0};
+    if (norm == Norm::Fold) {
+      size_t at = spell_buf_.size();
+      if (sigil) spell_buf_.push_back(sigil);
+      std::string_view key(key_buf_.data() + mark, key_buf_.size() - mark);
+      if (normalizer_.nfc(value, spell_buf_) && std::string_view(spell_buf_).substr(at) != key)
+        span = {static_cast<uint32_t>(at), static_cast<uint32_t>(spell_buf_.size())};
+      else
+        spell_buf_.resize(at);
+    }
+    spellings_.push_back(span);
+  }
   return true;
 }
 
@@ -643,38 +660,72 @@ void Extractor::keys_from_text(std::string_view text, uint8_t kinds) {
                              [](std::string_view a, std::string_view b) { return a < b; })) {
         key_buf_.resize(mark);
         key_ends_.pop_back();
+        if (spell_) spellings_.pop_back();
       }
     }
   }
 }
 
+void Extractor::reserve_keys(Record& out, size_t extra) {
+  size_t need = key_buf_.size() + extra;
+  if (key_buf_.capacity() >= need) return;
+  // Growing would move the keys: rebase the views onto the new buffer.
+  std::string grown;
+  grown.reserve(need * 2);
+  grown = key_buf_;
+  for (std::string_view& k : out.keys)
+    k = std::string_view(grown.data() + (k.data() - key_buf_.data()), k.size());
+  key_buf_.swap(grown);
+}
+
 void Extractor::finish_keys(Record& out, bool distinct) {
   uint32_t start = 0;
   size_t kept = 0;
-  for (uint32_t end : key_ends_) {
+  kept_spellings_.clear();
+  for (size_t i = 0; i < key_ends_.size(); ++i) {
+    uint32_t end = key_ends_[i];
     std::string_view key(key_buf_.data() + start, end - start);
     start = end;
     if (excluded(key)) continue;
+    if (spell_ && spellings_[i].second > spellings_[i].first)
+      kept_spellings_.push_back(
+          {static_cast<uint32_t>(key.data() - key_buf_.data()), static_cast<uint32_t>(key.size()), i});
     // Records carry a handful of keys: a linear scan beats a set.
     if (distinct && std::find(out.keys.begin(), out.keys.end(), key) != out.keys.end()) continue;
     out.keys.push_back(key);
     ++kept;
   }
+  if (!kept_spellings_.empty()) {
+    // Spelling markers, counted with the keys: RS key US spelling (see kSpellingMark).
+    size_t extra = 0;
+    for (const KeptSpelling& k : kept_spellings_)
+      extra += k.length + 2 + (spellings_[k.index].second - spellings_[k.index].first);
+    reserve_keys(out, extra);
+    size_t first_marker = out.keys.size();
+    for (const KeptSpelling& k : kept_spellings_) {
+      size_t at = key_buf_.size();
+      key_buf_.push_back(kSpellingMark);
+      key_buf_.append(key_buf_, k.offset, k.length);  // within the reserved capacity: nothing moves
+      key_buf_.push_back('\x1f');
+      key_buf_.append(spell_buf_, spellings_[k.index].first,
+                      spellings_[k.index].second - spellings_[k.index].first);
+      std::string_view marker(key_buf_.data() + at, key_buf_.size() - at);
+      if (distinct && std::find(out.keys.begin() + static_cast<std::ptrdiff_t>(first_marker), out.keys.end(),
+                                marker) != out.keys.end()) {
+        key_buf_.resize(at);
+        continue;
+      }
+      out.keys.push_back(marker);
+    }
+    return;
+  }
   if (!users_ || kept == 0) return;
   // --count users: each key becomes key + US + author, so a window's map holds one entry per (key, author)
   // and the pipeline counts authors per key. Built after the keys, in the same buffer (reserved first, so
   // the views above stay valid).
-  size_t need = key_buf_.size();
-  for (std::string_view k : out.keys) need += k.size() + 1 + out.user.size();
-  if (key_buf_.capacity() < need) {
-    // Growing would move the keys: rebase the views onto the new buffer.
-    std::string grown;
-    grown.reserve(need * 2);
-    grown = key_buf_;
-    for (std::string_view& k : out.keys)
-      k = std::string_view(grown.data() + (k.data() - key_buf_.data()), k.size());
-    key_buf_.swap(grown);
-  }
+  size_t extra = 0;
+  for (std::string_view k : out.keys) extra += k.size() + 1 + out.user.size();
+  reserve_keys(out, extra);
   for (std::string_view& k : out.keys) {
     size_t at = key_buf_.size();
     key_buf_.append(k);
@@ -976,6 +1027,8 @@ void Extractor::extract(std::string_view line, Record& out) {
   out.keys.clear();
   key_buf_.clear();
   key_ends_.clear();
+  spellings_.clear();
+  spell_buf_.clear();
   out.text = out.lang = out.user = {};
   text_post_ = nullptr;
   text_decoded_ = true;  // schemas that set out.text themselves (json, text) need no decoding
@@ -1025,6 +1078,7 @@ void Extractor::extract(std::string_view line, Record& out) {
     if (walk_fields(root, 0, active)) {
       key_buf_.clear();
       key_ends_.clear();
+      spellings_.clear();
       return;
     }
     if (!json_found_) {

@@ -38,6 +38,12 @@
 
 namespace trendtop {
 
+// Besides its keys, a record carries, for each key whose spelling folding changed, a marker
+// kSpellingMark + key + '\x1f' + the spelling as written (NFC). Markers are counted into the windows like
+// keys, so every stage (threads, panes, sliding sums, state files) carries them for free; the pipeline leaves
+// them out of the ranking and uses them to show each key in its most frequent spelling.
+inline constexpr char kSpellingMark = '\x1e';
+
 struct Record {
   enum class Kind {
     Tweet,      // a status: counts (or is late)
@@ -178,6 +184,20 @@ class Extractor {
   bool json_found_ = false;
   std::string key_buf_;             // normalised keys, back to back
   std::vector<uint32_t> key_ends_;  // end offset of each key in key_buf_
+  // The original spelling (NFC) of each key, when folding changed it: a span of spell_buf_, or {0, 0}.
+  std::vector<std::pair<uint32_t, uint32_t>> spellings_;
+  std::string spell_buf_;
+  // Scratch: the kept keys with a spelling, as (offset in key_buf_, length, index into spellings_); offsets,
+  // not views, since appending the markers may move key_buf_.
+  struct KeptSpelling {
+    uint32_t offset, length;
+    size_t index;
+  };
+  std::vector<KeptSpelling> kept_spellings_;
+  bool spell_ = false;      // record spellings (folded keys, not --case keep, not --count users)
+  bool keep_case_ = false;  // --case keep
+  // Appends `suffix_of(key)` composites after the keys in key_buf_, rebasing views if the buffer grows.
+  void reserve_keys(Record& out, size_t extra);
 };
 
 }  // namespace trendtop

@@ -46,6 +46,30 @@ bool Normalizer::fold(std::string_view s, std::string& out) {
   }
 }
 
+bool Normalizer::nfc(std::string_view s, std::string& out) {
+  if (is_ascii(s)) {  // ASCII is already NFC
+    out.append(s);
+    return true;
+  }
+  const auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+  const auto* str = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  const auto len = static_cast<utf8proc_ssize_t>(s.size());
+  if (codepoints_.size() < s.size() * 2 + 16) codepoints_.resize(s.size() * 2 + 16);
+  for (;;) {
+    utf8proc_ssize_t n = utf8proc_decompose(str, len, codepoints_.data(),
+                                            static_cast<utf8proc_ssize_t>(codepoints_.size()), options);
+    if (n < 0) return false;
+    if (static_cast<size_t>(n) > codepoints_.size()) {  // decomposition longer than guessed: grow, retry
+      codepoints_.resize(static_cast<size_t>(n));
+      continue;
+    }
+    n = utf8proc_normalize_utf32(codepoints_.data(), n, options);
+    if (n < 0) return false;
+    append_codepoints(codepoints_.data(), static_cast<size_t>(n), out);
+    return true;
+  }
+}
+
 namespace {
 
 // Unicode's Cased and Case_Ignorable properties, as far as lower-casing needs them (utf8proc has no table

@@ -14,6 +14,8 @@ class Normalizer {
  public:
   // NFC(casefold(s)) appended to out. Returns false (out unchanged) when s is not valid UTF-8.
   bool fold(std::string_view s, std::string& out);
+  // NFC(s) appended to out (no case change: --case keep, and a key's original spelling).
+  bool nfc(std::string_view s, std::string& out);
   // Simple per-code-point lower-casing, as the tutorial's Python str.lower() does (no NFC, no folding).
   bool lower(std::string_view s, std::string& out);
 

@@ -11,6 +11,13 @@ namespace trendtop {
 
 namespace {
 constexpr size_t kOutputChunk = 1 << 20;
+
+// Keys proper, not spelling markers.
+uint64_t real_keys(std::span<const std::string_view> keys) {
+  uint64_t n = 0;
+  for (std::string_view k : keys) n += k.empty() || k[0] != kSpellingMark;
+  return n;
+}
 }  // namespace
 
 Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64_t idle_timeout_ms)
@@ -132,7 +139,7 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
   }
   if (config_.print_keys) {  // no windows
     ++stats_.counted;
-    stats_.keys += keys.size();
+    stats_.keys += real_keys(keys);
     return;
   }
   if (time_ == TimeMode::Auto) {
@@ -144,7 +151,7 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
     // Windows close on the clock (tick); a line read now belongs to the open window.
     if (windower_.add(arrival_ms, keys, hashes)) {
       ++stats_.counted;
-      stats_.keys += keys.size();
+      stats_.keys += real_keys(keys);
     } else {
       ++stats_.late;  // only if the wall clock stepped back past a closed window
     }
@@ -158,11 +165,40 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
   bool stopped = false;
   if (windower_.process(*time, keys, emit_final_, stopped, hashes)) {
     ++stats_.counted;
-    stats_.keys += keys.size();
+    stats_.keys += real_keys(keys);
   } else {
     ++stats_.late;
   }
   if (stopped) done_ = true;
+}
+
+// Counts the spelling markers of `counts` and gives each ranked key its most frequent spelling: a marker's
+// count against the count of the key spelled as folded (its count less its markers'); a tie goes to the
+// bytewise smaller spelling.
+size_t Pipeline::spellings(const CountMap& counts) {
+  size_t markers = 0;
+  top_index_.clear();
+  for (size_t i = 0; i < top_.size(); ++i) top_index_.emplace(top_[i].key, i);
+  best_.assign(top_.size(), {});
+  counts.for_each([&](std::string_view k, uint64_t n) {
+    if (k.empty() || k[0] != kSpellingMark) return;
+    ++markers;
+    size_t us = k.find('\x1f');
+    if (us == std::string_view::npos) return;
+    auto it = top_index_.find(k.substr(1, us - 1));
+    if (it == top_index_.end()) return;
+    Best& b = best_[it->second];
+    std::string_view spelling = k.substr(us + 1);
+    b.others += n;
+    if (n > b.count || (n == b.count && spelling < b.spelling)) b = {spelling, n, b.others};
+  });
+  for (size_t i = 0; i < top_.size(); ++i) {
+    const Best& b = best_[i];
+    uint64_t as_key = top_[i].count - std::min(top_[i].count, b.others);
+    if (b.count > as_key || (b.count == as_key && b.count > 0 && b.spelling < top_[i].key))
+      top_[i].display = b.spelling;
+  }
+  return markers;
 }
 
 void Pipeline::print_keys(std::span<const std::string_view> keys) {
@@ -261,8 +297,9 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
     w.counts.for_each([&](std::string_view k, uint64_t) { users_.add(k.substr(0, k.rfind('\x1f'))); });
     counts = &users_;
   }
-  top_k(*counts, config_.top, config_.min_count, top_);
-  sink_->window({w.start, w.end, w.records, counts->size(), top_, final}, output_.buffer());
+  top_k(*counts, config_.top, config_.min_count, top_, kSpellingMark);
+  size_t distinct = counts->size() - spellings(*counts);  // markers are not keys
+  sink_->window({w.start, w.end, w.records, distinct, top_, final}, output_.buffer());
   // One record can close a great many windows (a jump of days in event time prints every empty window in
   // between): write as we go, so the buffer stays small.
   if (output_.buffer().size() >= kOutputChunk && output_.flush() != Output::Status::Ok) {
@@ -328,7 +365,7 @@ void Pipeline::save(StateWriter& out) const {
   out.u8(static_cast<uint8_t>(config_.extract));
   out.u8(config_.keys);
   out.u8(static_cast<uint8_t>(config_.count));
-  out.u8(static_cast<uint8_t>(config_.schema));
+  out.u8(static_cast<uint8_t>(config_.schema) | (config_.keep_case ? 0x80 : 0));
   for (const std::string* f :
        {&config_.key_field, &config_.text_field, &config_.time_field, &config_.user_field})
     out.str(*f);
@@ -354,9 +391,9 @@ bool Pipeline::load(StateReader& in, std::string& error) {
   bool time_ok = time_ == TimeMode::Auto || saved_time == TimeMode::Auto || saved_time == time_;
   if (window != config_.window_ms || slide != config_.slide_ms || lateness != config_.lateness_ms ||
       extract != config_.extract || keys != config_.keys || count != static_cast<uint8_t>(config_.count) ||
-      schema != static_cast<uint8_t>(config_.schema) || fields[0] != config_.key_field ||
-      fields[1] != config_.text_field || fields[2] != config_.time_field || fields[3] != config_.user_field ||
-      !time_ok) {
+      schema != (static_cast<uint8_t>(config_.schema) | (config_.keep_case ? 0x80 : 0)) ||
+      fields[0] != config_.key_field || fields[1] != config_.text_field || fields[2] != config_.time_field ||
+      fields[3] != config_.user_field || !time_ok) {
     static const char* const kCounts[] = {"records", "occurrences", "users"};
     error = fmt::format(
         "was written with --window {} --slide {} --lateness {} --extract {} --keys {} --count {} --time {}, "

@@ -15,6 +15,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "config.h"
@@ -85,6 +86,7 @@ class Pipeline {
   // Counts parsed batches in order: those ready, or (all) every one given so far.
   void collect(bool all);
   void print_keys(std::span<const std::string_view> keys);
+  size_t spellings(const CountMap& counts);
   // Whether tick(now) may have work that needs every line given so far counted first.
   bool tick_due(int64_t now_ms) const;
 
@@ -98,7 +100,16 @@ class Pipeline {
   Record record_;
   std::unique_ptr<ExtractPool> pool_;  // --threads > 1
   std::vector<RankedKey> top_;
-  CountMap users_;  // --count users: authors per key of the window being printed
+  CountMap users_;
+  // Spellings of the ranked keys of the window being printed.
+  struct Best {
+    std::string_view spelling;
+    uint64_t count = 0;
+    uint64_t others = 0;  // all markers of the key
+  };
+  std::vector<Best> best_;
+  std::unordered_map<std::string_view, size_t>
+      top_index_;  // --count users: authors per key of the window being printed
   Stats stats_;
   int64_t idle_timeout_ms_;
   int64_t last_record_wall_ = Windower::kNone;  // arrival of the last tweet, for --idle-timeout

@@ -10,6 +10,13 @@
 namespace trendtop {
 
 namespace {
+// For people, a key in its most frequent spelling (#RedVelvet rather than #redvelvet).
+std::string_view shown(const RankedKey& r) {
+  return r.display.empty() ? r.key : r.display;
+}
+}  // namespace
+
+namespace {
 
 void append(fmt::memory_buffer& out, std::string_view s) {
   out.append(s.data(), s.data() + s.size());
@@ -33,15 +40,15 @@ class TextSink final : public Sink {
     size_t rank_width = fmt::formatted_size("{}", w.top.size());
     size_t key_width = 0, count_width = 0;
     for (const RankedKey& r : w.top) {
-      key_width = std::max(key_width, display_width(r.key));
+      key_width = std::max(key_width, display_width(shown(r)));
       count_width = std::max(count_width, fmt::formatted_size("{}", r.count));
     }
     size_t rank = 0;
     for (const RankedKey& r : w.top) {
       fmt::format_to(std::back_inserter(out), "  {:>{}}  ", ++rank, rank_width);
-      append(out, r.key);
+      append(out, shown(r));
       // Pad by display width, not bytes, so CJK keys line up.
-      for (size_t pad = display_width(r.key); pad < key_width; ++pad) out.push_back(' ');
+      for (size_t pad = display_width(shown(r)); pad < key_width; ++pad) out.push_back(' ');
       fmt::format_to(std::back_inserter(out), "  {:>{}}\n", r.count, count_width);
     }
   }
@@ -123,6 +130,10 @@ class JsonSink final : public Sink {
       comma = true;
       append(out, "{\"key\":");
       append_json_string(out, r.key);
+      if (!r.display.empty()) {
+        append(out, ",\"display\":");
+        append_json_string(out, r.display);
+      }
       fmt::format_to(std::back_inserter(out), ",\"count\":{}}}", r.count);
     }
     append(out, "]}\n");

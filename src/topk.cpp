@@ -10,10 +10,10 @@ bool ranks_before(const RankedKey& a, const RankedKey& b) {
   return a.key < b.key;  // std::char_traits<char>::compare is memcmp: unsigned bytes
 }
 
-void top_k(const CountMap& counts, uint64_t k, uint64_t min_count, std::vector<RankedKey>& out) {
+void top_k(const CountMap& counts, uint64_t k, uint64_t min_count, std::vector<RankedKey>& out, char skip) {
   out.clear();
   counts.for_each([&](std::string_view key, uint64_t count) {
-    if (count >= min_count) out.push_back({key, count});
+    if (count >= min_count && !(skip && !key.empty() && key[0] == skip)) out.push_back({key, count});
   });
   if (k != 0 && k < out.size()) {
     std::nth_element(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k), out.end(), ranks_before);

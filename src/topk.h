@@ -12,11 +12,14 @@ namespace trendtop {
 struct RankedKey {
   std::string_view key;
   uint64_t count;
+  std::string_view display = {};  // the key's most frequent spelling, when not the key itself
 };
 
 bool ranks_before(const RankedKey& a, const RankedKey& b);
 
 // The first k keys (k == 0: all) among those with count >= min_count, in rank order, into `out` (reused).
-void top_k(const CountMap& counts, uint64_t k, uint64_t min_count, std::vector<RankedKey>& out);
+// Keys starting with `skip` (when not 0) are not ranked: spelling markers.
+void top_k(const CountMap& counts, uint64_t k, uint64_t min_count, std::vector<RankedKey>& out,
+           char skip = 0);
 
 }  // namespace trendtop

@@ -196,3 +196,24 @@ TEST_CASE("extract: auto uses the entities when the status has them, else its te
   // An entities object without hashtags is still Twitter's word that there are none.
   CHECK(extract_with(ExtractMode::Auto, kHashtags, status("#a", R"("entities":{"urls":[]})")).keys == V{});
 }
+
+TEST_CASE("extract: folded keys carry their spelling as written, --case keep counts spellings apart",
+          "[extract]") {
+  Config c;
+  c.extract = ExtractMode::Entities;
+  c.keys = kHashtags;
+  Extractor e(c);
+  std::string json = status("x", R"("entities":{"hashtags":[{"text":"RedVelvet"},{"text":"redvelvet"},)"
+                                 R"({"text":"REDVELVET"},{"text":"RedVelvet"},{"text":"nct"}]})");
+  std::string padded = json + std::string(Framer::kPadding, ' ');
+  Record r;
+  e.extract(std::string_view(padded.data(), json.size()), r);
+  // The key once; a marker per distinct spelling that folding changed (none for "redvelvet" or "nct").
+  const std::string rs(1, kSpellingMark);
+  CHECK(V(r.keys.begin(), r.keys.end()) ==
+        V{"#redvelvet", "#nct", rs + "#redvelvet\x1f#RedVelvet", rs + "#redvelvet\x1f#REDVELVET"});
+  c.keep_case = true;
+  Extractor keep(c);
+  keep.extract(std::string_view(padded.data(), json.size()), r);
+  CHECK(V(r.keys.begin(), r.keys.end()) == V{"#RedVelvet", "#redvelvet", "#REDVELVET", "#nct"});
+}

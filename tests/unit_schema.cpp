@@ -26,12 +26,10 @@ Got run(const Config& c, const std::string& line) {
   std::string padded = line + std::string(Framer::kPadding, ' ');
   Record r;
   e.extract(std::string_view(padded.data(), line.size()), r);
-  return {r.kind,
-          r.time_ms,
-          {r.keys.begin(), r.keys.end()},
-          std::string(e.text(r)),
-          std::string(r.lang),
-          std::string(r.user),
+  V keys;  // spelling markers (see kSpellingMark) are checked in unit_extract.cpp
+  for (std::string_view k : r.keys)
+    if (k.empty() || k[0] != kSpellingMark) keys.emplace_back(k);
+  return {r.kind,   r.time_ms, keys, std::string(e.text(r)), std::string(r.lang), std::string(r.user),
           r.retweet};
 }
 
