@@ -138,6 +138,23 @@ void ExtractPool::pop() {
   in_flight_.pop_front();
 }
 
+bool ExtractPool::help(Extractor& extractor, Record& scratch) {
+  Batch* b;
+  {
+    std::lock_guard lock(mutex_);
+    if (queue_.empty()) return false;
+    b = queue_.back();  // the newest: the workers take the oldest, which the caller needs first
+    queue_.pop_back();
+  }
+  extract_batch(extractor, scratch, *b);
+  {
+    std::lock_guard lock(mutex_);
+    b->done.store(true, std::memory_order_release);
+  }
+  done_cv_.notify_all();
+  return true;
+}
+
 void ExtractPool::clear_wake() const {
   uint64_t n;
   while (::read(wake_fd_, &n, sizeof n) > 0) {

@@ -88,6 +88,9 @@ class ExtractPool {
   Batch* front(bool wait);
   // Recycles the batch front() returned.
   void pop();
+  // Parses the newest batch no worker has started, on the caller's thread, with the caller's extractor:
+  // the reading thread helps instead of waiting when the workers are behind. False if none was waiting.
+  bool help(Extractor& extractor, Record& scratch);
 
   size_t in_flight() const { return in_flight_.size(); }
   bool pending() const { return !in_flight_.empty() || (filling_ && !filling_->lines.empty()); }

@@ -33,7 +33,9 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
   // Arrival windows are printed from the start of the run, empty ones included.
   if (time_ == TimeMode::Arrival && !config.print_keys) windower_.start_at(start_ms);
   if (config.emit_every_ms > 0) next_partial_ = start_ms + config.emit_every_ms;
-  if (config.threads > 1) pool_ = std::make_unique<ExtractPool>(config.threads, config, config.batch_bytes);
+  // N threads parse: N - 1 workers, and this (the reading) thread when they fall behind (ExtractPool::help).
+  if (config.threads > 1)
+    pool_ = std::make_unique<ExtractPool>(config.threads - 1, config, config.batch_bytes);
 }
 
 Pipeline::~Pipeline() = default;
@@ -83,14 +85,26 @@ void Pipeline::submitted() {
   collect(false);
   // Bounded memory: at most max_in_flight() batches out; past that, wait for the oldest.
   while (pool_->in_flight() >= pool_->max_in_flight() && !done_) {
-    apply_batch(*pool_->front(true));
-    pool_->pop();
+    if (Batch* b = pool_->front(false)) {
+      apply_batch(*b);
+      pool_->pop();
+    } else if (!pool_->help(extractor_, record_)) {
+      apply_batch(*pool_->front(true));
+      pool_->pop();
+    }
   }
 }
 
 void Pipeline::apply_batch(const Batch& b) {
-  for (const ExtractedLine& x : b.out) {
+  constexpr size_t kAhead = 8;  // records: about the memory latency's worth of work
+  for (size_t i = 0; i < b.out.size(); ++i) {
+    const ExtractedLine& x = b.out[i];
     if (done_) return;
+    if (i + kAhead < b.out.size() && time_ == TimeMode::Event) {
+      const ExtractedLine& ahead = b.out[i + kAhead];
+      if (ahead.kind == ExtractedLine::Kind::Tweet && ahead.has_time)
+        windower_.prefetch(ahead.time_ms, {b.hashes.data() + ahead.first_key, ahead.key_count});
+    }
     std::optional<int64_t> time;
     if (x.has_time) time = x.time_ms;
     apply(x.kind, time, {b.keys.data() + x.first_key, x.key_count},
