@@ -104,7 +104,9 @@ bool ExtractPool::add(const Line& line, int64_t arrival_ms) {
   // The next line's bytes serve as this one's padding; the last one gets padding of its own.
   if (b.text.size() < offset + line.text.size() + Framer::kPadding)
     b.text.resize(std::max(offset + line.text.size() + Framer::kPadding, 2 * b.text.size()));
-  std::memcpy(b.text.data() + offset, line.text.data(), line.text.size());
+  if (!line.text.empty())
+    std::memcpy(b.text.data() + offset, line.text.data(),
+                line.text.size());  // an oversized line has no bytes (and a null data())
   b.used = offset + line.text.size();
   b.lines.push_back(
       {static_cast<uint32_t>(offset), static_cast<uint32_t>(line.text.size()), oversized, arrival_ms});

@@ -216,3 +216,19 @@ TEST_CASE("parallel: many small reads never pile up more batches than the bound"
   CHECK(p.stats().lines == recs.size());
   std::fclose(f);
 }
+
+TEST_CASE("parallel: an oversized line (no bytes) goes through a batch as Oversized", "[parallel]") {
+  // Regression: copying its empty text passed a null pointer to memcpy (UBSan, a --listen run).
+  Config c;
+  ExtractPool pool(1, c, 1 << 20);
+  std::string t = tweet_json({kBase, {"#a"}}) + std::string(Framer::kPadding, ' ');
+  pool.add({Line::Kind::Oversized, {}}, 0);
+  pool.add({Line::Kind::Text, std::string_view(t.data(), t.size() - Framer::kPadding)}, 0);
+  pool.submit();
+  Batch* b = pool.front(true);
+  REQUIRE(b != nullptr);
+  REQUIRE(b->out.size() == 2);
+  CHECK(b->out[0].kind == ExtractedLine::Kind::Oversized);
+  CHECK(b->out[1].kind == ExtractedLine::Kind::Tweet);
+  pool.pop();
+}
