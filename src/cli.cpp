@@ -46,6 +46,22 @@ unsigned available_cores() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+// One entry per line of `path` (blank lines skipped, CRLF allowed) appended to `out`; a usage error naming
+// `flag` when the file cannot be read. An empty path reads nothing.
+bool read_list(std::string_view flag, const std::string& path, std::vector<std::string>& out) {
+  if (path.empty()) return true;
+  std::ifstream in(path);
+  if (!in) {
+    usage_error(fmt::format("{}: cannot read '{}'", flag, path));
+    return false;
+  }
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) out.push_back(line);
+  }
+  return true;
+}
+
 // CLI11's own range check prints the double range; say what is wanted instead.
 const CLI::Validator kWholeNumber(
     [](std::string& s) -> std::string {
@@ -318,25 +334,10 @@ int parse_cli(int argc, char** argv, Config& config) {
     config.count = config.extract == ExtractMode::Split ? CountMode::Occurrences : CountMode::Records;
   else if (int rc = choose(kCounts, "--count", count, config.count); rc >= 0)
     return rc;
-  if (!exclude_file.empty()) {
-    std::ifstream in(exclude_file);
-    if (!in) return usage_error(fmt::format("--exclude-file: cannot read '{}'", exclude_file));
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (!line.empty()) config.exclude.push_back(line);
-    }
-  }
-  if (case_mode != "fold" && case_mode != "keep")
-    return usage_error(fmt::format("--case: '{}' is not one of fold, keep", case_mode));
-  config.keep_case = case_mode == "keep";
-  if (!stopwords_file.empty()) {
-    std::ifstream in(stopwords_file);
-    if (!in) return usage_error(fmt::format("--stopwords: cannot read '{}'", stopwords_file));
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (!line.empty()) config.stopwords.push_back(line);
-    }
-  }
+  if (!read_list("--exclude-file", exclude_file, config.exclude)) return 2;
+  if (!read_list("--stopwords", stopwords_file, config.stopwords)) return 2;
+  static const std::map<std::string, bool> kCases = {{"fold", false}, {"keep", true}};
+  if (int rc = choose(kCases, "--case", case_mode, config.keep_case); rc >= 0) return rc;
   for (const std::string& t : config.track)
     if (t.empty()) return usage_error("--track: an empty phrase would match everything");
   if (config.extract == ExtractMode::Split && config.keys != kHashtags)

@@ -27,9 +27,6 @@ class CountMap {
   // For a key whose hash_key() is already known (merging maps, sharding).
   void add_hashed(std::string_view key, uint64_t hash, uint64_t n);
   uint64_t get(std::string_view key) const;
-  // A hint that add_hashed(…, hash, …) comes soon: start loading its slot (with many keys, the slot array
-  // is far bigger than the cache, and each add would otherwise wait for memory).
-  void prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
   // Adds every key of `other` into this map.
   void merge(const CountMap& other);
   void clear();

@@ -478,7 +478,7 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
 
 Extractor::Extractor(const Config& c) : mode_(c.extract), keys_(c.keys), schema_(c.schema) {
   keep_case_ = c.keep_case;
-  spell_ = !c.keep_case && c.count != CountMode::Users && c.extract != ExtractMode::Split && !c.print_keys;
+  spell_ = tracks_spellings(c);
   distinct_ = c.count != CountMode::Occurrences;
   users_ = c.count == CountMode::Users;
   want_user_ = users_;

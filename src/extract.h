@@ -43,6 +43,10 @@ namespace trendtop {
 // keys, so every stage (threads, panes, sliding sums, state files) carries them for free; the pipeline leaves
 // them out of the ranking and uses them to show each key in its most frequent spelling.
 inline constexpr char kSpellingMark = '\x1e';
+// Whether records carry spelling markers: keys are case folded, and per-author or split counting is off.
+inline bool tracks_spellings(const Config& c) {
+  return !c.keep_case && c.count != CountMode::Users && c.extract != ExtractMode::Split && !c.print_keys;
+}
 
 struct Record {
   enum class Kind {

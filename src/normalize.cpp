@@ -22,12 +22,9 @@ static void append_codepoints(const int32_t* cps, size_t n, std::string& out) {
   }
 }
 
-bool Normalizer::fold(std::string_view s, std::string& out) {
-  if (is_ascii(s)) {  // ASCII is already NFC; folding is lower-casing
-    append_ascii_lower(s, out);
-    return true;
-  }
-  const auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+bool Normalizer::compose(std::string_view s, bool casefold, std::string& out) {
+  const auto options =
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | (casefold ? UTF8PROC_CASEFOLD : 0));
   const auto* str = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   const auto len = static_cast<utf8proc_ssize_t>(s.size());
   if (codepoints_.size() < s.size() * 2 + 16) codepoints_.resize(s.size() * 2 + 16);
@@ -46,28 +43,20 @@ bool Normalizer::fold(std::string_view s, std::string& out) {
   }
 }
 
+bool Normalizer::fold(std::string_view s, std::string& out) {
+  if (is_ascii(s)) {  // ASCII is already NFC; folding is lower-casing
+    append_ascii_lower(s, out);
+    return true;
+  }
+  return compose(s, true, out);
+}
+
 bool Normalizer::nfc(std::string_view s, std::string& out) {
   if (is_ascii(s)) {  // ASCII is already NFC
     out.append(s);
     return true;
   }
-  const auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-  const auto* str = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  const auto len = static_cast<utf8proc_ssize_t>(s.size());
-  if (codepoints_.size() < s.size() * 2 + 16) codepoints_.resize(s.size() * 2 + 16);
-  for (;;) {
-    utf8proc_ssize_t n = utf8proc_decompose(str, len, codepoints_.data(),
-                                            static_cast<utf8proc_ssize_t>(codepoints_.size()), options);
-    if (n < 0) return false;
-    if (static_cast<size_t>(n) > codepoints_.size()) {  // decomposition longer than guessed: grow, retry
-      codepoints_.resize(static_cast<size_t>(n));
-      continue;
-    }
-    n = utf8proc_normalize_utf32(codepoints_.data(), n, options);
-    if (n < 0) return false;
-    append_codepoints(codepoints_.data(), static_cast<size_t>(n), out);
-    return true;
-  }
+  return compose(s, false, out);
 }
 
 namespace {

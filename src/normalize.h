@@ -20,6 +20,8 @@ class Normalizer {
   bool lower(std::string_view s, std::string& out);
 
  private:
+  // utf8proc's NFC, with or without case folding, appended to out.
+  bool compose(std::string_view s, bool casefold, std::string& out);
   std::vector<int32_t> codepoints_;
 };
 

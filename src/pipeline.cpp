@@ -96,15 +96,8 @@ void Pipeline::submitted() {
 }
 
 void Pipeline::apply_batch(const Batch& b) {
-  constexpr size_t kAhead = 8;  // records: about the memory latency's worth of work
-  for (size_t i = 0; i < b.out.size(); ++i) {
-    const ExtractedLine& x = b.out[i];
+  for (const ExtractedLine& x : b.out) {
     if (done_) return;
-    if (i + kAhead < b.out.size() && time_ == TimeMode::Event) {
-      const ExtractedLine& ahead = b.out[i + kAhead];
-      if (ahead.kind == ExtractedLine::Kind::Tweet && ahead.has_time)
-        windower_.prefetch(ahead.time_ms, {b.hashes.data() + ahead.first_key, ahead.key_count});
-    }
     std::optional<int64_t> time;
     if (x.has_time) time = x.time_ms;
     apply(x.kind, time, {b.keys.data() + x.first_key, x.key_count},
@@ -312,7 +305,8 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
     counts = &users_;
   }
   top_k(*counts, config_.top, config_.min_count, top_, kSpellingMark);
-  size_t distinct = counts->size() - spellings(*counts);  // markers are not keys
+  size_t distinct =
+      counts->size() - (tracks_spellings(config_) ? spellings(*counts) : 0);  // markers: no keys
   sink_->window({w.start, w.end, w.records, distinct, top_, final}, output_.buffer());
   // One record can close a great many windows (a jump of days in event time prints every empty window in
   // between): write as we go, so the buffer stays small.

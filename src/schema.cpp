@@ -8,17 +8,6 @@
 namespace trendtop {
 namespace {
 
-bool digits(std::string_view s, size_t pos, size_t n, int64_t& out) {
-  if (pos + n > s.size()) return false;
-  int64_t v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  out = v;
-  return true;
-}
-
 void append_utf8(uint32_t cp, std::string& out) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
   if (cp < 0x80) {
@@ -54,9 +43,10 @@ std::optional<int64_t> parse_rfc3339(std::string_view s) {
   // 2021-09-22T16:25:51.000Z
   // 0123456789012345678901
   int64_t y, mo, d, h, mi, sec;
-  if (!digits(s, 0, 4, y) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, h) ||
-      s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec))
+  if (!read_digits(s, 0, 4, y) || s.size() < 20 || s[4] != '-' || !read_digits(s, 5, 2, mo) || s[7] != '-' ||
+      !read_digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+      !read_digits(s, 11, 2, h) || s[13] != ':' || !read_digits(s, 14, 2, mi) || s[16] != ':' ||
+      !read_digits(s, 17, 2, sec))
     return std::nullopt;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
   size_t p = 19;
@@ -76,10 +66,10 @@ std::optional<int64_t> parse_rfc3339(std::string_view s) {
   } else if (p < s.size() && (s[p] == '+' || s[p] == '-')) {
     int sign = s[p] == '-' ? -1 : 1;
     int64_t oh, om;
-    if (!digits(s, p + 1, 2, oh)) return std::nullopt;
+    if (!read_digits(s, p + 1, 2, oh)) return std::nullopt;
     size_t q = p + 3;
     if (q < s.size() && s[q] == ':') ++q;
-    if (!digits(s, q, 2, om) || oh > 23 || om > 59) return std::nullopt;
+    if (!read_digits(s, q, 2, om) || oh > 23 || om > 59) return std::nullopt;
     offset_min = sign * (oh * 60 + om);
     p = q + 2;
   } else {

@@ -3,7 +3,6 @@
 #include <iterator>
 
 namespace trendtop {
-namespace {
 
 bool read_digits(std::string_view s, size_t pos, size_t n, int64_t& out) {
   if (pos + n > s.size()) return false;
@@ -16,6 +15,7 @@ bool read_digits(std::string_view s, size_t pos, size_t n, int64_t& out) {
   out = v;
   return true;
 }
+namespace {
 
 struct Civil {
   int64_t y;

@@ -28,5 +28,7 @@ void append_rfc3339(fmt::memory_buffer& out, int64_t ms);
 
 // Days since the epoch for a proleptic Gregorian civil date (Howard Hinnant's algorithm).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+// The n decimal digits of s at pos as a number; false if there are fewer, or a non-digit.
+bool read_digits(std::string_view s, size_t pos, size_t n, int64_t& out);
 
 }  // namespace trendtop

@@ -50,13 +50,6 @@ bool Windower::add(int64_t t, std::span<const std::string_view> keys, std::span<
   return true;
 }
 
-void Windower::prefetch(int64_t t, std::span<const uint64_t> hashes) const {
-  if (panes_.empty() || hashes.empty()) return;
-  const Pane& newest = panes_.back();  // where nearly every record lands
-  if (t < newest.start || t >= newest.start + spec_.slide_ms) return;
-  for (uint64_t h : hashes) newest.counts.prefetch(h);
-}
-
 bool Windower::process(int64_t t, std::span<const std::string_view> keys, const Emit& emit, bool& stopped,
                        std::span<const uint64_t> hashes) {
   bool counted = add(t, keys, hashes);

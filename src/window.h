@@ -51,8 +51,6 @@ class Windower {
   // the record is late. Emits nothing: call advance() with the new watermark. `hashes`, when given, holds
   // hash_key() of each key, computed elsewhere (by a parsing thread).
   bool add(int64_t t, std::span<const std::string_view> keys, std::span<const uint64_t> hashes = {});
-  // Prefetches the slots keys with these hashes will take in the pane of time t, if that pane exists.
-  void prefetch(int64_t t, std::span<const uint64_t> hashes) const;
   // A record at event time t: add(), then move the watermark and emit what it closed. Returns false if late.
   bool process(int64_t t, std::span<const std::string_view> keys, const Emit& emit, bool& stopped,
                std::span<const uint64_t> hashes = {});
