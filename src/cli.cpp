@@ -96,7 +96,7 @@ int parse_cli(int argc, char** argv, Config& config) {
 
   std::string window = "10s", slide, lateness = "0", max_line = "16MiB";
   std::string time = "auto", extract = "auto", output = "text", keys = "hashtags", count;
-  std::string exclude_file;
+  std::string exclude_file, rank = "count", baseline;
   app.add_option("FILE", config.inputs, "Input files, read in order; none or '-' reads stdin")->type_name("");
 
   app.add_option("-w,--window", window, "Window length (default 10s)")->option_text("DUR")->group("Windows");
@@ -110,6 +110,16 @@ int parse_cli(int argc, char** argv, Config& config) {
   app.add_option("--min-count", config.min_count, "Leave out keys counted fewer than N times (default 1)")
       ->option_text("N")
       ->check(kWholeNumber)
+      ->group("Keys and ranking");
+  app.add_option("--rank", rank,
+                 "Order keys by count, or by trend: how far each rises above its own baseline, a z-score "
+                 "(count - b) / sqrt(b + 5) (default count)")
+      ->option_text("count|trend")
+      ->group("Keys and ranking");
+  app.add_option("--baseline", baseline,
+                 "--rank trend: how far back a key's baseline looks, a weighted mean of its counts in the "
+                 "windows before, weights e^(-age/DUR) (default 1h, or the slide if longer)")
+      ->option_text("DUR")
       ->group("Keys and ranking");
   app.add_option(
          "--time", time,
@@ -291,6 +301,14 @@ int parse_cli(int argc, char** argv, Config& config) {
     return usage_error(fmt::format("--window {} is not a multiple of --slide {}",
                                    format_duration(config.window_ms), format_duration(config.slide_ms)));
   if (int rc = duration("--lateness", lateness, config.lateness_ms); rc >= 0) return rc;
+  if (baseline.empty()) {
+    config.baseline_ms = std::max<int64_t>(3'600'000, config.slide_ms);  // 1h, or one slide if longer
+  } else {
+    if (int rc = duration("--baseline", baseline, config.baseline_ms); rc >= 0) return rc;
+    if (config.baseline_ms < config.slide_ms)
+      return usage_error(fmt::format("--baseline {} is shorter than the slide ({})",
+                                     format_duration(config.baseline_ms), format_duration(config.slide_ms)));
+  }
 
   static const std::map<std::string, TimeMode> kTimes = {
       {"auto", TimeMode::Auto}, {"event", TimeMode::Event}, {"arrival", TimeMode::Arrival}};
@@ -315,6 +333,9 @@ int parse_cli(int argc, char** argv, Config& config) {
   if (int rc = choose(kTimes, "--time", time, config.time); rc >= 0) return rc;
   if (int rc = choose(kExtracts, "--extract", extract, config.extract); rc >= 0) return rc;
   if (int rc = choose(kOutputs, "--output", output, config.output); rc >= 0) return rc;
+  static const std::map<std::string, RankMode> kRanks = {{"count", RankMode::Count},
+                                                         {"trend", RankMode::Trend}};
+  if (int rc = choose(kRanks, "--rank", rank, config.rank); rc >= 0) return rc;
   static const std::map<std::string, KeyKind> kKeys = {{"hashtags", kHashtags},
                                                        {"mentions", kMentions},
                                                        {"cashtags", kCashtags},

@@ -17,6 +17,8 @@ enum KeyKind : uint8_t { kHashtags = 1, kMentions = 2, kCashtags = 4, kUrls = 8,
 // --count: records counts a key once per record; occurrences every time it appears; users once per author.
 enum class CountMode { Records, Occurrences, Users };
 enum class OutputFormat { Text, Tsv, Csv, Json };
+// --rank: by count, or by rise against each key's own baseline (rank.h).
+enum class RankMode { Count, Trend };
 // --schema: the stream format; auto detects it per record from the top-level keys.
 enum class Schema { Auto, Twitter, XV2, Bluesky, Mastodon, Json, Text };
 
@@ -27,6 +29,8 @@ struct Config {
   int64_t lateness_ms = 0;
   uint64_t top = 10;  // 0: every key
   uint64_t min_count = 1;
+  RankMode rank = RankMode::Count;
+  int64_t baseline_ms = 3'600'000;  // --baseline, for --rank trend
   TimeMode time = TimeMode::Auto;
   ExtractMode extract = ExtractMode::Auto;
   uint8_t keys = kHashtags;  // KeyKind bits

@@ -26,9 +26,10 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
       time_(config.time),
       extractor_(config),
       windower_({config.window_ms, config.slide_ms, config.lateness_ms}),
-      sink_(make_sink(config.output, config.emit_every_ms > 0)),
+      sink_(make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend)),
       emit_final_([this](const ClosedWindow& w) { return emit(w, true); }),
       emit_partial_([this](const ClosedWindow& w) { return emit(w, false); }),
+      ranker_(config.rank, config.baseline_ms, config.slide_ms),
       idle_timeout_ms_(idle_timeout_ms) {
   // Arrival windows are printed from the start of the run, empty ones included.
   if (time_ == TimeMode::Arrival && !config.print_keys) windower_.start_at(start_ms);
@@ -275,7 +276,13 @@ uint64_t Pipeline::interrupt(int64_t now_ms) {
   }
   int64_t through =
       time_ == TimeMode::Arrival ? floor_to(now_ms, config_.slide_ms) + config_.slide_ms : Windower::kNone;
+  // Each open window is compared with the one before it, as a run to the end would print them; the ranking
+  // history is put back afterwards, since these windows stay open (and go to the state as they are).
+  Ranker closed_only = ranker_;
+  chain_partials_ = true;
   windower_.peek_open(emit_partial_, through);
+  chain_partials_ = false;
+  ranker_ = std::move(closed_only);
   return 0;
 }
 
@@ -304,7 +311,7 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
     w.counts.for_each([&](std::string_view k, uint64_t) { users_.add(k.substr(0, k.rfind('\x1f'))); });
     counts = &users_;
   }
-  top_k(*counts, config_.top, config_.min_count, top_, kSpellingMark);
+  ranker_.rank(*counts, config_.top, config_.min_count, top_, kSpellingMark);
   size_t distinct =
       counts->size() - (tracks_spellings(config_) ? spellings(*counts) : 0);  // markers: no keys
   sink_->window({w.start, w.end, w.records, distinct, top_, final}, output_.buffer());
@@ -315,9 +322,11 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
     return false;
   }
   if (!final) {
+    if (chain_partials_) ranker_.closed(*counts, top_, kSpellingMark);
     ++stats_.partials;
     return true;
   }
+  ranker_.closed(*counts, top_, kSpellingMark);
   ++stats_.windows;
   if (config_.intervals != 0 && stats_.windows >= config_.intervals) {
     done_ = true;
@@ -378,10 +387,13 @@ void Pipeline::save(StateWriter& out) const {
        {&config_.key_field, &config_.text_field, &config_.time_field, &config_.user_field})
     out.str(*f);
   out.u8(static_cast<uint8_t>(time_));
+  out.u8(static_cast<uint8_t>(config_.rank));
+  out.i64(config_.rank == RankMode::Trend ? config_.baseline_ms : 0);
   for (uint64_t v : {stats_.lines, stats_.counted, stats_.malformed, stats_.skipped, stats_.filtered,
                      stats_.late, stats_.oversized, stats_.blank, stats_.windows, stats_.keys, stats_.bytes})
     out.u64(v);
   windower_.save(out);
+  ranker_.save(out);
 }
 
 bool Pipeline::load(StateReader& in, std::string& error) {
@@ -389,6 +401,8 @@ bool Pipeline::load(StateReader& in, std::string& error) {
   uint8_t extract_byte = in.u8(), keys = in.u8(), count = in.u8(), schema = in.u8();
   std::string_view fields[4] = {in.str(), in.str(), in.str(), in.str()};
   uint8_t time = in.u8();
+  uint8_t rank = in.u8();
+  int64_t baseline = in.i64();
   if (in.failed() || time > static_cast<uint8_t>(TimeMode::Arrival) ||
       extract_byte > static_cast<uint8_t>(ExtractMode::Split)) {
     error = "is corrupt (bad header fields)";
@@ -401,13 +415,17 @@ bool Pipeline::load(StateReader& in, std::string& error) {
       extract != config_.extract || keys != config_.keys || count != static_cast<uint8_t>(config_.count) ||
       schema != (static_cast<uint8_t>(config_.schema) | (config_.keep_case ? 0x80 : 0)) ||
       fields[0] != config_.key_field || fields[1] != config_.text_field || fields[2] != config_.time_field ||
-      fields[3] != config_.user_field || !time_ok) {
+      fields[3] != config_.user_field || !time_ok || rank != static_cast<uint8_t>(config_.rank) ||
+      baseline != (config_.rank == RankMode::Trend ? config_.baseline_ms : 0)) {
     static const char* const kCounts[] = {"records", "occurrences", "users"};
     error = fmt::format(
-        "was written with --window {} --slide {} --lateness {} --extract {} --keys {} --count {} --time {}, "
-        "plus its --schema and field paths, which this run does not match",
+        "was written with --window {} --slide {} --lateness {} --extract {} --keys {} --count {} --time {} "
+        "--rank {}, plus its --schema, field paths and baseline, which this run does not match",
         format_duration(window), format_duration(slide), format_duration(lateness), extract_name(extract),
-        keys_name(keys), count < 3 ? kCounts[count] : "?", time_name(saved_time));
+        keys_name(keys), count < 3 ? kCounts[count] : "?", time_name(saved_time),
+        rank == 0   ? "count"
+        : rank == 1 ? "trend"
+                    : "?");
     return false;
   }
   if (saved_time != TimeMode::Auto) time_ = saved_time;
@@ -415,7 +433,7 @@ bool Pipeline::load(StateReader& in, std::string& error) {
        {&stats_.lines, &stats_.counted, &stats_.malformed, &stats_.skipped, &stats_.filtered, &stats_.late,
         &stats_.oversized, &stats_.blank, &stats_.windows, &stats_.keys, &stats_.bytes})
     *v = in.u64();
-  if (!windower_.load(in) || !in.at_end()) {
+  if (!windower_.load(in) || !ranker_.load(in) || !in.at_end()) {
     error = "is corrupt (bad window data)";
     return false;
   }

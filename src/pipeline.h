@@ -23,6 +23,7 @@
 #include "framer.h"
 #include "output.h"
 #include "parallel.h"
+#include "rank.h"
 #include "sink.h"
 #include "state.h"
 #include "stats.h"
@@ -99,6 +100,7 @@ class Pipeline {
   Windower::Emit emit_final_, emit_partial_;
   Record record_;
   std::unique_ptr<ExtractPool> pool_;  // --threads > 1
+  Ranker ranker_;
   std::vector<RankedKey> top_;
   CountMap users_;
   // Spellings of the ranked keys of the window being printed.
@@ -116,6 +118,7 @@ class Pipeline {
   int64_t next_partial_ = Windower::kNone;      // next --emit every=DUR output
   bool done_ = false;
   bool begun_ = false;
+  bool chain_partials_ = false;  // interrupt(): each partial window is the previous one for the next
 };
 
 }  // namespace trendtop

@@ -1,6 +1,7 @@
 #include "sink.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 
 #include <utf8proc.h>
@@ -14,6 +15,18 @@ namespace {
 std::string_view shown(const RankedKey& r) {
   return r.display.empty() ? r.key : r.display;
 }
+
+int64_t delta(const RankedKey& r) {
+  return static_cast<int64_t>(r.count) - static_cast<int64_t>(r.prev);
+}
+// Places moved up since the previous window (negative: down); only for keys ranked there.
+int64_t rank_change(const RankedKey& r, size_t rank) {
+  return static_cast<int64_t>(r.prev_rank) - static_cast<int64_t>(rank);
+}
+// Scores and baselines with two decimals, and never "-0.00".
+double two_places(double v) {
+  return std::abs(v) < 0.005 ? 0.0 : v;
+}
 }  // namespace
 
 namespace {
@@ -24,6 +37,7 @@ void append(fmt::memory_buffer& out, std::string_view s) {
 
 class TextSink final : public Sink {
  public:
+  explicit TextSink(bool trend) : trend_(trend) {}
   void window(const WindowResult& w, fmt::memory_buffer& out) override {
     if (!first_) out.push_back('\n');
     first_ = false;
@@ -38,10 +52,12 @@ class TextSink final : public Sink {
       return;
     }
     size_t rank_width = fmt::formatted_size("{}", w.top.size());
-    size_t key_width = 0, count_width = 0;
+    size_t key_width = 0, count_width = 0, score_width = 0, delta_width = 0;
     for (const RankedKey& r : w.top) {
       key_width = std::max(key_width, display_width(shown(r)));
       count_width = std::max(count_width, fmt::formatted_size("{}", r.count));
+      score_width = std::max(score_width, fmt::formatted_size("{:.1f}", two_places(r.score)));
+      delta_width = std::max(delta_width, fmt::formatted_size("{:+}", delta(r)));
     }
     size_t rank = 0;
     for (const RankedKey& r : w.top) {
@@ -49,7 +65,19 @@ class TextSink final : public Sink {
       append(out, shown(r));
       // Pad by display width, not bytes, so CJK keys line up.
       for (size_t pad = display_width(shown(r)); pad < key_width; ++pad) out.push_back(' ');
-      fmt::format_to(std::back_inserter(out), "  {:>{}}\n", r.count, count_width);
+      fmt::format_to(std::back_inserter(out), "  {:>{}}", r.count, count_width);
+      if (trend_) fmt::format_to(std::back_inserter(out), "  z={:>{}.1f}", two_places(r.score), score_width);
+      // What changed since the previous window: the count, and the rank (new: not ranked there).
+      fmt::format_to(std::back_inserter(out), "  {:>{}}  ", fmt::format("{:+}", delta(r)), delta_width);
+      int64_t moved = rank_change(r, rank);
+      if (r.prev_rank == 0) {
+        append(out, "new");
+      } else if (moved == 0) {
+        append(out, "=");
+      } else {
+        fmt::format_to(std::back_inserter(out), "{}{}", moved > 0 ? "\u2191" : "\u2193", std::abs(moved));
+      }
+      out.push_back('\n');
     }
   }
 
@@ -65,11 +93,25 @@ class TextSink final : public Sink {
     append(out, s.substr(11));
   }
   bool first_ = true;
+  bool trend_;
 };
+
+// prev, delta, rank_change (a number, or "new") [, score, baseline]: the columns after count.
+void append_changes(fmt::memory_buffer& out, const RankedKey& r, size_t rank, bool trend, char sep) {
+  fmt::format_to(std::back_inserter(out), "{}{}{}{}{}", sep, r.prev, sep, delta(r), sep);
+  if (r.prev_rank == 0) {
+    append(out, "new");
+  } else {
+    fmt::format_to(std::back_inserter(out), "{}", rank_change(r, rank));
+  }
+  if (trend)
+    fmt::format_to(std::back_inserter(out), "{}{:.2f}{}{:.2f}", sep, two_places(r.score), sep,
+                   two_places(r.baseline));
+}
 
 class TsvSink final : public Sink {
  public:
-  explicit TsvSink(bool final_column) : final_column_(final_column) {}
+  TsvSink(bool final_column, bool trend) : final_column_(final_column), trend_(trend) {}
   bool marks_partial() const override { return final_column_; }
   void window(const WindowResult& w, fmt::memory_buffer& out) override {
     size_t rank = 0;
@@ -80,6 +122,7 @@ class TsvSink final : public Sink {
       fmt::format_to(std::back_inserter(out), "\t{}\t", ++rank);
       append_tsv_field(out, r.key);
       fmt::format_to(std::back_inserter(out), "\t{}", r.count);
+      append_changes(out, r, rank, trend_, '\t');
       if (final_column_) append(out, w.final ? "\ttrue" : "\tfalse");
       out.push_back('\n');
     }
@@ -87,15 +130,17 @@ class TsvSink final : public Sink {
 
  private:
   bool final_column_;
+  bool trend_;
 };
 
 class CsvSink final : public Sink {
  public:
-  explicit CsvSink(bool final_column) : final_column_(final_column) {}
+  CsvSink(bool final_column, bool trend) : final_column_(final_column), trend_(trend) {}
   bool marks_partial() const override { return final_column_; }
   void begin(fmt::memory_buffer& out) override {
-    append(out, final_column_ ? "window_start,window_end,rank,key,count,final\r\n"
-                              : "window_start,window_end,rank,key,count\r\n");
+    append(out, "window_start,window_end,rank,key,count,prev,delta,rank_change");
+    if (trend_) append(out, ",score,baseline");
+    append(out, final_column_ ? ",final\r\n" : "\r\n");
   }
   void window(const WindowResult& w, fmt::memory_buffer& out) override {
     size_t rank = 0;
@@ -106,6 +151,7 @@ class CsvSink final : public Sink {
       fmt::format_to(std::back_inserter(out), ",{},", ++rank);
       append_csv_field(out, r.key);
       fmt::format_to(std::back_inserter(out), ",{}", r.count);
+      append_changes(out, r, rank, trend_, ',');
       if (final_column_) append(out, w.final ? ",true" : ",false");
       append(out, "\r\n");
     }
@@ -113,10 +159,12 @@ class CsvSink final : public Sink {
 
  private:
   bool final_column_;
+  bool trend_;
 };
 
 class JsonSink final : public Sink {
  public:
+  explicit JsonSink(bool trend) : trend_(trend) {}
   void window(const WindowResult& w, fmt::memory_buffer& out) override {
     append(out, "{\"window_start\":\"");
     append_rfc3339(out, w.start);
@@ -125,7 +173,9 @@ class JsonSink final : public Sink {
     fmt::format_to(std::back_inserter(out), "\",\"records\":{},\"keys\":{},\"final\":{},\"top\":[", w.records,
                    w.keys, w.final);
     bool comma = false;
+    size_t rank = 0;
     for (const RankedKey& r : w.top) {
+      ++rank;
       if (comma) out.push_back(',');
       comma = true;
       append(out, "{\"key\":");
@@ -134,26 +184,39 @@ class JsonSink final : public Sink {
         append(out, ",\"display\":");
         append_json_string(out, r.display);
       }
-      fmt::format_to(std::back_inserter(out), ",\"count\":{}}}", r.count);
+      fmt::format_to(std::back_inserter(out),
+                     ",\"count\":{},\"prev\":{},\"delta\":{},\"rank_change\":", r.count, r.prev, delta(r));
+      if (r.prev_rank == 0) {
+        append(out, "null,\"new\":true");
+      } else {
+        fmt::format_to(std::back_inserter(out), "{},\"new\":false", rank_change(r, rank));
+      }
+      if (trend_)
+        fmt::format_to(std::back_inserter(out), ",\"score\":{:.2f},\"baseline\":{:.2f}", two_places(r.score),
+                       two_places(r.baseline));
+      out.push_back('}');
     }
     append(out, "]}\n");
   }
+
+ private:
+  bool trend_;
 };
 
 }  // namespace
 
-std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column) {
+std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column, bool trend) {
   switch (format) {
     case OutputFormat::Tsv:
-      return std::make_unique<TsvSink>(final_column);
+      return std::make_unique<TsvSink>(final_column, trend);
     case OutputFormat::Csv:
-      return std::make_unique<CsvSink>(final_column);
+      return std::make_unique<CsvSink>(final_column, trend);
     case OutputFormat::Json:
-      return std::make_unique<JsonSink>();
+      return std::make_unique<JsonSink>(trend);
     case OutputFormat::Text:
       break;
   }
-  return std::make_unique<TextSink>();
+  return std::make_unique<TextSink>(trend);
 }
 
 void append_json_string(fmt::memory_buffer& out, std::string_view s) {

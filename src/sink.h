@@ -1,9 +1,12 @@
 // Sinks: one per output format. A sink only formats: it appends a closed window to a buffer, and the Output
 // writes that buffer with one write per batch of windows. Formats:
 //   text  for people: the window's bounds in UTC, its records and keys, then rank, key, count in columns;
-//   tsv   window_start, window_end, rank, key, count (no header; \t \n \r \\ escaped in keys);
+//   tsv   window_start, window_end, rank, key, count, prev, delta, rank_change (no header; tab, newline,
+//         return and backslash escaped in keys);
 //   csv   the same columns with a header row, RFC 4180 quoting;
 //   json  one object per window per line, with "final": true|false.
+// prev is the key's count in the previous window, delta the change, rank_change the places it moved up since
+// then (negative: down; "new" when it was not ranked there).
 // Text marks partial results in the window's header line; TSV and CSV only when given a final column.
 #pragma once
 #include <cstdint>
@@ -35,8 +38,9 @@ class Sink {
   virtual bool marks_partial() const { return true; }
 };
 
-// `final_column`: TSV and CSV get a sixth column, final (true/false); without it their rows are always final.
-std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column = false);
+// `final_column`: TSV and CSV get a last column, final (true/false); without it their rows are always final.
+// `trend` (--rank trend): every format adds each key's score and baseline.
+std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column = false, bool trend = false);
 
 // Exposed for tests.
 void append_json_string(fmt::memory_buffer& out, std::string_view s);

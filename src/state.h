@@ -14,7 +14,7 @@
 
 namespace trendtop {
 
-inline constexpr uint32_t kStateVersion = 2;
+inline constexpr uint32_t kStateVersion = 3;
 
 // Appends fixed-width values to a payload.
 class StateWriter {

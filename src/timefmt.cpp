@@ -80,7 +80,9 @@ std::optional<int64_t> parse_epoch_ms(std::string_view s) {
 
 void append_rfc3339(fmt::memory_buffer& out, int64_t ms) {
   int64_t days = floor_div(ms, 86'400'000);
-  int64_t rem = ms - days * 86'400'000;
+  // Not ms - days * 86'400'000: near INT64_MIN that product overflows.
+  int64_t rem = ms % 86'400'000;
+  if (rem < 0) rem += 86'400'000;
   Civil c = civil_from_days(days);
   int64_t secs = rem / 1000, milli = rem % 1000;
   fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", c.y, c.m, c.d, secs / 3600,

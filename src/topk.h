@@ -13,6 +13,12 @@ struct RankedKey {
   std::string_view key;
   uint64_t count;
   std::string_view display = {};  // the key's most frequent spelling, when not the key itself
+  // Against the previous window (rank.h): its count there, and its rank there (0: it was not ranked).
+  uint64_t prev = 0;
+  uint64_t prev_rank = 0;
+  // --rank trend: the score ranked by, and the baseline count it was scored against.
+  double score = 0;
+  double baseline = 0;
 };
 
 bool ranks_before(const RankedKey& a, const RankedKey& b);

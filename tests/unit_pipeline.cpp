@@ -146,9 +146,11 @@ TEST_CASE("pipeline: --emit every prints the running top-k on schedule, marked p
   p.flush();
   std::string second = out.take();
   CHECK(lines_in(second) == 1);
-  CHECK(second.find(
-            R"("records":3,"keys":2,"final":false,"top":[{"key":"#b","count":2},{"key":"#a","count":1}])") !=
-        std::string::npos);
+  CHECK(
+      second.find(
+          R"("records":3,"keys":2,"final":false,"top":[{"key":"#b","count":2,"prev":0,"delta":2,"rank_change":)"
+          R"(null,"new":true},{"key":"#a","count":1,"prev":0,"delta":1,"rank_change":null,"new":true}])") !=
+      std::string::npos);
   CHECK(p.next_deadline() == 4500);
   p.finish(4300);
   p.flush();
@@ -166,13 +168,24 @@ TEST_CASE("pipeline: interrupt prints the open windows as partial, or counts the
     Captured out;
     Pipeline p(c, out.output, 0, 0);
     p.line(TweetLine(kT0 + 15'000, "a").line, 100);  // in [0,20) and [10,30)
+    StateWriter before;
+    p.sync();
+    p.save(before);
     uint64_t hidden = p.interrupt(200);
     p.flush();
     std::string got = out.take();
+    // The open windows stay open: the state, ranking history included, is what it was.
+    StateWriter after;
+    p.save(after);
+    CHECK(before.payload() == after.payload());
     if (f == OutputFormat::Json) {
       CHECK(hidden == 0);
       CHECK(lines_in(got) == 2);
       CHECK(got.find(R"("final":true)") == std::string::npos);
+      // The second open window is compared with the first, as a run to the end would print it.
+      CHECK(got.find(R"({"key":"#a","count":1,"prev":0,"delta":1,"rank_change":null,"new":true})") <
+            got.find(R"({"key":"#a","count":1,"prev":1,"delta":0,"rank_change":0,"new":false})"));
+      CHECK(got.find(R"("prev":1)") != std::string::npos);
     } else {
       CHECK(hidden == 2);
       CHECK(got.empty());

@@ -15,7 +15,9 @@ std::string render(OutputFormat f, const std::vector<WindowResult>& windows) {
   for (const auto& w : windows) sink->window(w, b);
   return fmt::to_string(b);
 }
-const std::vector<RankedKey> kTop = {{"#smtown_live", 23}, {"#a,b\"c", 2}, {"#\xe3\x81\x82", 1}};
+// Against a previous window where #a,b"c ranked 1st (5) and #smtown_live 2nd (20), and あ was not ranked.
+const std::vector<RankedKey> kTop = {
+    {"#smtown_live", 23, {}, 20, 2}, {"#a,b\"c", 2, {}, 5, 1}, {"#\xe3\x81\x82", 1, {}, 0, 0}};
 const int64_t kStart = 1609486140000;
 }  // namespace
 
@@ -23,26 +25,27 @@ TEST_CASE("sink: tsv rows per rank, keys escaped", "[sink]") {
   std::vector<RankedKey> top = {{"#x", 2}, {"#tab\there\\", 1}};
   CHECK(render(OutputFormat::Tsv,
                {{kStart, kStart + 10'000, 3, 2, top}, {kStart + 10'000, kStart + 20'000, 0, 0, {}}}) ==
-        "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t1\t#x\t2\n"
-        "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t2\t#tab\\there\\\\\t1\n");
+        "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t1\t#x\t2\t0\t2\tnew\n"
+        "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t2\t#tab\\there\\\\\t1\t0\t1\tnew\n");
 }
 
 TEST_CASE("sink: csv with header and RFC 4180 quoting", "[sink]") {
   CHECK(render(OutputFormat::Csv, {{kStart, kStart + 250, 5, 3, kTop}}) ==
-        "window_start,window_end,rank,key,count\r\n"
-        "2021-01-01T07:29:00Z,2021-01-01T07:29:00.250Z,1,#smtown_live,23\r\n"
-        "2021-01-01T07:29:00Z,2021-01-01T07:29:00.250Z,2,\"#a,b\"\"c\",2\r\n"
-        "2021-01-01T07:29:00Z,2021-01-01T07:29:00.250Z,3,#\xe3\x81\x82,1\r\n");
-  CHECK(render(OutputFormat::Csv, {}) == "window_start,window_end,rank,key,count\r\n");
+        "window_start,window_end,rank,key,count,prev,delta,rank_change\r\n"
+        "2021-01-01T07:29:00Z,2021-01-01T07:29:00.250Z,1,#smtown_live,23,20,3,1\r\n"
+        "2021-01-01T07:29:00Z,2021-01-01T07:29:00.250Z,2,\"#a,b\"\"c\",2,5,-3,-1\r\n"
+        "2021-01-01T07:29:00Z,2021-01-01T07:29:00.250Z,3,#\xe3\x81\x82,1,0,1,new\r\n");
+  CHECK(render(OutputFormat::Csv, {}) == "window_start,window_end,rank,key,count,prev,delta,rank_change\r\n");
 }
 
 TEST_CASE("sink: json one object per window", "[sink]") {
   CHECK(render(OutputFormat::Json,
                {{kStart, kStart + 10'000, 512, 3, kTop}, {kStart, kStart + 10'000, 0, 0, {}}}) ==
         "{\"window_start\":\"2021-01-01T07:29:00Z\",\"window_end\":\"2021-01-01T07:29:10Z\",\"records\":512,"
-        "\"keys\":3,\"final\":true,\"top\":[{\"key\":\"#smtown_live\",\"count\":23},{\"key\":\"#a,b\\\"c\","
-        "\"count\":2},"
-        "{\"key\":\"#\xe3\x81\x82\",\"count\":1}]}\n"
+        "\"keys\":3,\"final\":true,\"top\":[{\"key\":\"#smtown_live\",\"count\":23,\"prev\":20,\"delta\":3,"
+        "\"rank_change\":1,\"new\":false},{\"key\":\"#a,b\\\"c\",\"count\":2,\"prev\":5,\"delta\":-3,"
+        "\"rank_change\":-1,\"new\":false},{\"key\":\"#\xe3\x81\x82\",\"count\":1,\"prev\":0,\"delta\":1,"
+        "\"rank_change\":null,\"new\":true}]}\n"
         "{\"window_start\":\"2021-01-01T07:29:00Z\",\"window_end\":\"2021-01-01T07:29:10Z\",\"records\":0,"
         "\"keys\":0,\"final\":true,\"top\":[]}\n");
   fmt::memory_buffer b;
@@ -54,9 +57,9 @@ TEST_CASE("sink: text aligns by display width", "[sink]") {
   std::string out = render(OutputFormat::Text, {{kStart, kStart + 10'000, 512, 3, kTop}});
   CHECK(out ==
         "2021-01-01 07:29:00 .. 07:29:10 UTC  512 records, 3 keys\n"
-        "  1  #smtown_live  23\n"
-        "  2  #a,b\"c         2\n"
-        "  3  #\xe3\x81\x82            1\n");  // あ is two columns wide
+        "  1  #smtown_live  23  +3  \u21911\n"
+        "  2  #a,b\"c         2  -3  \u21931\n"
+        "  3  #\xe3\x81\x82            1  +1  new\n");  // あ is two columns wide
   std::string empty = render(OutputFormat::Text, {{kStart, kStart + 10'000, 1, 0, {}}});
   CHECK(empty.find("(no keys)") != std::string::npos);
   // A window crossing midnight repeats the date.
@@ -75,12 +78,39 @@ TEST_CASE("sink: partial results are marked where the format can mark them", "[s
   auto tsv = make_sink(OutputFormat::Tsv, true);
   fmt::memory_buffer b;
   tsv->window(partial, b);
-  CHECK(fmt::to_string(b) == "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t1\t#x\t2\tfalse\n");
+  CHECK(fmt::to_string(b) == "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t1\t#x\t2\t0\t2\tnew\tfalse\n");
   auto csv = make_sink(OutputFormat::Csv, true);
   fmt::memory_buffer c;
   csv->begin(c);
   csv->window({kStart, kStart + 10'000, 3, 1, top, true}, c);
   CHECK(fmt::to_string(c) ==
-        "window_start,window_end,rank,key,count,final\r\n2021-01-01T07:29:00Z,2021-01-01T07:29:10Z,1,#x,2,"
-        "true\r\n");
+        "window_start,window_end,rank,key,count,prev,delta,rank_change,final\r\n2021-01-01T07:29:00Z,2021-01-"
+        "01T07:29:10Z,1,#x,2,0,2,new,true\r\n");
+}
+
+TEST_CASE("sink: --rank trend adds score and baseline", "[sink]") {
+  // #burst: 45 against a baseline of 2 per window, score (45 - 2) / sqrt(2 + 5) = 16.25; unchanged rank.
+  std::vector<RankedKey> top = {{"#burst", 45, {}, 3, 1, 16.2525, 2.0}, {"#old", 9, {}, 9, 0, -0.001, 9.0}};
+  WindowResult w{kStart, kStart + 10'000, 60, 2, top, true};
+  fmt::memory_buffer t;
+  make_sink(OutputFormat::Tsv, false, true)->window(w, t);
+  CHECK(fmt::to_string(t) ==
+        "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t1\t#burst\t45\t3\t42\t0\t16.25\t2.00\n"
+        "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t2\t#old\t9\t9\t0\tnew\t0.00\t9.00\n");  // never -0.00
+  fmt::memory_buffer c;
+  auto csv = make_sink(OutputFormat::Csv, true, true);
+  csv->begin(c);
+  CHECK(fmt::to_string(c) ==
+        "window_start,window_end,rank,key,count,prev,delta,rank_change,score,baseline,final\r\n");
+  fmt::memory_buffer j;
+  make_sink(OutputFormat::Json, false, true)->window(w, j);
+  CHECK(fmt::to_string(j).find(
+            "\"count\":45,\"prev\":3,\"delta\":42,\"rank_change\":0,\"new\":false,\"score\":16.25,"
+            "\"baseline\":2.00}") != std::string::npos);
+  fmt::memory_buffer x;
+  make_sink(OutputFormat::Text, false, true)->window(w, x);
+  CHECK(fmt::to_string(x) ==
+        "2021-01-01 07:29:00 .. 07:29:10 UTC  60 records, 2 keys\n"
+        "  1  #burst  45  z=16.3  +42  =\n"
+        "  2  #old     9  z= 0.0   +0  new\n");
 }

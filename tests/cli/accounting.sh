@@ -22,8 +22,9 @@ for kv in lines=14 counted=3 malformed=4 skipped=2 late=1 oversized=1 blank=3 wi
   assert_eq "${kv%=*}" "${kv#*=}" "$(stat_of "${kv%=*}" "$s")"
 done
 assert_balanced "$s"
-printf '%s\n' $'2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t1\t#a\t1' \
-  $'2021-01-01T00:00:10Z\t2021-01-01T00:00:20Z\t1\t#a\t1' \
-  $'2021-01-01T00:00:10Z\t2021-01-01T00:00:20Z\t2\t#b\t1' \
-  $'2021-01-01T00:00:10Z\t2021-01-01T00:00:20Z\t3\t#c\t1' >"$WORK/expect"
+# prev, delta, rank change: #a held rank 1 with the same count; #b and #c were not in the first window.
+printf '%s\n' $'2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t1\t#a\t1\t0\t1\tnew' \
+  $'2021-01-01T00:00:10Z\t2021-01-01T00:00:20Z\t1\t#a\t1\t1\t0\t0' \
+  $'2021-01-01T00:00:10Z\t2021-01-01T00:00:20Z\t2\t#b\t1\t0\t1\tnew' \
+  $'2021-01-01T00:00:10Z\t2021-01-01T00:00:20Z\t3\t#c\t1\t0\t1\tnew' >"$WORK/expect"
 assert_files_eq "windows" "$WORK/expect" "$WORK/out"

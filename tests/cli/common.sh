@@ -58,5 +58,7 @@ wait_listening() {
 # json_to_tsv: trendtop's JSON windows as its TSV rows (jq's @tsv escapes as trendtop does), for comparing
 # runs ended by a signal, whose open windows only formats that mark partial results can show.
 json_to_tsv() {
-  jq -r '.window_start as $s | .window_end as $e | .top | to_entries[] | [$s, $e, .key + 1, .value.key, .value.count] | @tsv'
+  jq -r '.window_start as $s | .window_end as $e | .top | to_entries[] |
+    [$s, $e, .key + 1, .value.key, .value.count, .value.prev, .value.delta,
+     (if .value.new then "new" else .value.rank_change end)] | @tsv'
 }

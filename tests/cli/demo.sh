@@ -17,7 +17,7 @@ python3 - "$WORK/out" <<'EOF' || fail "demo output: $(cat "$WORK/out")"
 import datetime, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1], encoding="utf-8")]
 windows = {}
-for start, end, rank, key, count in rows:
+for start, end, rank, key, count, *_changes in rows:
     windows.setdefault((start, end), []).append((int(rank), key, int(count)))
 t = lambda s: datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
 bounds = sorted(windows)

@@ -19,4 +19,4 @@ assert_eq "finals" '[true,3,2]
   tweet 1609459200000 a
   sleep 1.3
 } | "$TRENDTOP" --emit every=1s -o tsv >"$WORK/tsv"
-assert_eq "tsv" $'2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t1\t#a\t1\tfalse\n2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t1\t#a\t1\ttrue' "$(cat "$WORK/tsv")"
+assert_eq "tsv" $'2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t1\t#a\t1\t0\t1\tnew\tfalse\n2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t1\t#a\t1\t0\t1\tnew\ttrue' "$(cat "$WORK/tsv")"

@@ -5,7 +5,7 @@
 { tweet 1609459200000 a; tweet 1609459201000 a b; tweet 1609459212000 c; } >"$WORK/in"
 "$TRENDTOP" -o tsv --state "$WORK/good" "$WORK/in" >"$WORK/out"
 # Only [0,10) closed (the 12 s record passed it); [10,20) waits in the state.
-assert_eq "first run" $'2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t1\t#a\t2\n2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t2\t#b\t1' "$(cat "$WORK/out")"
+assert_eq "first run" $'2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t1\t#a\t2\t0\t2\tnew\n2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t2\t#b\t1\t0\t1\tnew' "$(cat "$WORK/out")"
 head -c 8 "$WORK/good" | grep -q TRENDTOP || fail "no magic"
 size=$(stat -c %s "$WORK/good")
 
@@ -45,14 +45,16 @@ refused "another slide" "$WORK/good" "does not match" --slide 5s
 refused "another extraction" "$WORK/good" "does not match" --extract split
 refused "other keys" "$WORK/good" "does not match" --keys hashtags,mentions
 refused "another schema" "$WORK/good" "does not match" --schema twitter
+refused "another ranking" "$WORK/good" "does not match" --rank trend
 
-# The good file still resumes: [10,20) is printed by the run that passes it (a record at 25 s).
+# The good file still resumes: [10,20) is printed by the run that passes it (a record at 25 s), compared
+# with [0,10) of the first run (#c was not in it), and [20,30) with [10,20) (#c 1, rank 1: unchanged).
 tweet 1609459225000 c >"$WORK/in2"
 "$TRENDTOP" -o tsv --state "$WORK/good" "$WORK/in2" >"$WORK/out"
-assert_eq "resumed" $'2021-01-01T00:00:10Z\t2021-01-01T00:00:20Z\t1\t#c\t1' "$(cat "$WORK/out")"
+assert_eq "resumed" $'2021-01-01T00:00:10Z\t2021-01-01T00:00:20Z\t1\t#c\t1\t0\t1\tnew' "$(cat "$WORK/out")"
 # A missing file is a first run; --flush prints what is open and empties the state.
 "$TRENDTOP" -o tsv --state "$WORK/good" --flush /dev/null >"$WORK/out"
-assert_eq "flushed" $'2021-01-01T00:00:20Z\t2021-01-01T00:00:30Z\t1\t#c\t1' "$(cat "$WORK/out")"
+assert_eq "flushed" $'2021-01-01T00:00:20Z\t2021-01-01T00:00:30Z\t1\t#c\t1\t1\t0\t0' "$(cat "$WORK/out")"
 "$TRENDTOP" -o tsv --state "$WORK/good" --flush /dev/null >"$WORK/out"
 [ ! -s "$WORK/out" ] || fail "state not empty after --flush"
 # Nowhere to write: exit 1 with a message naming the file; the windows themselves are still printed.

@@ -9,5 +9,5 @@ set -e
 assert_eq "exit status" 1 "$rc"
 grep -q "trendtop: error: cannot open '$WORK/missing': No such file or directory" "$WORK/err" || fail "$(cat "$WORK/err")"
 grep -q "trendtop: error: cannot read '$WORK': Is a directory" "$WORK/err" || fail "$(cat "$WORK/err")"
-printf '2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t1\t#a\t2\n2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t2\t#b\t1\n' >"$WORK/expect"
+printf '2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t1\t#a\t2\t0\t2\tnew\n2021-01-01T00:00:00Z\t2021-01-01T00:00:10Z\t2\t#b\t1\t0\t1\tnew\n' >"$WORK/expect"
 assert_files_eq "output of the readable files" "$WORK/expect" "$WORK/out"

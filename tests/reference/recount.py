@@ -47,6 +47,7 @@ Windows
 import argparse
 import datetime
 import json
+import math
 import re
 import sys
 import unicodedata
@@ -193,6 +194,60 @@ def ranked(counts, top, min_count):
     return items if top == 0 else items[:top]
 
 
+class Baseline:
+    """--rank trend as trendtop's man page defines it, written out eagerly: per key the weighted count of the
+    windows so far (the last window weighs 1, the one before d, ...; d = e^(-slide/baseline)), divided by the
+    weights of the windows seen; keys whose weighted count falls below 0.5 are forgotten at each sweep (every
+    quarter of the baseline's length in windows). Decay is applied as sum * d ** age, as trendtop does, so the
+    floating-point results are the same bits."""
+
+    def __init__(self, slide, baseline):
+        self.d = math.exp(-slide / baseline)
+        self.stats = {}  # key -> [weighted sum as of window `at`, at]
+        self.weight = 0.0
+        self.n = 0
+        self.next_sweep = 0
+
+    def mean(self, key):
+        s = self.stats.get(key)
+        if s is None or self.weight == 0:
+            return 0.0
+        return s[0] * self.d ** (self.n - s[1]) / self.weight
+
+    def add(self, counts):
+        self.n += 1
+        self.weight = self.weight * self.d + 1
+        for k, c in counts.items():
+            s = self.stats.get(k)
+            if s is None:
+                self.stats[k] = [float(c), self.n]
+            else:
+                s[0] = s[0] * self.d ** (self.n - s[1]) + c
+                s[1] = self.n
+        if self.n >= self.next_sweep:
+            kept = {}
+            for k, (v, at) in self.stats.items():
+                v = v * self.d ** (self.n - at)
+                if v >= 0.5:
+                    kept[k] = [v, self.n]
+            self.stats = kept
+            self.next_sweep = self.n + max(1, int((1 / (1 - self.d)) / 4))
+
+
+def trend_ranked(counts, top, min_count, baseline):
+    items = []
+    for k, c in counts.items():
+        if c >= min_count:
+            b = baseline.mean(k)
+            items.append((k, c, (c - b) / math.sqrt(b + 5.0), b))
+    items.sort(key=lambda x: (-round(x[2] * 1e6), -x[1], x[0].encode("utf-8")))  # within 1e-6: a tie
+    return items if top == 0 else items[:top]
+
+
+def two_places(v):
+    return "%.2f" % (0.0 if abs(v) < 0.005 else v)
+
+
 # ----------------------------------------------------------------------------------------
 # Main
 # ----------------------------------------------------------------------------------------
@@ -229,6 +284,8 @@ def main(argv=None):
     ap.add_argument("--min-count", type=nonneg_int, default=1, metavar="N")
     ap.add_argument("--extract", choices=("entities", "split"), default="entities")
     ap.add_argument("--format", choices=("tsv", "json"), default="tsv")
+    ap.add_argument("--rank", choices=("count", "trend"), default="count")
+    ap.add_argument("--baseline", type=nonneg_int, default=None, metavar="MS")
     ap.add_argument("files", nargs="*", metavar="FILE")
     args = ap.parse_args(argv)
 
@@ -237,6 +294,7 @@ def main(argv=None):
     if W <= 0 or L <= 0 or W % L != 0:
         ap.error("window and slide must be positive and the window a multiple of the slide")
     lateness, top, min_count = args.lateness, args.top, args.min_count
+    baseline = Baseline(L, args.baseline or max(3600000, L)) if args.rank == "trend" else None
     extract = keys_entities if args.extract == "entities" else keys_split
 
     data = read_input(args.files, ap.prog)
@@ -253,18 +311,40 @@ def main(argv=None):
     last_end = None      # max over counted records of floor(t/L)*L + W
     max_time = None      # max event time over all tweets (late ones included)
 
+    prev_counts, prev_ranks = {}, {}  # the previous emitted window's counts, and its ranked keys' ranks
+
     def emit(end):
-        nonlocal last_emitted
+        nonlocal last_emitted, prev_counts, prev_ranks
         records, counts = windows.pop(end, [0, {}])
-        top_list = ranked(counts, top, min_count)
+        if baseline is None:
+            top_list = ranked(counts, top, min_count)
+            scores = {}
+        else:
+            trend = trend_ranked(counts, top, min_count, baseline)
+            top_list = [(k, c) for k, c, _, _ in trend]
+            scores = {k: (score, b) for k, _, score, b in trend}
+            baseline.add(counts)
         start_s, end_s = rfc3339(end - W), rfc3339(end)
+
+        def change(key, rank):
+            return None if key not in prev_ranks else prev_ranks[key] - rank
+
         if args.format == "tsv":
             for rank, (key, count) in enumerate(top_list, 1):
-                out.write(("%s\t%s\t%d\t%s\t%d\n" % (start_s, end_s, rank, tsv_escape(key), count)).encode("utf-8"))
+                prev, moved = prev_counts.get(key, 0), change(key, rank)
+                row = "%s\t%s\t%d\t%s\t%d\t%d\t%d\t%s" % (start_s, end_s, rank, tsv_escape(key), count, prev,
+                                                         count - prev, "new" if moved is None else moved)
+                if key in scores:
+                    row += "\t%s\t%s" % (two_places(scores[key][0]), two_places(scores[key][1]))
+                out.write((row + "\n").encode("utf-8"))
         else:
             doc = {"window_start": start_s, "window_end": end_s, "records": records, "keys": len(counts),
-                   "top": [{"key": k, "count": c} for k, c in top_list]}
+                   "top": [{"key": k, "count": c, "prev": prev_counts.get(k, 0), "delta": c - prev_counts.get(k, 0),
+                            "rank_change": change(k, r), "new": k not in prev_ranks}
+                           for r, (k, c) in enumerate(top_list, 1)]}
             out.write((json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
+        prev_counts = counts
+        prev_ranks = {k: r for r, (k, _) in enumerate(top_list, 1)}
         stats["windows"] += 1
         last_emitted = end
 
