@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -132,4 +133,23 @@ TEST_CASE("rank: a ranker saved and loaded ranks the same", "[rank]") {
   StateReader bad(cut);
   Ranker c(RankMode::Trend, 120'000, 10'000);
   CHECK_FALSE((c.load(bad) && bad.at_end()));
+}
+
+TEST_CASE("rank: the baseline's memory follows the recent keys, not the whole run", "[rank]") {
+  // 10-second windows, a 1-minute baseline (d = e^(-1/6)): a flood of one-off keys, 200 new ones a window
+  // for 2 000 windows, plus one key in every window.
+  Baseline b(std::exp(-10.0 / 60.0));
+  size_t most = 0;
+  for (int w = 0; w < 2000; ++w) {
+    CountMap m;
+    for (int k = 0; k < 200; ++k) m.add("#once" + std::to_string(w * 200 + k), 1);
+    m.add("#always", 5);
+    b.add_window(m);
+    most = std::max(most, b.keys());
+  }
+  // A one-off key fades below 0.5 after 6 * ln 2 = 4.2 windows; a sweep runs every window here (a quarter of
+  // the baseline's 6.5 windows, floored): at most about 5 windows of them are kept.
+  CHECK(most <= 6 * 200 + 1);
+  CHECK(b.mean("#always") == Approx(5.0));
+  CHECK(b.mean("#once0") == 0);
 }
