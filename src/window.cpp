@@ -134,6 +134,10 @@ void Windower::save(StateWriter& out) const {
 }
 
 bool Windower::load(StateReader& in) {
+  // No record time reaches 2^61 ms (the parsers stop below 10^18), so window arithmetic on what a run saved
+  // never overflows; a time beyond that is corrupt.
+  constexpr int64_t kMaxTime = int64_t{1} << 61;
+  auto plausible = [](int64_t t) { return t == kNone || (t >= -kMaxTime && t <= kMaxTime); };
   emitted_end_ = in.i64();
   first_end_ = in.i64();
   last_end_ = in.i64();
@@ -141,9 +145,12 @@ bool Windower::load(StateReader& in) {
   uint64_t panes = in.u64();
   // Each pane takes at least 24 bytes: a count larger than what is left is corrupt, not a reason to allocate.
   if (in.failed() || panes > in.left() / 24) return false;
+  if (!plausible(emitted_end_) || !plausible(first_end_) || !plausible(last_end_) || !plausible(max_time_))
+    return false;
   panes_.clear();
   for (uint64_t i = 0; i < panes; ++i) {
     int64_t start = in.i64();
+    if (start < -kMaxTime || start > kMaxTime) return false;
     if (!panes_.empty() && start <= panes_.back().start) return false;  // sorted, distinct
     Pane& p = panes_.emplace_back(Pane{start, in.u64(), {}});
     uint64_t keys = in.u64();

@@ -177,3 +177,31 @@ TEST_CASE("state: a windower refuses truncated data", "[state][window]") {
     CHECK_FALSE((fresh.load(in) && !in.failed()));
   }
 }
+
+TEST_CASE("state: a windower refuses times no record can have", "[state][window]") {
+  // Found by fuzz_state: a last emitted window ending just after INT64_MIN made the next window's start
+  // (end - window) overflow when the resumed run emitted it.
+  auto state = [](int64_t emitted, int64_t first, int64_t last, int64_t max_time, int64_t pane) {
+    StateWriter w;
+    for (int64_t t : {emitted, first, last, max_time}) w.i64(t);
+    w.u64(1);  // one pane, one key
+    w.i64(pane);
+    w.u64(1);
+    w.u64(1);
+    w.str("#a");
+    w.u64(1);
+    return w.payload();
+  };
+  constexpr int64_t kNone = Windower::kNone;
+  auto loads = [](const std::string& payload) {
+    Windower w({60'000, 10'000, 5'000});
+    StateReader in(payload);
+    return w.load(in) && in.at_end();
+  };
+  CHECK(loads(state(kNone, 1609486150000, 1609486200000, 1609486143666, 1609486140000)));
+  CHECK_FALSE(loads(state(kNone + 15'000, 1609486150000, 1609486200000, 1609486143666, 1609486140000)));
+  CHECK_FALSE(loads(state(kNone, INT64_MAX - 5'000, 1609486200000, 1609486143666, 1609486140000)));
+  CHECK_FALSE(loads(state(kNone, 1609486150000, 1609486200000, kNone + 1, 1609486140000)));
+  CHECK_FALSE(loads(state(kNone, 1609486150000, 1609486200000, 1609486143666, INT64_MAX - 9'999)));
+  CHECK_FALSE(loads(state(kNone, 1609486150000, 1609486200000, 1609486143666, kNone)));
+}
