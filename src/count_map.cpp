@@ -43,8 +43,8 @@ void CountMap::add_hashed(std::string_view key, uint64_t hash, uint64_t n) {
   for (;;) {
     Entry& e = slots_[i];
     if (e.count == 0) break;
-    if (e.hash == hash && e.length == key.size() &&
-        std::memcmp(arena_.data() + e.offset, key.data(), key.size()) == 0) {
+    // Not memcmp: with only empty keys interned the arena's data() is null, which memcmp must not get.
+    if (e.hash == hash && this->key(e) == key) {
       e.count += n;
       return;
     }
@@ -67,9 +67,7 @@ uint64_t CountMap::get(std::string_view key) const {
   for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
     const Entry& e = slots_[i];
     if (e.count == 0) return 0;
-    if (e.hash == hash && e.length == key.size() &&
-        std::memcmp(arena_.data() + e.offset, key.data(), key.size()) == 0)
-      return e.count;
+    if (e.hash == hash && this->key(e) == key) return e.count;
   }
 }
 
