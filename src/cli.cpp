@@ -96,7 +96,7 @@ int parse_cli(int argc, char** argv, Config& config) {
 
   std::string window = "10s", slide, lateness = "0", max_line = "16MiB";
   std::string time = "auto", extract = "auto", output = "text", keys = "hashtags", count;
-  std::string exclude_file, rank = "count", baseline;
+  std::string exclude_file, rank = "count", baseline, max_skew = "1h";
   app.add_option("FILE", config.inputs, "Input files, read in order; none or '-' reads stdin")->type_name("");
 
   app.add_option("-w,--window", window, "Window length (default 10s)")->option_text("DUR")->group("Windows");
@@ -128,6 +128,12 @@ int parse_cli(int argc, char** argv, Config& config) {
       ->option_text("MODE")
       ->group("Windows");
   app.add_option("--lateness", lateness, "Event time: wait this long for out-of-order records (default 0)")
+      ->option_text("DUR")
+      ->group("Windows");
+  app.add_option("--max-skew", max_skew,
+                 "Event time: reject times this far ahead of the wall clock, hold a jump this far past the "
+                 "stream until the next record confirms it, skip runs of empty windows longer than this "
+                 "(default 1h; 0 turns it off)")
       ->option_text("DUR")
       ->group("Windows");
   app.add_option("--keys", keys,
@@ -301,6 +307,7 @@ int parse_cli(int argc, char** argv, Config& config) {
     return usage_error(fmt::format("--window {} is not a multiple of --slide {}",
                                    format_duration(config.window_ms), format_duration(config.slide_ms)));
   if (int rc = duration("--lateness", lateness, config.lateness_ms); rc >= 0) return rc;
+  if (int rc = duration("--max-skew", max_skew, config.max_skew_ms); rc >= 0) return rc;
   if (baseline.empty()) {
     config.baseline_ms = std::max<int64_t>(3'600'000, config.slide_ms);  // 1h, or one slide if longer
   } else {

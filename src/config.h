@@ -27,7 +27,10 @@ struct Config {
   int64_t window_ms = 10'000;
   int64_t slide_ms = 10'000;  // == window_ms: tumbling
   int64_t lateness_ms = 0;
-  uint64_t top = 10;  // 0: every key
+  // --max-skew: event times this far ahead of the wall clock are rejected, a jump this far past the latest
+  // event time is held until the next record confirms it, and empty runs of windows longer are skipped.
+  int64_t max_skew_ms = 3'600'000;  // 0: off
+  uint64_t top = 10;                // 0: every key
   uint64_t min_count = 1;
   RankMode rank = RankMode::Count;
   int64_t baseline_ms = 3'600'000;  // --baseline, for --rank trend

@@ -275,6 +275,7 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
       od::object entities;
       if (value.get_object().get(entities) == SUCCESS) {
         into.has_entities = true;
+        into.entities.clear();  // a repeated field: the last one wins, as with jq and Python's json
         e = read_entities(entities, into.entities);
       }
     } else if (key == "extended_tweet"sv || key == "note_tweet"sv) {
@@ -288,6 +289,7 @@ error_code Extractor::read_post(od::object object, Post& into, bool top) {
             od::object entities;
             if (f.value().get_object().get(entities) == SUCCESS) {
               into.has_extended = true;
+              into.extended.clear();
               if (error_code e2 = read_entities(entities, into.extended)) return e2;
             }
           } else if (k == (note ? "text" : "full_text")) {
@@ -593,7 +595,16 @@ bool Extractor::add_key(char sigil, std::string_view value, Norm norm) {
       key_buf_.append(value);
       break;
   }
-  if (!ok) {  // invalid UTF-8: a key of a string simdjson validated never is; split words may be
+  // Invalid UTF-8 (a key of a string simdjson validated never is; split words may be), or control
+  // characters (a "\u0000" in a hashtag's text): not a key. No hashtag, mention or URL holds one, and a NUL
+  // or an escape sequence in a key would reach terminals and TSV readers raw. --extract split keeps the
+  // tutorial's split(" ") words as they are ("#a\n#b" is one word there).
+  ok = ok && (norm == Norm::Lower ||
+              std::none_of(key_buf_.begin() + static_cast<std::ptrdiff_t>(mark), key_buf_.end(), [](char c) {
+                auto u = static_cast<unsigned char>(c);
+                return u < 0x20 || u == 0x7f;
+              }));
+  if (!ok) {
     key_buf_.resize(mark);
     return false;
   }

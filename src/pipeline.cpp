@@ -25,7 +25,7 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
       output_(output),
       time_(config.time),
       extractor_(config),
-      windower_({config.window_ms, config.slide_ms, config.lateness_ms}),
+      windower_({config.window_ms, config.slide_ms, config.lateness_ms, config.max_skew_ms}),
       sink_(make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend)),
       emit_final_([this](const ClosedWindow& w) { return emit(w, true); }),
       emit_partial_([this](const ClosedWindow& w) { return emit(w, false); }),
@@ -170,14 +170,62 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
     return;
   }
   last_record_wall_ = arrival_ms;
+  int64_t skew = config_.max_skew_ms;
+  if (skew > 0) {
+    // --max-skew. A time this far ahead of the wall clock that read it is a broken clock, whatever the
+    // source.
+    if (*time > arrival_ms + skew) {
+      ++stats_.skewed;
+      return;
+    }
+    // A jump past every time so far by more than the skew, and far enough to close the window of the latest
+    // records (window + lateness), waits for the next record's verdict before it moves the watermark: one far
+    // before it says the jump was a lone spike.
+    int64_t jump = std::max(skew, config_.window_ms + config_.lateness_ms);
+    if (held_.present) release_held(*time >= held_.time - jump);
+    if (int64_t max = windower_.max_time(); max != Windower::kNone && *time > max + jump) {
+      hold(*time, keys, hashes);
+      return;
+    }
+  }
+  count_event(*time, keys, hashes);
+}
+
+void Pipeline::count_event(int64_t time, std::span<const std::string_view> keys,
+                           std::span<const uint64_t> hashes) {
   bool stopped = false;
-  if (windower_.process(*time, keys, emit_final_, stopped, hashes)) {
+  if (windower_.process(time, keys, emit_final_, stopped, hashes)) {
     ++stats_.counted;
     stats_.keys += real_keys(keys);
   } else {
     ++stats_.late;
   }
   if (stopped) done_ = true;
+}
+
+void Pipeline::hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes) {
+  held_.present = true;
+  held_.time = time;
+  held_.bytes.clear();
+  for (std::string_view k : keys) held_.bytes.append(k);
+  held_.keys.clear();
+  size_t at = 0;
+  for (std::string_view k : keys) {  // views taken once the bytes stopped growing
+    held_.keys.push_back(std::string_view(held_.bytes).substr(at, k.size()));
+    at += k.size();
+  }
+  held_.hashes.assign(hashes.begin(), hashes.end());
+  ++stats_.held;
+}
+
+void Pipeline::release_held(bool count) {
+  held_.present = false;
+  --stats_.held;
+  if (count) {
+    count_event(held_.time, held_.keys, held_.hashes);
+  } else {
+    ++stats_.skewed;
+  }
 }
 
 // Counts the spelling markers of `counts` and gives each ranked key its most frequent spelling: a marker's
@@ -259,6 +307,7 @@ void Pipeline::tick(int64_t now_ms) {
 void Pipeline::finish(int64_t now_ms) {
   sync();
   if (done_ || config_.print_keys) return;
+  if (held_.present) release_held(true);  // nothing came after the jump to contradict it
   bool go_on = time_ == TimeMode::Arrival
                    ? windower_.advance(now_ms, emit_final_) && windower_.flush(emit_final_, now_ms)
                    : windower_.flush(emit_final_);
@@ -268,6 +317,8 @@ void Pipeline::finish(int64_t now_ms) {
 uint64_t Pipeline::interrupt(int64_t now_ms) {
   sync();
   if (done_ || config_.print_keys) return 0;
+  // A held jump stays undecided in the state for the next run; without one this run is all there is.
+  if (held_.present && config_.state_path.empty()) release_held(true);
   if (time_ == TimeMode::Arrival && !windower_.advance(now_ms, emit_final_)) return 0;  // closed on time
   if (!sink_->marks_partial()) {
     uint64_t open = 0;
@@ -311,6 +362,7 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
     w.counts.for_each([&](std::string_view k, uint64_t) { users_.add(k.substr(0, k.rfind('\x1f'))); });
     counts = &users_;
   }
+  if (final) ranker_.skipped(w.skipped_before);
   ranker_.rank(*counts, config_.top, config_.min_count, top_, kSpellingMark);
   size_t distinct =
       counts->size() - (tracks_spellings(config_) ? spellings(*counts) : 0);  // markers: no keys
@@ -390,10 +442,17 @@ void Pipeline::save(StateWriter& out) const {
   out.u8(static_cast<uint8_t>(config_.rank));
   out.i64(config_.rank == RankMode::Trend ? config_.baseline_ms : 0);
   for (uint64_t v : {stats_.lines, stats_.counted, stats_.malformed, stats_.skipped, stats_.filtered,
-                     stats_.late, stats_.oversized, stats_.blank, stats_.windows, stats_.keys, stats_.bytes})
+                     stats_.late, stats_.oversized, stats_.blank, stats_.skewed, stats_.held, stats_.windows,
+                     stats_.keys, stats_.bytes})
     out.u64(v);
   windower_.save(out);
   ranker_.save(out);
+  out.u8(held_.present);
+  if (held_.present) {
+    out.i64(held_.time);
+    out.u64(held_.keys.size());
+    for (std::string_view k : held_.keys) out.str(k);
+  }
 }
 
 bool Pipeline::load(StateReader& in, std::string& error) {
@@ -429,11 +488,30 @@ bool Pipeline::load(StateReader& in, std::string& error) {
     return false;
   }
   if (saved_time != TimeMode::Auto) time_ = saved_time;
-  for (uint64_t* v :
-       {&stats_.lines, &stats_.counted, &stats_.malformed, &stats_.skipped, &stats_.filtered, &stats_.late,
-        &stats_.oversized, &stats_.blank, &stats_.windows, &stats_.keys, &stats_.bytes})
+  for (uint64_t* v : {&stats_.lines, &stats_.counted, &stats_.malformed, &stats_.skipped, &stats_.filtered,
+                      &stats_.late, &stats_.oversized, &stats_.blank, &stats_.skewed, &stats_.held,
+                      &stats_.windows, &stats_.keys, &stats_.bytes})
     *v = in.u64();
-  if (!windower_.load(in) || !ranker_.load(in) || !in.at_end()) {
+  // The windows, the ranking history, then a held jump (--max-skew) if any.
+  bool held_ok = windower_.load(in) && ranker_.load(in);
+  if (held_ok && in.u8() != 0) {
+    int64_t t = in.i64();
+    uint64_t n = in.u64();
+    std::vector<std::string_view> keys;
+    std::vector<uint64_t> hashes;
+    for (uint64_t i = 0; i < n && !in.failed() && i <= in.left(); ++i) {
+      keys.push_back(in.str());
+      hashes.push_back(hash_key(keys.back()));
+    }
+    held_ok = !in.failed() && keys.size() == n && stats_.held == 1;
+    if (held_ok) {
+      --stats_.held;  // hold() counts it again
+      hold(t, keys, hashes);
+    }
+  } else if (held_ok) {
+    held_ok = stats_.held == 0;
+  }
+  if (!held_ok || in.failed() || !in.at_end()) {
     error = "is corrupt (bad window data)";
     return false;
   }

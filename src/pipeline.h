@@ -82,6 +82,11 @@ class Pipeline {
   void apply(ExtractedLine::Kind kind, std::optional<int64_t> time, std::span<const std::string_view> keys,
              std::span<const uint64_t> hashes, int64_t arrival_ms);
   void apply_batch(const Batch& b);
+  // Event time: a counted tweet into the windows (or late).
+  void count_event(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes);
+  // --max-skew: keeps a record that jumped ahead until the next one confirms (count) or contradicts it.
+  void hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes);
+  void release_held(bool count);
   // After a batch was submitted: count what is ready, and wait while too many are out.
   void submitted();
   // Counts parsed batches in order: those ready, or (all) every one given so far.
@@ -113,6 +118,13 @@ class Pipeline {
   std::unordered_map<std::string_view, size_t>
       top_index_;  // --count users: authors per key of the window being printed
   Stats stats_;
+  struct Held {
+    bool present = false;
+    int64_t time = 0;
+    std::string bytes;  // the keys, back to back
+    std::vector<std::string_view> keys;
+    std::vector<uint64_t> hashes;
+  } held_;
   int64_t idle_timeout_ms_;
   int64_t last_record_wall_ = Windower::kNone;  // arrival of the last tweet, for --idle-timeout
   int64_t next_partial_ = Windower::kNone;      // next --emit every=DUR output

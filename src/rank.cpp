@@ -64,6 +64,15 @@ void Baseline::add_window(const CountMap& counts, char skip) {
   if (windows_ >= next_sweep_) sweep();
 }
 
+void Baseline::add_empty(uint64_t n) {
+  if (n == 0) return;
+  // weight * d^n + (1 + d + ... + d^(n-1)), in closed form: a gap can be millions of windows.
+  double dn = std::pow(decay_, static_cast<double>(n));
+  weight_ = weight_ * dn + (decay_ < 1 ? (1 - dn) / (1 - decay_) : static_cast<double>(n));
+  windows_ += n;
+  if (windows_ >= next_sweep_) sweep();
+}
+
 // Forgets the faded keys. Run every quarter of the baseline's length in windows, so its cost spreads to
 // about one pass over the keys that arrived in the meantime.
 void Baseline::sweep() {
@@ -152,6 +161,13 @@ void Ranker::closed(const CountMap& counts, std::span<const RankedKey> top, char
   uint64_t rank = 0;
   for (const RankedKey& r : top) prev_ranks_.add(r.key, ++rank);
   if (mode_ == RankMode::Trend) baseline_.add_window(counts, skip);
+}
+
+void Ranker::skipped(uint64_t n) {
+  if (n == 0) return;
+  prev_counts_.clear();  // the window before the next one was empty
+  prev_ranks_.clear();
+  if (mode_ == RankMode::Trend) baseline_.add_empty(n);
 }
 
 namespace {

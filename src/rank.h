@@ -42,6 +42,8 @@ class Baseline {
   double mean(std::string_view key) const;
   // A window closed with these counts (keys starting with `skip`, when not 0, are not keys: ignored).
   void add_window(const CountMap& counts, char skip = 0);
+  // `n` empty windows went by (skipped over a gap): as n add_window() calls with nothing in them.
+  void add_empty(uint64_t n);
   size_t keys() const { return stats_.size(); }
   uint64_t windows() const { return windows_; }
 
@@ -77,6 +79,8 @@ class Ranker {
   // A final window was printed with these counts and this ranking: it is the previous window from now on,
   // and joins the baseline.
   void closed(const CountMap& counts, std::span<const RankedKey> top, char skip = 0);
+  // `n` empty windows were skipped before the next one (--max-skew): nothing was ranked in them.
+  void skipped(uint64_t n);
 
   void save(StateWriter& out) const;
   bool load(StateReader& in);

@@ -1,8 +1,10 @@
 // Stats: every input line is accounted for exactly once:
-//   lines = counted + malformed + skipped + filtered + late + oversized + blank
+//   lines = counted + malformed + skipped + filtered + late + oversized + blank + skewed + held
 // counted: tweets counted in at least one window; skipped: valid records that are not tweets (delete and
 // limit notices), or tweets without a timestamp in event time; late: tweets whose windows had all been
-// emitted.
+// emitted; skewed: tweets whose event time --max-skew rejected (ahead of the wall clock, or a lone jump the
+// next record contradicted); held: a jump waiting for the next record to confirm it (0 or 1; 0 at the end of
+// a run without --state).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -18,6 +20,8 @@ struct Stats {
   uint64_t late = 0;
   uint64_t oversized = 0;
   uint64_t blank = 0;
+  uint64_t skewed = 0;
+  uint64_t held = 0;
   uint64_t windows = 0;   // final windows emitted
   uint64_t partials = 0;  // partial results printed (--emit every, signals)
   uint64_t keys = 0;      // keys counted (a record with 3 hashtags adds 3)
@@ -25,7 +29,7 @@ struct Stats {
   uint64_t read_errors = 0;
 
   bool balanced() const {
-    return lines == counted + malformed + skipped + filtered + late + oversized + blank;
+    return lines == counted + malformed + skipped + filtered + late + oversized + blank + skewed + held;
   }
   // "lines=.. counted=.. ... elapsed=1.234s lines_per_s=.. mb_per_s=.."
   std::string format(double elapsed_s) const;

@@ -1,6 +1,7 @@
 #include "window.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "timefmt.h"
 
@@ -61,9 +62,30 @@ bool Windower::process(int64_t t, std::span<const std::string_view> keys, const 
 bool Windower::advance(int64_t watermark, const Emit& emit) {
   if (watermark == kNone) return true;
   for (int64_t end = next_end(); end != kNone && end <= watermark; end = next_end()) {
+    if (int64_t last = gap_from(end, watermark); last != kNone) {
+      uint64_t n = static_cast<uint64_t>((last - end) / spec_.slide_ms + 1);
+      skipped_windows_ += n;
+      skipped_pending_ += n;
+      emitted_end_ = last;
+      first_end_ = kNone;
+      release_panes_before(last - spec_.window_ms + spec_.slide_ms);
+      continue;
+    }
     if (!emit_window(end, emit)) return false;
   }
   return true;
+}
+
+int64_t Windower::gap_from(int64_t end, int64_t limit) const {
+  if (spec_.max_gap_ms <= 0) return kNone;
+  // The first window at or after `end` holding a pane: the one ending just after the first pane that a window
+  // ending at `end` or later can hold.
+  auto next = std::lower_bound(panes_.begin(), panes_.end(), end - spec_.window_ms,
+                               [](const Pane& p, int64_t s) { return p.start < s; });
+  int64_t last = floor_to(limit, spec_.slide_ms);
+  if (next != panes_.end())
+    last = std::min(last, std::max(end, next->start + spec_.slide_ms) - spec_.slide_ms);
+  return last - end + spec_.slide_ms > spec_.max_gap_ms ? last : kNone;
 }
 
 bool Windower::flush(const Emit& emit, int64_t now) {
@@ -94,7 +116,9 @@ ClosedWindow Windower::contents(int64_t end) {
 bool Windower::emit_window(int64_t end, const Emit& emit) {
   emitted_end_ = end;
   first_end_ = kNone;
-  bool go_on = emit(contents(end));
+  ClosedWindow w = contents(end);
+  w.skipped_before = std::exchange(skipped_pending_, 0);
+  bool go_on = emit(w);
   // No open window (end > E) needs a pane with start + window <= E.
   release_panes_before(end - spec_.window_ms + spec_.slide_ms);
   return go_on;
@@ -102,8 +126,13 @@ bool Windower::emit_window(int64_t end, const Emit& emit) {
 
 bool Windower::peek_open(const Emit& visit, int64_t through) {
   int64_t target = std::max(last_end_, through);
-  for (int64_t end = next_end(); end != kNone && end <= target; end += spec_.slide_ms)
+  for (int64_t end = next_end(); end != kNone && end <= target; end += spec_.slide_ms) {
+    if (int64_t last = gap_from(end, target); last != kNone) {
+      end = last;  // the same empty runs advance() would skip
+      continue;
+    }
     if (!visit(contents(end))) return false;
+  }
   return true;
 }
 
@@ -121,6 +150,7 @@ void Windower::save(StateWriter& out) const {
   out.i64(first_end_);
   out.i64(last_end_);
   out.i64(max_time_);
+  out.u64(skipped_pending_);
   out.u64(panes_.size());
   for (const Pane& p : panes_) {
     out.i64(p.start);
@@ -142,6 +172,7 @@ bool Windower::load(StateReader& in) {
   first_end_ = in.i64();
   last_end_ = in.i64();
   max_time_ = in.i64();
+  skipped_pending_ = in.u64();
   uint64_t panes = in.u64();
   // Each pane takes at least 24 bytes: a count larger than what is left is corrupt, not a reason to allocate.
   if (in.failed() || panes > in.left() / 24) return false;

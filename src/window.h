@@ -10,6 +10,7 @@
 //   starting right after E, or before the first emission at the earliest window any counted record fell in
 //   (or the one containing start_at()'s time), empty windows in between included.
 // - flush() emits what is left, up to the last window that holds a record (or the one containing `now`).
+// - Except: a run of consecutive empty windows longer than spec.max_gap_ms is skipped, not emitted.
 // A pane is recycled as soon as no open window needs it, so memory follows the open windows' keys.
 #pragma once
 #include <cstdint>
@@ -28,12 +29,17 @@ struct WindowSpec {
   int64_t window_ms;
   int64_t slide_ms;
   int64_t lateness_ms;
+  // A run of empty windows spanning more than this (--max-skew) is skipped rather than emitted one by one:
+  // a record dated decades early, or an archive's gap of months, must not print millions of empty windows.
+  // 0: every empty window is emitted.
+  int64_t max_gap_ms = 0;
 };
 
 struct ClosedWindow {
   int64_t start, end;
   uint64_t records;
   const CountMap& counts;
+  uint64_t skipped_before = 0;  // empty windows skipped (spec.max_gap_ms) since the previous one emitted
 };
 
 class Windower {
@@ -69,6 +75,10 @@ class Windower {
   // The last window end holding a counted record, kNone if none.
   int64_t last_end() const { return last_end_; }
   int64_t watermark() const { return max_time_ == kNone ? kNone : max_time_ - spec_.lateness_ms; }
+  // The latest event time seen (process()), kNone before any.
+  int64_t max_time() const { return max_time_; }
+  // Empty windows skipped under spec.max_gap_ms.
+  uint64_t skipped_windows() const { return skipped_windows_; }
   size_t live_panes() const { return panes_.size(); }
 
   // The whole state (--state). load() expects a fresh Windower with the same spec; false if the data is bad.
@@ -85,6 +95,9 @@ class Windower {
   // The window ending at `end` as it stands (a pane's map, or the panes summed into scratch_).
   ClosedWindow contents(int64_t end);
   bool emit_window(int64_t end, const Emit& emit);
+  // The last window end of a run of empty windows from `end` (through at most `limit`) longer than
+  // spec.max_gap_ms, or kNone if there is no such run.
+  int64_t gap_from(int64_t end, int64_t limit) const;
   void release_panes_before(int64_t start);
 
   WindowSpec spec_;
@@ -96,6 +109,8 @@ class Windower {
   int64_t first_end_ = kNone;    // before the first emission: the earliest window to emit
   int64_t last_end_ = kNone;     // the last window end that holds a counted record
   int64_t max_time_ = kNone;
+  uint64_t skipped_windows_ = 0;
+  uint64_t skipped_pending_ = 0;  // skipped since the last emission, for the next ClosedWindow
 };
 
 }  // namespace trendtop

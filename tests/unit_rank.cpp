@@ -153,3 +153,20 @@ TEST_CASE("rank: the baseline's memory follows the recent keys, not the whole ru
   CHECK(b.mean("#always") == Approx(5.0));
   CHECK(b.mean("#once0") == 0);
 }
+
+TEST_CASE("rank: a skipped gap decays the baseline as that many empty windows", "[rank]") {
+  Baseline a(0.9), b(0.9);
+  for (Baseline* x : {&a, &b}) x->add_window(counts({{"#k", 10}}));
+  for (int i = 0; i < 7; ++i) a.add_window(CountMap{});
+  b.add_empty(7);
+  CHECK(a.windows() == b.windows());
+  CHECK(a.mean("#k") == Approx(b.mean("#k")));
+  Ranker r(RankMode::Count, 60'000, 10'000);
+  std::vector<RankedKey> top;
+  CountMap w = counts({{"#k", 3}});
+  r.rank(w, 10, 1, top);
+  r.closed(w, top);
+  r.skipped(5);  // the window before the next one was empty: nothing to compare with
+  r.rank(w, 10, 1, top);
+  CHECK((top[0].prev == 0 && top[0].prev_rank == 0));
+}

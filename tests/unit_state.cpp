@@ -184,6 +184,7 @@ TEST_CASE("state: a windower refuses times no record can have", "[state][window]
   auto state = [](int64_t emitted, int64_t first, int64_t last, int64_t max_time, int64_t pane) {
     StateWriter w;
     for (int64_t t : {emitted, first, last, max_time}) w.i64(t);
+    w.u64(0);  // no empty windows skipped pending
     w.u64(1);  // one pane, one key
     w.i64(pane);
     w.u64(1);

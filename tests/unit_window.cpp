@@ -151,3 +151,32 @@ TEST_CASE("window: random streams match the brute-force recount", "[window][prop
     }
   }
 }
+
+TEST_CASE("window: runs of empty windows longer than max_gap are skipped, shorter ones emitted", "[window]") {
+  // 10 s tumbling windows, 60 s limit: a record at 0, one at 60 s (5 empty windows between: emitted), one at
+  // 1 000 s (93 empty windows between: skipped), then the end.
+  Windower w({10'000, 10'000, 0, 60'000});
+  std::vector<std::pair<int64_t, uint64_t>> seen;  // (end, skipped_before)
+  Windower::Emit emit = [&](const ClosedWindow& c) {
+    seen.emplace_back(c.end, c.skipped_before);
+    return true;
+  };
+  bool stopped = false;
+  std::vector<std::string_view> keys = {"#a"};
+  w.process(0, keys, emit, stopped);
+  w.process(60'000, keys, emit, stopped);
+  CHECK(seen.size() == 6);  // [0,10) .. [50,60): the 50 s gap is printed
+  w.process(1'000'000, keys, emit, stopped);
+  CHECK(seen.size() == 7);  // [60,70); then [70,1000) is skipped
+  CHECK(w.skipped_windows() == 93);
+  CHECK(w.flush(emit));
+  REQUIRE(seen.size() == 8);
+  CHECK(seen.back() == std::pair<int64_t, uint64_t>{1'010'000, 93});
+  // Partial results skip the same runs.
+  Windower p({10'000, 10'000, 0, 60'000});
+  p.process(0, keys, emit, stopped);
+  p.process(900'000, keys, emit, stopped);
+  int visited = 0;
+  p.peek_open([&](const ClosedWindow&) { return ++visited, true; });
+  CHECK(visited == 1);  // only [900,910) is open after the jump ([0,10) closed, the gap skipped)
+}
