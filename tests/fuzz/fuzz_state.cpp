@@ -103,6 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(save_state_file(save_path, saved, error));
     std::string reread;
     FUZZ_CHECK(load_state_file(save_path, reread, error) == LoadResult::Loaded);
+    unlink(save_path.c_str());
     FUZZ_CHECK(reread == saved);
     FUZZ_CHECK(resume(config, reread, out2, nullptr));
     FUZZ_CHECK(contents(out1) == contents(out2));
