@@ -107,6 +107,13 @@ int parse_cli(int argc, char** argv, Config& config) {
       ->option_text("K")
       ->check(kWholeNumber)
       ->group("Keys and ranking");
+  app.add_option("--max-keys", config.max_keys,
+                 "Distinct keys a pane (a tumbling window) may hold before it turns into a heavy-hitter "
+                 "summary whose counts are approximate, with their error bound reported; 0: no limit "
+                 "(default 1000000)")
+      ->option_text("N")
+      ->check(kWholeNumber)
+      ->group("Keys and ranking");
   app.add_option("--min-count", config.min_count, "Leave out keys counted fewer than N times (default 1)")
       ->option_text("N")
       ->check(kWholeNumber)

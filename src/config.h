@@ -30,7 +30,9 @@ struct Config {
   // --max-skew: event times this far ahead of the wall clock are rejected, a jump this far past the latest
   // event time is held until the next record confirms it, and empty runs of windows longer are skipped.
   int64_t max_skew_ms = 3'600'000;  // 0: off
-  uint64_t top = 10;                // 0: every key
+  // --max-keys: distinct keys per pane before it turns into a heavy-hitter summary (0: no limit).
+  uint64_t max_keys = 1'000'000;
+  uint64_t top = 10;  // 0: every key
   uint64_t min_count = 1;
   RankMode rank = RankMode::Count;
   int64_t baseline_ms = 3'600'000;  // --baseline, for --rank trend

@@ -63,7 +63,10 @@ void CountMap::add_hashed(std::string_view key, uint64_t hash, uint64_t n) {
 }
 
 uint64_t CountMap::get(std::string_view key) const {
-  uint64_t hash = hash_key(key);
+  return get_hashed(key, hash_key(key));
+}
+
+uint64_t CountMap::get_hashed(std::string_view key, uint64_t hash) const {
   for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
     const Entry& e = slots_[i];
     if (e.count == 0) return 0;

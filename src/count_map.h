@@ -27,6 +27,7 @@ class CountMap {
   // For a key whose hash_key() is already known (merging maps, sharding).
   void add_hashed(std::string_view key, uint64_t hash, uint64_t n);
   uint64_t get(std::string_view key) const;
+  uint64_t get_hashed(std::string_view key, uint64_t hash) const;
   // Adds every key of `other` into this map.
   void merge(const CountMap& other);
   void clear();

@@ -25,7 +25,7 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
       output_(output),
       time_(config.time),
       extractor_(config),
-      windower_({config.window_ms, config.slide_ms, config.lateness_ms, config.max_skew_ms}),
+      windower_({config.window_ms, config.slide_ms, config.lateness_ms, config.max_skew_ms, config.max_keys}),
       sink_(make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend)),
       emit_final_([this](const ClosedWindow& w) { return emit(w, true); }),
       emit_partial_([this](const ClosedWindow& w) { return emit(w, false); }),
@@ -366,7 +366,14 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
   ranker_.rank(*counts, config_.top, config_.min_count, top_, kSpellingMark);
   size_t distinct =
       counts->size() - (tracks_spellings(config_) ? spellings(*counts) : 0);  // markers: no keys
-  sink_->window({w.start, w.end, w.records, distinct, top_, final}, output_.buffer());
+  if (w.max_error > 0 && !sink_->marks_approximate() && !warned_approximate_) {
+    warned_approximate_ = true;
+    fmt::print(stderr,
+               "trendtop: warning: a window passed --max-keys {}: its counts are approximate (over by at "
+               "most the error JSON and text output report), which TSV and CSV rows cannot show\n",
+               config_.max_keys);
+  }
+  sink_->window({w.start, w.end, w.records, distinct, top_, final, w.max_error}, output_.buffer());
   // One record can close a great many windows (a jump of days in event time prints every empty window in
   // between): write as we go, so the buffer stays small.
   if (output_.buffer().size() >= kOutputChunk && output_.flush() != Output::Status::Ok) {

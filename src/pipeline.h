@@ -130,7 +130,8 @@ class Pipeline {
   int64_t next_partial_ = Windower::kNone;      // next --emit every=DUR output
   bool done_ = false;
   bool begun_ = false;
-  bool chain_partials_ = false;  // interrupt(): each partial window is the previous one for the next
+  bool chain_partials_ = false;
+  bool warned_approximate_ = false;  // interrupt(): each partial window is the previous one for the next
 };
 
 }  // namespace trendtop

@@ -45,8 +45,11 @@ class TextSink final : public Sink {
     append(out, " .. ");
     // The end's date is repeated only when the window crosses midnight.
     append_human_time(out, w.end, floor_div(w.start, 86'400'000) != floor_div(w.end - 1, 86'400'000));
-    fmt::format_to(std::back_inserter(out), " UTC  {} record{}, {} key{}{}\n", w.records,
+    fmt::format_to(std::back_inserter(out), " UTC  {} record{}, {} key{}{}", w.records,
                    w.records == 1 ? "" : "s", w.keys, w.keys == 1 ? "" : "s", w.final ? "" : "  (partial)");
+    if (w.max_error > 0)
+      fmt::format_to(std::back_inserter(out), "  (approximate: counts over by at most {})", w.max_error);
+    out.push_back('\n');
     if (w.top.empty()) {
       append(out, "      (no keys)\n");
       return;
@@ -113,6 +116,7 @@ class TsvSink final : public Sink {
  public:
   TsvSink(bool final_column, bool trend) : final_column_(final_column), trend_(trend) {}
   bool marks_partial() const override { return final_column_; }
+  bool marks_approximate() const override { return false; }
   void window(const WindowResult& w, fmt::memory_buffer& out) override {
     size_t rank = 0;
     for (const RankedKey& r : w.top) {
@@ -137,6 +141,7 @@ class CsvSink final : public Sink {
  public:
   CsvSink(bool final_column, bool trend) : final_column_(final_column), trend_(trend) {}
   bool marks_partial() const override { return final_column_; }
+  bool marks_approximate() const override { return false; }
   void begin(fmt::memory_buffer& out) override {
     append(out, "window_start,window_end,rank,key,count,prev,delta,rank_change");
     if (trend_) append(out, ",score,baseline");
@@ -170,8 +175,11 @@ class JsonSink final : public Sink {
     append_rfc3339(out, w.start);
     append(out, "\",\"window_end\":\"");
     append_rfc3339(out, w.end);
-    fmt::format_to(std::back_inserter(out), "\",\"records\":{},\"keys\":{},\"final\":{},\"top\":[", w.records,
-                   w.keys, w.final);
+    fmt::format_to(std::back_inserter(out), "\",\"records\":{},\"keys\":{},\"final\":{},", w.records, w.keys,
+                   w.final);
+    if (w.max_error > 0)
+      fmt::format_to(std::back_inserter(out), "\"approximate\":true,\"max_error\":{},", w.max_error);
+    append(out, "\"top\":[");
     bool comma = false;
     size_t rank = 0;
     for (const RankedKey& r : w.top) {

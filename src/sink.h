@@ -25,7 +25,8 @@ struct WindowResult {
   uint64_t records;    // records counted in the window
   uint64_t keys;       // distinct keys in the window
   std::span<const RankedKey> top;
-  bool final = true;  // false: a running result of a window still open (--emit every, a signal)
+  bool final = true;       // false: a running result of a window still open (--emit every, a signal)
+  uint64_t max_error = 0;  // > 0: approximate (--max-keys): each count is over by at most this
 };
 
 class Sink {
@@ -36,6 +37,8 @@ class Sink {
   virtual void window(const WindowResult& w, fmt::memory_buffer& out) = 0;
   // Whether partial results can be told apart from final ones in this format.
   virtual bool marks_partial() const { return true; }
+  // Whether approximate windows (--max-keys) are marked as such in this format.
+  virtual bool marks_approximate() const { return true; }
 };
 
 // `final_column`: TSV and CSV get a last column, final (true/false); without it their rows are always final.

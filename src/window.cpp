@@ -40,11 +40,13 @@ bool Windower::add(int64_t t, std::span<const std::string_view> keys, std::span<
   if (emitted_end_ != kNone && start + spec_.window_ms <= emitted_end_) return false;
   Pane& pane = pane_at(start);
   ++pane.records;
-  if (hashes.empty()) {
-    for (std::string_view key : keys) pane.counts.add(key);
-  } else {
-    for (size_t i = 0; i < keys.size(); ++i) pane.counts.add_hashed(keys[i], hashes[i], 1);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    uint64_t hash = hashes.empty() ? hash_key(keys[i]) : hashes[i];
+    // A summarised pane: a key new to it may have been evicted with up to `floor` occurrences.
+    uint64_t n = pane.floor > 0 && pane.counts.get_hashed(keys[i], hash) == 0 ? pane.floor + 1 : 1;
+    pane.counts.add_hashed(keys[i], hash, n);
   }
+  if (spec_.max_keys > 0 && pane.counts.size() >= spec_.max_keys) compact(pane);
   if (emitted_end_ == kNone && (first_end_ == kNone || start + spec_.slide_ms < first_end_))
     first_end_ = start + spec_.slide_ms;
   last_end_ = std::max(last_end_, start + spec_.window_ms);
@@ -95,6 +97,25 @@ bool Windower::flush(const Emit& emit, int64_t now) {
   return advance(target, emit);
 }
 
+// Space-Saving in batches: rather than evicting the smallest counter at every new key (a heap per pane),
+// keep the larger half and drop the rest at once, so a new key costs O(1) amortised. The guarantee is
+// Space-Saving's with half the counters: with n records in the pane, floor <= 2n / max_keys.
+void Windower::compact(Pane& pane) {
+  ranked_.clear();
+  pane.counts.for_each([&](std::string_view k, uint64_t c) { ranked_.emplace_back(c, k); });
+  size_t keep = std::max<size_t>(1, spec_.max_keys / 2);
+  if (keep >= ranked_.size()) return;
+  std::nth_element(ranked_.begin(), ranked_.begin() + static_cast<std::ptrdiff_t>(keep), ranked_.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  uint64_t cut = ranked_[keep].first;  // everything at or below it goes: ties are not split
+  pane.floor = std::max(pane.floor, cut);
+  scratch_.clear();
+  for (const auto& [c, k] : ranked_)
+    if (c > cut) scratch_.add(k, c);
+  std::swap(pane.counts, scratch_);
+  scratch_.clear();
+}
+
 ClosedWindow Windower::contents(int64_t end) {
   int64_t start = end - spec_.window_ms;
   // Panes are sorted; the window's are the run with start in [start, end).
@@ -103,14 +124,21 @@ ClosedWindow Windower::contents(int64_t end) {
   auto last =
       std::lower_bound(first, panes_.end(), end, [](const Pane& p, int64_t s) { return p.start < s; });
   if (last == first) return {start, end, 0, empty_};
-  if (last - first == 1) return {start, end, first->records, first->counts};  // tumbling: no merge
+  if (last - first == 1) {  // tumbling: no merge
+    ClosedWindow w{start, end, first->records, first->counts};
+    w.max_error = first->floor;
+    return w;
+  }
   scratch_.clear();
-  uint64_t records = 0;
+  uint64_t records = 0, error = 0;
   for (auto it = first; it != last; ++it) {
     records += it->records;
+    error += it->floor;  // Space-Saving summaries merge by adding counts; their errors add
     scratch_.merge(it->counts);
   }
-  return {start, end, records, scratch_};
+  ClosedWindow w{start, end, records, scratch_};
+  w.max_error = error;
+  return w;
 }
 
 bool Windower::emit_window(int64_t end, const Emit& emit) {
@@ -155,6 +183,7 @@ void Windower::save(StateWriter& out) const {
   for (const Pane& p : panes_) {
     out.i64(p.start);
     out.u64(p.records);
+    out.u64(p.floor);
     out.u64(p.counts.size());
     p.counts.for_each([&](std::string_view key, uint64_t count) {
       out.str(key);
@@ -183,7 +212,8 @@ bool Windower::load(StateReader& in) {
     int64_t start = in.i64();
     if (start < -kMaxTime || start > kMaxTime) return false;
     if (!panes_.empty() && start <= panes_.back().start) return false;  // sorted, distinct
-    Pane& p = panes_.emplace_back(Pane{start, in.u64(), {}});
+    Pane& p = panes_.emplace_back(Pane{start, in.u64(), {}, 0});
+    p.floor = in.u64();
     uint64_t keys = in.u64();
     if (in.failed() || keys > in.left() / 16) return false;
     for (uint64_t k = 0; k < keys; ++k) {

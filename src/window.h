@@ -33,6 +33,10 @@ struct WindowSpec {
   // a record dated decades early, or an archive's gap of months, must not print millions of empty windows.
   // 0: every empty window is emitted.
   int64_t max_gap_ms = 0;
+  // --max-keys: distinct keys a pane may hold (0: no limit). Past it the pane becomes a Space-Saving summary
+  // (see Windower::compact): memory stays flat under a flood of one-off keys, heavy hitters stay, and each
+  // count is over by at most the window's max_error.
+  uint64_t max_keys = 0;
 };
 
 struct ClosedWindow {
@@ -40,6 +44,9 @@ struct ClosedWindow {
   uint64_t records;
   const CountMap& counts;
   uint64_t skipped_before = 0;  // empty windows skipped (spec.max_gap_ms) since the previous one emitted
+  // 0: exact. Else the window's panes hit spec.max_keys: every count is at least the true count and at most
+  // max_error above it, and a key not in the window occurred at most max_error times.
+  uint64_t max_error = 0;
 };
 
 class Windower {
@@ -90,7 +97,12 @@ class Windower {
     int64_t start;
     uint64_t records = 0;
     CountMap counts;
+    // Space-Saving (after the pane hit max_keys): the largest count ever evicted. A key not in the map
+    // occurred at most floor times; a key that (re)enters starts at floor + 1, so counts never undercount.
+    uint64_t floor = 0;
   };
+  // The pane reached max_keys: evicts its smaller half and raises its floor.
+  void compact(Pane& pane);
   Pane& pane_at(int64_t start);
   // The window ending at `end` as it stands (a pane's map, or the panes summed into scratch_).
   ClosedWindow contents(int64_t end);
@@ -103,7 +115,8 @@ class Windower {
   WindowSpec spec_;
   std::vector<Pane> panes_;      // sorted by start, only panes some open window needs
   std::vector<CountMap> spare_;  // recycled maps
-  CountMap scratch_;             // a sliding window's panes summed
+  CountMap scratch_;             // a sliding window's panes summed; compact()'s rebuilt map
+  std::vector<std::pair<uint64_t, std::string_view>> ranked_;  // compact()'s scratch
   CountMap empty_;
   int64_t emitted_end_ = kNone;  // E
   int64_t first_end_ = kNone;    // before the first emission: the earliest window to emit

@@ -187,7 +187,8 @@ TEST_CASE("state: a windower refuses times no record can have", "[state][window]
     w.u64(0);  // no empty windows skipped pending
     w.u64(1);  // one pane, one key
     w.i64(pane);
-    w.u64(1);
+    w.u64(1);  // records
+    w.u64(0);  // Space-Saving floor: exact
     w.u64(1);
     w.str("#a");
     w.u64(1);

@@ -180,3 +180,34 @@ TEST_CASE("window: runs of empty windows longer than max_gap are skipped, shorte
   p.peek_open([&](const ClosedWindow&) { return ++visited, true; });
   CHECK(visited == 1);  // only [900,910) is open after the jump ([0,10) closed, the gap skipped)
 }
+
+TEST_CASE("window: a pane past max_keys becomes a Space-Saving summary with a bounded error", "[window]") {
+  Windower w({10'000, 10'000, 0, 0, /*max_keys=*/4});
+  bool stopped = false;
+  Windower::Emit none = [](const ClosedWindow&) { return true; };
+  for (const char* k : {"#a", "#a", "#a", "#a", "#a", "#b", "#b", "#b", "#c", "#d"}) {
+    std::vector<std::string_view> keys = {k};
+    w.process(1000, keys, none, stopped);
+  }
+  // The 4th distinct key filled the pane: the larger half (#a 5, #b 3) stays, #c and #d (1 each) go,
+  // and the floor is 1. A key that comes (back) now starts at floor + 1.
+  std::vector<std::string_view> e = {"#e"};
+  w.process(2000, e, none, stopped);
+  std::map<std::string, uint64_t> got;
+  uint64_t error = 99;
+  REQUIRE(w.flush([&](const ClosedWindow& c) {
+    c.counts.for_each([&](std::string_view k, uint64_t n) { got[std::string(k)] = n; });
+    error = c.max_error;
+    return true;
+  }));
+  CHECK(error == 1);
+  CHECK(got == std::map<std::string, uint64_t>{{"#a", 5}, {"#b", 3}, {"#e", 2}});
+  // Every estimate is within [true, true + error] (#e occurred once), and the absent #c and #d occurred at
+  // most `error` times (once each).
+  // Under the cap nothing is approximate.
+  Windower exact({10'000, 10'000, 0, 0, 100});
+  std::vector<std::string_view> keys = {"#a"};
+  exact.process(1000, keys, none, stopped);
+  REQUIRE(exact.flush([&](const ClosedWindow& c) { return error = c.max_error, true; }));
+  CHECK(error == 0);
+}
