@@ -274,6 +274,18 @@ int parse_cli(int argc, char** argv, Config& config) {
   app.add_option("--retry", retry, "--connect: attempts after a failure before giving up (default forever)")
       ->option_text("N")
       ->group("Network sources");
+  std::vector<std::string> allow;
+  std::string client_timeout = "0";
+  app.add_option("--allow", allow,
+                 "--listen: accept producers only from this address or block, e.g. 10.0.0.0/8 or ::1 "
+                 "(repeatable; default: anyone who can reach the port)")
+      ->option_text("CIDR")
+      ->allow_extra_args(false)
+      ->group("Network sources");
+  app.add_option("--client-timeout", client_timeout,
+                 "--listen: close a producer's connection after this long without a byte (default 0: never)")
+      ->option_text("DUR")
+      ->group("Network sources");
   app.add_option("--max-connections", config.max_connections,
                  "Producers connected at once; more wait in the backlog (default 1024)")
       ->option_text("N")
@@ -314,6 +326,7 @@ int parse_cli(int argc, char** argv, Config& config) {
     return usage_error(fmt::format("--window {} is not a multiple of --slide {}",
                                    format_duration(config.window_ms), format_duration(config.slide_ms)));
   if (int rc = duration("--lateness", lateness, config.lateness_ms); rc >= 0) return rc;
+  if (int rc = duration("--client-timeout", client_timeout, config.client_timeout_ms); rc >= 0) return rc;
   if (int rc = duration("--max-skew", max_skew, config.max_skew_ms); rc >= 0) return rc;
   if (baseline.empty()) {
     config.baseline_ms = std::max<int64_t>(3'600'000, config.slide_ms);  // 1h, or one slide if longer
@@ -436,6 +449,12 @@ int parse_cli(int argc, char** argv, Config& config) {
       if (!ep) return usage_error(fmt::format("{}: {}", flag, err));
       out->push_back(*ep);
     }
+  }
+  for (const std::string& text : allow) {
+    std::string err;
+    auto block = parse_cidr(text, err);
+    if (!block) return usage_error(fmt::format("--allow: {}", err));
+    config.allow.push_back(*block);
   }
   if (retry != "forever") {
     if (retry.empty() || retry.size() > 9 || retry.find_first_not_of("0123456789") != std::string::npos)

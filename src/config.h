@@ -73,6 +73,8 @@ struct Config {
   std::vector<Endpoint> connect;  // --connect
   int64_t retry = -1;             // --retry: reconnect attempts after a failure; -1 forever
   uint64_t max_connections = 1024;
+  std::vector<Cidr> allow;        // --allow: who may connect to --listen (empty: anyone who can reach it)
+  int64_t client_timeout_ms = 0;  // --client-timeout: close an accepted connection silent this long; 0 off
 };
 
 }  // namespace trendtop

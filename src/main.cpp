@@ -78,8 +78,9 @@ void print_stats(const Pipeline& pipeline, const Reader& reader,
     if (!s.network) continue;
     fmt::print(
         stderr,
-        "trendtop: stats source=\"{}\" accepted={} closed={} connects={} failures={} lines={} bytes={}\n",
-        s.name, s.accepted, s.closed, s.connects, s.failures, s.lines, s.bytes);
+        "trendtop: stats source=\"{}\" accepted={} closed={} refused={} timeouts={} connects={} failures={} "
+        "lines={} bytes={}\n",
+        s.name, s.accepted, s.closed, s.refused, s.timeouts, s.connects, s.failures, s.lines, s.bytes);
   }
 }
 

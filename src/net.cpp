@@ -149,4 +149,53 @@ std::string peer_name(int fd) {
   return fmt::format("[{}]:{}", host, ntohs(sin6->sin6_port));
 }
 
+std::optional<Cidr> parse_cidr(std::string_view text, std::string& error) {
+  Cidr c;
+  c.text = std::string(text);
+  std::string addr(text.substr(0, text.find('/')));
+  c.v6 = addr.find(':') != std::string::npos;
+  if (inet_pton(c.v6 ? AF_INET6 : AF_INET, addr.c_str(), c.bytes) != 1) {
+    error = fmt::format("'{}' is not an address or address block (e.g. 10.0.0.0/8, ::1)", text);
+    return std::nullopt;
+  }
+  int bits = c.v6 ? 128 : 32;
+  c.prefix = bits;
+  if (size_t slash = text.find('/'); slash != std::string_view::npos) {
+    std::string_view p = text.substr(slash + 1);
+    int v = 0;
+    bool ok = !p.empty() && p.size() <= 3;
+    for (char ch : p) ok = ok && ch >= '0' && ch <= '9' && ((v = v * 10 + (ch - '0')), true);
+    if (!ok || v > bits) {
+      error = fmt::format("'{}': the prefix length must be 0 to {}", text, bits);
+      return std::nullopt;
+    }
+    c.prefix = v;
+  }
+  return c;
+}
+
+bool peer_in(int fd, const Cidr& block) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return false;
+  const uint8_t* a;
+  bool v6 = ss.ss_family == AF_INET6;
+  if (v6) {
+    a = reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr.s6_addr;
+    static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (!block.v6 && std::memcmp(a, kMapped, 12) == 0) {  // ::ffff:a.b.c.d against an IPv4 block
+      a += 12;
+      v6 = false;
+    }
+  } else {
+    a = reinterpret_cast<const uint8_t*>(&reinterpret_cast<sockaddr_in*>(&ss)->sin_addr.s_addr);
+  }
+  if (v6 != block.v6) return false;
+  int full = block.prefix / 8, rest = block.prefix % 8;
+  if (std::memcmp(a, block.bytes, static_cast<size_t>(full)) != 0) return false;
+  if (rest == 0) return true;
+  auto mask = static_cast<uint8_t>(0xff << (8 - rest));
+  return (a[full] & mask) == (block.bytes[full] & mask);
+}
+
 }  // namespace trendtop

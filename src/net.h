@@ -30,4 +30,16 @@ int connect_result(int fd);
 // "address:port" of the peer of a connected socket.
 std::string peer_name(int fd);
 
+// --allow: a block of addresses, "10.0.0.0/8", "2001:db8::/32", or one address ("192.168.1.5", "::1").
+struct Cidr {
+  bool v6 = false;
+  uint8_t bytes[16] = {};
+  int prefix = 0;  // bits that must match
+  std::string text;
+};
+std::optional<Cidr> parse_cidr(std::string_view text, std::string& error);
+// Whether the peer of a connected socket lies in the block (an IPv4 peer seen on an IPv6 socket as
+// ::ffff:a.b.c.d matches IPv4 blocks).
+bool peer_in(int fd, const Cidr& block);
+
 }  // namespace trendtop

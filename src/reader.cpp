@@ -174,9 +174,20 @@ void Reader::accept_all(Listener& l) {
       }
       return;  // EAGAIN: all accepted
     }
+    if (!config_.allow.empty() && std::none_of(config_.allow.begin(), config_.allow.end(),
+                                               [&](const Cidr& c) { return peer_in(fd, c); })) {
+      // Not on the list: closed before a byte is read. Counted; said once, so a flood cannot fill stderr.
+      if (!warned_refused_)
+        warn(fmt::format("warning: refused {} on {} (not in --allow); further refusals are only counted",
+                         peer_name(fd), stats_[l.source].name.substr(7)));
+      warned_refused_ = true;
+      ++stats_[l.source].refused;
+      ::close(fd);
+      continue;
+    }
     ++connections_;
     ++stats_[l.source].accepted;
-    Stream s{fd, l.source, peer_name(fd), Framer(config_.max_line, kSocketReadSize), -1};
+    Stream s{fd, l.source, peer_name(fd), Framer(config_.max_line, kSocketReadSize), -1, wall_ms()};
     streams_.emplace(fd, std::move(s));
     watch(fd, EPOLLIN | EPOLLRDHUP, tag(kStream, static_cast<uint64_t>(fd)));
   }
@@ -205,6 +216,7 @@ bool Reader::read_stream(int fd) {
   }
   stats_[s.source].bytes += static_cast<uint64_t>(n);
   pipeline_.count_bytes(static_cast<uint64_t>(n));
+  s.last_read = now;
   s.framer.commit(static_cast<size_t>(n));
   Line line;
   while (s.framer.next(line)) {
@@ -246,6 +258,25 @@ void Reader::close_stream(int fd) {
   ++stats_[source].closed;
   --connections_;
   if (connections_ < config_.max_connections) pause_listeners(false);
+}
+
+int64_t Reader::expire_idle(int64_t now) {
+  int64_t timeout = config_.client_timeout_ms;
+  int64_t next = Windower::kNone;
+  std::vector<int> idle;
+  for (const auto& [fd, s] : streams_) {
+    if (s.connector >= 0) continue;  // --connect servers have their own reconnect logic
+    if (now - s.last_read >= timeout) {
+      idle.push_back(fd);
+    } else if (next == Windower::kNone || s.last_read + timeout < next) {
+      next = s.last_read + timeout;
+    }
+  }
+  for (int fd : idle) {
+    ++stats_[streams_.at(fd).source].timeouts;
+    close_stream(fd);  // what it sent is counted; an unfinished line counts as a line of its own
+  }
+  return next;
 }
 
 void Reader::attempt(size_t i, int64_t now) {
@@ -315,6 +346,7 @@ int Reader::poll_timeout(int64_t now, int64_t hook_wake) const {
   };
   sooner(hook_wake);
   sooner(pipeline_.next_deadline());
+  if (config_.client_timeout_ms > 0 && next_expiry_ != Windower::kNone) sooner(next_expiry_);
   for (const Connector& c : connectors_)
     if (!c.gave_up && c.fd < 0) sooner(c.retry_at);
   if (wake == Windower::kNone) return -1;
@@ -366,6 +398,10 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
       }
     }
     if (file_open_ && !file_polled_ && !pipeline_.done()) read_file_chunk();
+    if (config_.client_timeout_ms > 0 && !listeners_.empty()) {
+      int64_t t = wall_ms();
+      if (t >= next_expiry_) next_expiry_ = expire_idle(t);
+    }
     pipeline_.tick(wall_ms());
     pipeline_.flush();
   }

@@ -29,6 +29,8 @@ struct SourceStats {
   std::string name;  // "listen 127.0.0.1:9999", "connect host:9999", a file name
   uint64_t accepted = 0, closed = 0, connects = 0, failures = 0, lines = 0, bytes = 0;
   bool network = false;
+  uint64_t refused = 0;   // connections --allow turned away
+  uint64_t timeouts = 0;  // connections --client-timeout closed
 };
 
 class Reader {
@@ -55,7 +57,8 @@ class Reader {
     size_t source = 0;  // index into stats_
     std::string name;
     Framer framer;
-    int connector = -1;  // index into connectors_ for --connect streams
+    int connector = -1;     // index into connectors_ for --connect streams
+    int64_t last_read = 0;  // wall ms of the last byte (--client-timeout)
   };
   struct Connector {
     Endpoint ep;
@@ -80,6 +83,8 @@ class Reader {
   bool read_stream(int fd);  // true when it read bytes (more may follow)
   void drain_streams();
   void close_stream(int fd);
+  // --client-timeout: closes accepted connections silent for too long; returns the next time to check.
+  int64_t expire_idle(int64_t now);
   void attempt(size_t c, int64_t now);
   void connect_done(size_t c, int64_t now);
   void connector_lost(size_t c, int64_t now, const std::string& why, bool failed);
@@ -106,6 +111,8 @@ class Reader {
   Framer file_framer_;
   uint64_t connections_ = 0;
   bool warned_full_ = false;
+  bool warned_refused_ = false;
+  int64_t next_expiry_ = 0;
 };
 
 }  // namespace trendtop
