@@ -171,6 +171,12 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
   }
   last_record_wall_ = arrival_ms;
   int64_t skew = config_.max_skew_ms;
+  // A jump past every time so far by more than the skew, and far enough to close the window of the latest
+  // records (window + lateness), waits for the next record's verdict before it moves the watermark: one far
+  // before it says the jump was a lone spike. (A state may bring a held jump into a run without --max-skew.)
+  int64_t jump = std::max(skew, config_.window_ms + config_.lateness_ms);
+  if (held_.present && !(skew > 0 && *time > arrival_ms + skew))
+    release_held(skew == 0 || *time >= held_.time - jump);
   if (skew > 0) {
     // --max-skew. A time this far ahead of the wall clock that read it is a broken clock, whatever the
     // source.
@@ -178,11 +184,6 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
       ++stats_.skewed;
       return;
     }
-    // A jump past every time so far by more than the skew, and far enough to close the window of the latest
-    // records (window + lateness), waits for the next record's verdict before it moves the watermark: one far
-    // before it says the jump was a lone spike.
-    int64_t jump = std::max(skew, config_.window_ms + config_.lateness_ms);
-    if (held_.present) release_held(*time >= held_.time - jump);
     if (int64_t max = windower_.max_time(); max != Windower::kNone && *time > max + jump) {
       hold(*time, keys, hashes);
       return;
