@@ -79,6 +79,8 @@ Examples:
   trendtop --time event --window 1h --output csv archive.ndjson > report.csv
   bzcat stream.json.bz2 | trendtop -w 60s -s 20s -o json | jq .
   trendtop --extract split file.ndjson      # the Spark tutorial's pipeline, exactly
+  trendtop --rank trend --baseline 30m -w 1m stream.ndjson   # rising now, not always big
+  trendtop --listen 0.0.0.0:9999 --allow 10.0.0.0/8 --client-timeout 5m
 
 Exit status: 0 ok, 1 runtime error (e.g. an unreadable file), 2 usage error.
 See trendtop(1) for the full semantics.)";
