@@ -72,4 +72,4 @@ assert_eq "1 GiB line: oversized" 1 "$(stat_of oversized "$s")"
 assert_eq "1 GiB line: counted" 2 "$(stat_of counted "$s")"
 assert_balanced "$s"
 rss=$(tail -1 "$WORK/rss")
-[ "$rss" -lt 120000 ] || fail "1 GiB line took ${rss} KB"
+[ "$rss" -lt 250000 ] || fail "1 GiB line took ${rss} KB" # buffered whole it would take over 1 GB
