@@ -26,7 +26,8 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
       time_(config.time),
       extractor_(config),
       windower_({config.window_ms, config.slide_ms, config.lateness_ms}),
-      sink_(make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend)),
+      sink_(make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend,
+                      config.color_text)),
       emit_final_([this](const ClosedWindow& w) { return emit(w, true); }),
       emit_partial_([this](const ClosedWindow& w) { return emit(w, false); }),
       ranker_(config.rank, config.baseline_ms, config.slide_ms),
@@ -299,11 +300,7 @@ int64_t Pipeline::next_deadline() const {
   return wake;
 }
 
-bool Pipeline::emit(const ClosedWindow& w, bool final) {
-  if (!begun_) {
-    sink_->begin(output_.buffer());
-    begun_ = true;
-  }
+const CountMap& Pipeline::rank(const ClosedWindow& w, size_t& distinct) {
   const CountMap* counts = &w.counts;
   if (config_.count == CountMode::Users) {
     // The window holds one entry per (key, author): count the authors of each key.
@@ -312,9 +309,34 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
     counts = &users_;
   }
   ranker_.rank(*counts, config_.top, config_.min_count, top_, kSpellingMark);
-  size_t distinct =
-      counts->size() - (tracks_spellings(config_) ? spellings(*counts) : 0);  // markers: no keys
-  sink_->window({w.start, w.end, w.records, distinct, top_, final}, output_.buffer());
+  distinct = counts->size() - (tracks_spellings(config_) ? spellings(*counts) : 0);  // markers: no keys
+  return *counts;
+}
+
+bool Pipeline::peek(const WindowObserver& visit) {
+  sync();
+  if (done_ || config_.print_keys || windower_.next_end() == Windower::kNone) return false;
+  bool seen = false;
+  windower_.peek_open([&](const ClosedWindow& w) {
+    size_t distinct = 0;
+    rank(w, distinct);
+    visit({w.start, w.end, w.records, distinct, top_, false});
+    seen = true;
+    return false;  // the next to close only
+  });
+  return seen;
+}
+
+bool Pipeline::emit(const ClosedWindow& w, bool final) {
+  if (!begun_) {
+    sink_->begin(output_.buffer());
+    begun_ = true;
+  }
+  size_t distinct = 0;
+  const CountMap* counts = &rank(w, distinct);
+  WindowResult result{w.start, w.end, w.records, distinct, top_, final};
+  sink_->window(result, output_.buffer());
+  if (observer_) observer_(result);
   // One record can close a great many windows (a jump of days in event time prints every empty window in
   // between): write as we go, so the buffer stays small.
   if (output_.buffer().size() >= kOutputChunk && output_.flush() != Output::Status::Ok) {
