@@ -24,7 +24,7 @@ constexpr const char* kColors[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "
                                    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
 
 constexpr double kWidth = 960, kHeight = 540;
-constexpr double kLeft = 70, kRight = 230, kTop = 50, kBottom = 60;
+constexpr double kLeft = 70, kRight = 240, kTop = 50, kBottom = 60;
 
 std::string iso(int64_t ms) {
   fmt::memory_buffer b;
@@ -123,8 +123,10 @@ std::string chart_svg(const History& history, size_t max_keys) {
   if (ws.empty()) {
     out += "trendtop: no window closed yet";
   } else {
-    put("trendtop: top {} keys per window, {} .. {} UTC", order.size(), iso(ws.front().start),
-        iso(ws.back().end));
+    std::string from = iso(ws.front().start), to = iso(ws.back().end);
+    put("trendtop: top {} keys per window, {} {} .. {}{} UTC", order.size(), from.substr(0, 10),
+        from.substr(11, from.size() - 12),
+        to.substr(0, 10) == from.substr(0, 10) ? "" : to.substr(0, 10) + " ", to.substr(11, to.size() - 12));
   }
   out += "</text>\n";
   // Axes, grid and ticks.
@@ -165,7 +167,7 @@ std::string chart_svg(const History& history, size_t max_keys) {
   for (size_t i = 0; i < order.size(); ++i) {
     const std::string& key = order[i].second;
     const char* color = kColors[i % std::size(kColors)];
-    put("<g stroke=\"{0}\" fill=\"{0}\">\n", color);
+    put("<g class=\"series\" stroke=\"{0}\" fill=\"{0}\">\n", color);
     std::string path;
     bool pen = false;
     for (const WindowSummary& w : ws) {
@@ -189,9 +191,13 @@ std::string chart_svg(const History& history, size_t max_keys) {
     double ly = kTop + 8 + 20.0 * static_cast<double>(i);
     put("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" stroke=\"{3}\" "
         "stroke-width=\"3\"/>\n",
-        kLeft + pw + 15, ly, kLeft + pw + 35, ly, color);
-    put("<text x=\"{:.1f}\" y=\"{:.1f}\">", kLeft + pw + 42, ly + 4);
-    append_xml_text(out, totals[key].second);
+        kLeft + pw + 15, ly, kLeft + pw + 35, color);
+    put("<text class=\"legend\" x=\"{:.1f}\" y=\"{:.1f}\">", kLeft + pw + 42, ly + 4);
+    // Long keys are cut to fit the legend's column.
+    std::string label;
+    append_clipped(label, totals[key].second, 20, false);
+    if (label.size() < totals[key].second.size()) label += "\u2026";
+    append_xml_text(out, label);
     put(" ({})</text>\n", order[i].first);
   }
   put("</svg>\n");
