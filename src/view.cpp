@@ -116,6 +116,27 @@ std::string move_of(uint64_t prev_rank, size_t rank) {
   return fmt::format("{}{}", moved > 0 ? "↑" : "↓", moved > 0 ? moved : -moved);
 }
 
+// Ctrl-Z: give the terminal back before stopping, take it again once continued (fg) and redraw at once. If
+// the stop is discarded (an orphaned process group), the view simply comes back.
+void on_tstp(int) {
+  int saved = errno;
+  int fd = g_view_fd;
+  if (fd >= 0) write_all(fd, kLeave, sizeof kLeave - 1);
+  std::signal(SIGTSTP, SIG_DFL);
+  sigset_t tstp;  // blocked while this handler runs: unblock it, or the stop would wait until we return
+  sigemptyset(&tstp);
+  sigaddset(&tstp, SIGTSTP);
+  sigprocmask(SIG_UNBLOCK, &tstp, nullptr);
+  std::raise(SIGTSTP);  // stops here until SIGCONT
+  struct sigaction sa {};
+  sigemptyset(&sa.sa_mask);
+  sa.sa_handler = on_tstp;
+  sigaction(SIGTSTP, &sa, nullptr);
+  if (fd >= 0) write_all(fd, kEnter, sizeof kEnter - 1);
+  g_winch = 1;
+  errno = saved;
+}
+
 }  // namespace
 
 LiveView::LiveView(int fd, bool color, bool trend) : fd_(fd), trend_(trend) {
@@ -133,6 +154,8 @@ void LiveView::begin() {
   sa.sa_flags = 0;  // no SA_RESTART: the reader's epoll_wait wakes up and the next turn redraws
   sa.sa_handler = on_winch;
   sigaction(SIGWINCH, &sa, nullptr);
+  sa.sa_handler = on_tstp;
+  sigaction(SIGTSTP, &sa, nullptr);
   write_all(fd_, kEnter, sizeof kEnter - 1);
   g_view_fd = fd_;
   active_ = true;
@@ -341,7 +364,7 @@ void LiveView::end() {
   out += last_text_;
   if (!partial_text_.empty()) out += (last_text_.empty() ? "" : "\n") + partial_text_;
   write_all(fd_, out.data(), out.size());
-  std::signal(SIGWINCH, SIG_DFL);
+  for (int sig : {SIGWINCH, SIGTSTP}) std::signal(sig, SIG_DFL);
 }
 
 }  // namespace trendtop

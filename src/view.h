@@ -9,8 +9,9 @@
 // Each row: rank, key, count, a bar proportional to the count, its rank change since the previous window
 // (↑3 ↓1 = new) and a sparkline of its counts over the last windows (blank where it was not ranked).
 // A frame is built in memory and written with one write(2): nothing flickers. SIGWINCH redraws at the new
-// size. At the end the terminal is restored and the last final window is printed as --view scroll would
-// print it, so it stays in the scrollback. Keys are shown terminal-safe (term.h).
+// size; Ctrl-Z gives the terminal back until fg. At the end the terminal is restored and the last final
+// window is printed as --view scroll would print it, so it stays in the scrollback. Keys are shown
+// terminal-safe (term.h).
 #pragma once
 #include <cstdint>
 #include <string>

@@ -4,7 +4,7 @@
 usage: live_view.py TRENDTOP end|sigint
 
 Feeds two 10 s windows of hand-counted tweets on stdin (a pipe; the terminal is stdout and stderr), reads the
-frames the view writes, resizes the terminal, and ends the run by closing stdin (end) or with SIGINT. Checks
+frames the view writes, resizes the terminal, stops and continues it (Ctrl-Z, fg), and ends the run by closing stdin (end) or with SIGINT. Checks
 the screen after a few refreshes, after the resize, and that the terminal is restored with the last window
 left in the scrollback. Exit status 0 when every check passes; otherwise a message on stderr and 1.
 """
@@ -51,6 +51,26 @@ def frames(data):
     return out
 
 
+# trendtop runs as a job of this session leader, in its own foreground process group, as under a shell: a
+# group whose parent is in the same session is not orphaned, so Ctrl-Z can stop it.
+WRAPPER = r"""
+import os, signal, sys
+pid = os.fork()
+if pid == 0:
+    os.setpgid(0, 0)
+    signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+    os.tcsetpgrp(1, os.getpid())
+    signal.signal(signal.SIGTTOU, signal.SIG_DFL)
+    os.execv(sys.argv[1], sys.argv[1:])
+while True:
+    _, st = os.waitpid(pid, os.WUNTRACED)
+    if os.WIFEXITED(st):
+        sys.exit(os.WEXITSTATUS(st))
+    if os.WIFSIGNALED(st):
+        sys.exit(128 + os.WTERMSIG(st))
+"""
+
+
 def main():
     binary, mode = sys.argv[1], sys.argv[2]
     master, slave = os.openpty()
@@ -62,9 +82,19 @@ def main():
         os.setsid()
         fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
 
-    proc = subprocess.Popen([binary, "--idle-timeout", "0", "--window", "10s"], stdin=subprocess.PIPE,
-                            stdout=slave, stderr=slave, preexec_fn=child_setup, env=env)
+    proc = subprocess.Popen([sys.executable, "-c", WRAPPER, binary, "--idle-timeout", "0", "--window", "10s"],
+                            stdin=subprocess.PIPE, stdout=slave, stderr=slave, preexec_fn=child_setup, env=env)
     os.close(slave)
+    pid = None
+    for _ in range(100):
+        try:
+            with open("/proc/%d/task/%d/children" % (proc.pid, proc.pid)) as f:
+                pid = int(f.read().split()[0])
+            break
+        except (OSError, IndexError, ValueError):
+            time.sleep(0.05)
+    if pid is None:
+        fail("trendtop did not start")
     data = bytearray()
 
     def pump(seconds):
@@ -143,7 +173,7 @@ def main():
     # Resize: the next frame fits the new size.
     before = len(frames(bytes(data)))
     set_size(master, 12, 50)
-    os.kill(proc.pid, signal.SIGWINCH)
+    os.kill(pid, signal.SIGWINCH)
     pump(1.5)
     fs = frames(bytes(data))
     if len(fs) <= before:
@@ -154,11 +184,28 @@ def main():
     if not any(l.startswith("open") for l in screen):
         fail("no open section after resize", screen)
 
+    # Ctrl-Z gives the terminal back before stopping; fg takes it again and redraws at once.
+    mark = len(data)
+    os.kill(pid, signal.SIGTSTP)
+    pump(0.5)
+    with open("/proc/%d/stat" % pid) as f:
+        state = f.read().rsplit(")", 1)[1].split()[0]
+    if state != "T":
+        fail("not stopped by SIGTSTP (state %s): %r" % (state, bytes(data[mark:])[-300:]))
+    if not bytes(data[mark:]).endswith(b"\x1b[?1049l"):
+        fail("terminal not given back on SIGTSTP: %r" % bytes(data[mark:]))
+    mark = len(data)
+    os.kill(pid, signal.SIGCONT)
+    pump(0.5)
+    back = bytes(data[mark:])
+    if not back.startswith(b"\x1b[?1049h") or b"\x1b[J" not in back:
+        fail("no alternate screen and frame after SIGCONT: %r" % back[:200])
+
     # The end: terminal restored, last window in the scrollback.
     if mode == "end":
         proc.stdin.close()
     else:
-        os.kill(proc.pid, signal.SIGINT)
+        os.kill(pid, signal.SIGINT)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
