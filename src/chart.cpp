@@ -239,6 +239,18 @@ void Chart::window(const WindowResult& w) {
   dirty_ = true;
 }
 
+bool Chart::probe(std::string& error) const {
+  std::string tmp = fmt::format("{}.tmp.{}", path_, getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = fmt::format("cannot write '{}': {}", tmp, std::strerror(errno));
+    return false;
+  }
+  ::close(fd);
+  ::unlink(tmp.c_str());
+  return true;
+}
+
 bool Chart::write(std::string& error) {
   dirty_ = false;
   return write_file_atomic(path_, chart_svg(history_, kKeys), error);

@@ -22,8 +22,11 @@ class Chart {
   // Rewrites the file atomically (a temporary file in the same directory, renamed over it): a reader
   // sees the old chart or the new one, never half of one. False with a message when it cannot.
   bool write(std::string& error);
-  // Whether windows came since the last write.
+  // Whether windows came since the last write (or nothing was written yet).
   bool dirty() const { return dirty_; }
+  // Whether the file can be written (a temporary file is created in its directory and removed), without
+  // touching a chart already there.
+  bool probe(std::string& error) const;
   const History& history() const { return history_; }
 
  private:

@@ -167,7 +167,8 @@ int main(int argc, char** argv) {
         config.rank == RankMode::Trend);
   uint64_t total_bytes = regular_total(config);
   std::unique_ptr<Progress> progress;
-  if (config.progress == 1 ||
+  // Never on the live view's own screen: its header shows the progress.
+  if ((config.progress == 1 && !(live && isatty(STDERR_FILENO))) ||
       (config.progress < 0 && total_bytes > 0 && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO) &&
        capable_terminal(term)))  // windows printed on the same terminal would break into the line
     progress = std::make_unique<Progress>(STDERR_FILENO, total_bytes, start_ms);
@@ -175,7 +176,7 @@ int main(int argc, char** argv) {
   if (!config.chart_path.empty()) {
     chart = std::make_unique<Chart>(config.chart_path);
     std::string err;
-    if (!chart->write(err)) {  // fail before reading anything
+    if (!chart->probe(err)) {  // fail before reading anything (a chart already there stays until a window)
       error("--chart: " + err);
       return 1;
     }
@@ -258,7 +259,7 @@ int main(int argc, char** argv) {
       sooner(next_frame);
     }
     if (progress) progress->update(pipeline.stats().bytes, now);
-    if (chart && chart->dirty()) {
+    if (chart && chart->dirty() && !chart->history().windows().empty()) {
       if (now >= next_chart) {
         write_chart();
         next_chart = now + 1000;

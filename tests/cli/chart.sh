@@ -48,12 +48,16 @@ else
   echo "rsvg-convert not installed (scripts/install-deps installs librsvg2-bin): render not checked" >&2
 fi
 
-# Rewritten while the run goes on: after the first window closes, before the input ends.
+# Rewritten while the run goes on: after the first window closes, before the input ends. The chart of an
+# earlier run stays until then.
+echo previous >"$WORK/live.svg"
 mkfifo "$WORK/fifo"
 "$TRENDTOP" --idle-timeout 0 --chart "$WORK/live.svg" <"$WORK/fifo" >/dev/null &
 pid=$!
 exec 3>"$WORK/fifo"
 tweet $T0 first >&3
+sleep 0.5
+assert_eq "chart before the first window" previous "$(cat "$WORK/live.svg")"
 tweet $((T0 + 10000)) second >&3
 for _ in $(seq 50); do grep -q '#first' "$WORK/live.svg" 2>/dev/null && break; sleep 0.1; done
 grep -q '#first' "$WORK/live.svg" || fail "chart not rewritten after the first window"
@@ -61,6 +65,11 @@ grep -q '#second' "$WORK/live.svg" && fail "the open window is charted"
 exec 3>&-
 wait $pid || fail "live run: exit status"
 grep -q '#second' "$WORK/live.svg" || fail "chart not rewritten at the end"
+
+# No window at all: still a chart, saying so.
+"$TRENDTOP" --chart "$WORK/empty.svg" </dev/null >/dev/null || fail "empty input: exit status"
+python3 "$WORK/check.py" "$WORK/empty.svg" >/dev/null || fail "empty chart not well-formed"
+grep -q "no window closed yet" "$WORK/empty.svg" || fail "empty chart: $(cat "$WORK/empty.svg")"
 
 # A path that cannot be written: runtime error before reading anything.
 "$TRENDTOP" --chart "$WORK/no/such/dir/c.svg" "$WORK/in.json" >"$WORK/out" 2>"$WORK/err" && fail "bad path accepted"
