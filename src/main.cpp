@@ -245,6 +245,7 @@ int main(int argc, char** argv) {
     sooner(run_end);
     sooner(next_checkpoint);
     if (view) {
+      view->suspend_if_asked();
       if (LiveView::resized() || now >= next_frame) {
         if (!pipeline.peek([&](const WindowResult& w) { view->running(w); })) view->no_running();
         status.stats = pipeline.stats();

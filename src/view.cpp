@@ -116,25 +116,11 @@ std::string move_of(uint64_t prev_rank, size_t rank) {
   return fmt::format("{}{}", moved > 0 ? "↑" : "↓", moved > 0 ? moved : -moved);
 }
 
-// Ctrl-Z: give the terminal back before stopping, take it again once continued (fg) and redraw at once. If
-// the stop is discarded (an orphaned process group), the view simply comes back.
+// Ctrl-Z: the reading loop gives the terminal back and stops (suspend_if_asked), not the handler, so the
+// stop needs no re-raising games with the signal mask.
+volatile std::sig_atomic_t g_tstp = 0;
 void on_tstp(int) {
-  int saved = errno;
-  int fd = g_view_fd;
-  if (fd >= 0) write_all(fd, kLeave, sizeof kLeave - 1);
-  std::signal(SIGTSTP, SIG_DFL);
-  sigset_t tstp;  // blocked while this handler runs: unblock it, or the stop would wait until we return
-  sigemptyset(&tstp);
-  sigaddset(&tstp, SIGTSTP);
-  sigprocmask(SIG_UNBLOCK, &tstp, nullptr);
-  std::raise(SIGTSTP);  // stops here until SIGCONT
-  struct sigaction sa {};
-  sigemptyset(&sa.sa_mask);
-  sa.sa_handler = on_tstp;
-  sigaction(SIGTSTP, &sa, nullptr);
-  if (fd >= 0) write_all(fd, kEnter, sizeof kEnter - 1);
-  g_winch = 1;
-  errno = saved;
+  g_tstp = 1;
 }
 
 }  // namespace
@@ -159,6 +145,17 @@ void LiveView::begin() {
   write_all(fd_, kEnter, sizeof kEnter - 1);
   g_view_fd = fd_;
   active_ = true;
+}
+
+bool LiveView::suspend_if_asked() {
+  if (!g_tstp) return false;
+  g_tstp = 0;
+  if (!active_) return false;
+  write_all(fd_, kLeave, sizeof kLeave - 1);
+  kill(getpid(), SIGSTOP);  // until fg (SIGCONT)
+  write_all(fd_, kEnter, sizeof kEnter - 1);
+  g_winch = 1;  // redraw at once
+  return true;
 }
 
 bool LiveView::resized() {

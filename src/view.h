@@ -53,6 +53,8 @@ class LiveView {
   void draw(const ViewStatus& status);
   // Restores the terminal and prints the last final window (and any partial ones after ending()).
   void end();
+  // Ctrl-Z (SIGTSTP) came: restores the terminal, stops the process until fg, then takes the screen again.
+  bool suspend_if_asked();
   // A SIGWINCH came since the last call.
   static bool resized();
   // For a second SIGINT's _exit: restores the terminal (async-signal-safe).
