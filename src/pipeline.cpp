@@ -300,6 +300,7 @@ int64_t Pipeline::next_deadline() const {
   return wake;
 }
 
+// As emit() ranks a window (emit keeps its own copy of these lines to stay a small diff; they could share).
 const CountMap& Pipeline::rank(const ClosedWindow& w, size_t& distinct) {
   const CountMap* counts = &w.counts;
   if (config_.count == CountMode::Users) {
@@ -332,8 +333,16 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
     sink_->begin(output_.buffer());
     begun_ = true;
   }
-  size_t distinct = 0;
-  const CountMap* counts = &rank(w, distinct);
+  const CountMap* counts = &w.counts;
+  if (config_.count == CountMode::Users) {
+    // The window holds one entry per (key, author): count the authors of each key.
+    users_.clear();
+    w.counts.for_each([&](std::string_view k, uint64_t) { users_.add(k.substr(0, k.rfind('\x1f'))); });
+    counts = &users_;
+  }
+  ranker_.rank(*counts, config_.top, config_.min_count, top_, kSpellingMark);
+  size_t distinct =
+      counts->size() - (tracks_spellings(config_) ? spellings(*counts) : 0);  // markers: no keys
   WindowResult result{w.start, w.end, w.records, distinct, top_, final};
   sink_->window(result, output_.buffer());
   if (observer_) observer_(result);
