@@ -26,12 +26,13 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
       time_(config.time),
       extractor_(config),
       windower_({config.window_ms, config.slide_ms, config.lateness_ms}),
-      sink_(make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend,
-                      config.color_text)),
+      sink_(make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend)),
       emit_final_([this](const ClosedWindow& w) { return emit(w, true); }),
       emit_partial_([this](const ClosedWindow& w) { return emit(w, false); }),
       ranker_(config.rank, config.baseline_ms, config.slide_ms),
       idle_timeout_ms_(idle_timeout_ms) {
+  if (config.color_text)  // --color, on a terminal: the text format in colour
+    sink_ = make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend, true);
   // Arrival windows are printed from the start of the run, empty ones included.
   if (time_ == TimeMode::Arrival && !config.print_keys) windower_.start_at(start_ms);
   if (config.emit_every_ms > 0) next_partial_ = start_ms + config.emit_every_ms;
