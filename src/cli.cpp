@@ -280,7 +280,8 @@ int parse_cli(int argc, char** argv, Config& config) {
   app.add_option("--view", view,
                  "live: a full-screen view redrawn every second (sources, rates, counters, the open window's "
                  "running top-k and the last closed one's, with bars, rank changes and sparklines); scroll: "
-                 "one block per window (default: live when stdout is a terminal and the output is text)")
+                 "one block per window (default: live when stdout is a terminal, the output is text and the "
+                 "input is a stream: stdin not a file, or the network)")
       ->option_text("live|scroll")
       ->group("Terminal");
   app.add_option("--color", color,

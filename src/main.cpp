@@ -105,15 +105,20 @@ bool save_state(const Config& config, Pipeline& pipeline) {
 }
 
 // The bytes the inputs hold when every one is a regular file (for the progress line); 0 otherwise.
-uint64_t regular_total(const Config& config) {
-  if (!config.listen.empty() || !config.connect.empty()) return 0;
-  uint64_t total = 0;
+
+// Whether every input is a regular file, and the bytes they hold (for the progress line).
+bool only_regular_files(const Config& config, uint64_t& total) {
+  total = 0;
+  if (!config.listen.empty() || !config.connect.empty()) return false;
   for (const std::string& in : config.inputs) {
     struct stat st;
-    if ((in == "-" ? fstat(STDIN_FILENO, &st) : stat(in.c_str(), &st)) != 0 || !S_ISREG(st.st_mode)) return 0;
+    if ((in == "-" ? fstat(STDIN_FILENO, &st) : stat(in.c_str(), &st)) != 0 || !S_ISREG(st.st_mode)) {
+      total = 0;
+      return false;
+    }
     total += static_cast<uint64_t>(st.st_size);
   }
-  return total;
+  return true;
 }
 
 // The live view's title: what is read, and how it is windowed.
@@ -149,9 +154,12 @@ int main(int argc, char** argv) {
 
   // For people at a terminal: the live view replaces the text on stdout (which goes nowhere meanwhile).
   const char* term = std::getenv("TERM");
+  // By default only for a stream: a run over files is a report, and prints every window.
+  uint64_t total_bytes = 0;
+  bool files = only_regular_files(config, total_bytes);
   bool live = config.view == ViewMode::Live ||
               (config.view == ViewMode::Auto && isatty(STDOUT_FILENO) &&
-               config.output == OutputFormat::Text && !config.print_keys && capable_terminal(term));
+               config.output == OutputFormat::Text && !config.print_keys && capable_terminal(term) && !files);
   int out_fd = STDOUT_FILENO;
   if (live && (out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
     error("cannot open /dev/null");
@@ -165,11 +173,10 @@ int main(int argc, char** argv) {
     view = std::make_unique<LiveView>(
         STDOUT_FILENO, use_color(config.color, isatty(STDOUT_FILENO), std::getenv("NO_COLOR"), term),
         config.rank == RankMode::Trend);
-  uint64_t total_bytes = regular_total(config);
   std::unique_ptr<Progress> progress;
   // Never on the live view's own screen: its header shows the progress.
   if ((config.progress == 1 && !(live && isatty(STDERR_FILENO))) ||
-      (config.progress < 0 && total_bytes > 0 && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO) &&
+      (config.progress < 0 && files && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO) &&
        capable_terminal(term)))  // windows printed on the same terminal would break into the line
     progress = std::make_unique<Progress>(STDERR_FILENO, total_bytes, start_ms);
   std::unique_ptr<Chart> chart;
