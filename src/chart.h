@@ -1,8 +1,8 @@
 // --chart FILE.svg: the counts of the top keys over the last windows of the run, one line per key, time (UTC)
 // on the x axis, as a standalone SVG 1.1 file (hand-written through fmt: no library needed for lines and
-// text). Memory is bounded: the chart covers the last kWindows final windows, and the kKeys keys with the
-// most records over them. A key's count is known only where it was ranked (in the top --top): its line is
-// broken where it was not (--top 0 ranks every key).
+// text). Memory is bounded: the chart covers the last kWindows final windows (at most kKeysPerWindow keys
+// of each), and the kKeys keys with the most records over them. A key's count is known only where it was
+// ranked (in the top --top): its line is broken where it was not (--top 0 ranks every key).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -15,6 +15,7 @@ class Chart {
  public:
   static constexpr size_t kWindows = 120;
   static constexpr size_t kKeys = 10;
+  static constexpr size_t kKeysPerWindow = 100;  // the top 10 over 120 windows come from these
 
   explicit Chart(std::string path) : path_(std::move(path)) {}
   // A final window (partial ones are not charted).
@@ -31,7 +32,7 @@ class Chart {
 
  private:
   std::string path_;
-  History history_{kWindows};
+  History history_{kWindows, kKeysPerWindow};
   bool dirty_ = true;  // the first write draws an empty chart
 };
 

@@ -1,5 +1,7 @@
 #include "history.h"
 
+#include <algorithm>
+
 namespace trendtop {
 
 int64_t WindowSummary::count_of(std::string_view key) const {
@@ -19,8 +21,8 @@ void History::add(const WindowResult& w) {
   s.end = w.end;
   s.records = w.records;
   s.keys = w.keys;
-  s.top.resize(w.top.size());
-  for (size_t i = 0; i < w.top.size(); ++i) {
+  s.top.resize(std::min(w.top.size(), max_keys_));
+  for (size_t i = 0; i < s.top.size(); ++i) {
     const RankedKey& r = w.top[i];
     s.top[i].key.assign(r.key);
     s.top[i].display.assign(r.display.empty() ? r.key : r.display);

@@ -1,5 +1,5 @@
 // History: the ranked keys of the last N final windows, for the live view's sparklines and the chart.
-// Bounded: N windows of at most --top keys each (copied, since a window's keys die with it).
+// Bounded: N windows of at most M keys each (copied, since a window's keys die with it).
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -25,13 +25,16 @@ struct WindowSummary {
 
 class History {
  public:
-  explicit History(size_t max_windows) : max_(max_windows) {}
+  // Keeps the last `max_windows` windows, and the first `max_keys` ranked keys of each (--top 0 ranks every
+  // key of a window: a chart or a sparkline needs far fewer).
+  History(size_t max_windows, size_t max_keys) : max_(max_windows), max_keys_(max_keys) {}
   void add(const WindowResult& w);
   const std::deque<WindowSummary>& windows() const { return windows_; }
   size_t max_windows() const { return max_; }
 
  private:
   size_t max_;
+  size_t max_keys_;
   std::deque<WindowSummary> windows_;
 };
 

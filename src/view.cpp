@@ -189,9 +189,9 @@ void LiveView::fill(Table& t, const WindowResult& w, bool with_current) {
   t.end = w.end;
   t.records = w.records;
   t.keys = w.keys;
-  t.rows.resize(w.top.size());
+  t.rows.resize(std::min(w.top.size(), kMaxRows));
   const auto& past = history_.windows();
-  for (size_t i = 0; i < w.top.size(); ++i) {
+  for (size_t i = 0; i < t.rows.size(); ++i) {
     const RankedKey& r = w.top[i];
     Row& row = t.rows[i];
     row.key.clear();

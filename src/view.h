@@ -37,6 +37,8 @@ class LiveView {
  public:
   // Sparklines look back over this many final windows.
   static constexpr size_t kHistory = 16;
+  // Rows kept per table (more than any screen shows; --top 0 ranks every key).
+  static constexpr size_t kMaxRows = 500;
 
   LiveView(int fd, bool color, bool trend);
   ~LiveView();
@@ -87,7 +89,7 @@ class LiveView {
   bool trend_;
   bool active_ = false;
   bool ending_ = false;
-  History history_{kHistory};
+  History history_{kHistory, kMaxRows};
   Table running_, closed_;
   std::string last_text_;  // the last final window, as --view scroll prints it
   std::string partial_text_;

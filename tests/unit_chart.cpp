@@ -26,7 +26,7 @@ TEST_CASE("chart: xml text escaping", "[chart]") {
 }
 
 TEST_CASE("chart: one line per top key, legend by records, bounded keys", "[chart]") {
-  History h(3);
+  History h(3, 10);
   CHECK(chart_svg(h, 10).find("no window closed yet") != std::string::npos);
   for (int i = 0; i < 4; ++i) {  // the first window falls out of the history
     std::vector<RankedKey> top = {{"#a", 10}, {"#b", static_cast<uint64_t>(i)}, {"#c", 1}};

@@ -5,7 +5,7 @@
 using namespace trendtop;
 
 TEST_CASE("history: bounded to the last N windows, keys copied", "[history]") {
-  History h(2);
+  History h(2, 10);
   for (int i = 0; i < 5; ++i) {
     std::string key = "#k" + std::to_string(i);
     std::vector<RankedKey> top = {{key, static_cast<uint64_t>(10 + i), i == 3 ? "#K3" : ""}};
@@ -19,7 +19,12 @@ TEST_CASE("history: bounded to the last N windows, keys copied", "[history]") {
   CHECK(h.windows()[1].top[0].display == "#k4");
   CHECK(h.windows()[1].count_of("#k4") == 14);
   CHECK(h.windows()[1].count_of("#k3") == -1);
-  History none(0);
+  History none(0, 10);
   none.add({0, 1, 0, 0, {}});
   CHECK(none.windows().empty());
+  History few(1, 2);  // the first ranked keys only
+  std::vector<RankedKey> top = {{"#a", 3}, {"#b", 2}, {"#c", 1}};
+  few.add({0, 1, 3, 3, top});
+  REQUIRE(few.windows()[0].top.size() == 2);
+  CHECK(few.windows()[0].top[1].key == "#b");
 }
