@@ -76,4 +76,6 @@ grep -q "no window closed yet" "$WORK/empty.svg" || fail "empty chart: $(cat "$W
 [ $? -eq 1 ] || fail "bad path: exit status"
 grep -q -- "--chart: cannot write" "$WORK/err" || fail "bad path: message $(cat "$WORK/err")"
 [ -s "$WORK/out" ] && fail "bad path: output printed"
+"$TRENDTOP" --print-keys --chart "$WORK/pk.svg" "$WORK/in.json" >/dev/null 2>&1 && fail "--chart --print-keys accepted"
+[ $? -eq 2 ] || fail "--chart --print-keys: exit status"
 exit 0

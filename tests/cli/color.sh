@@ -53,4 +53,6 @@ assert_eq "live view colours with NO_COLOR" 0 "$sgr"
 # --view live with a machine format is a usage error.
 "$TRENDTOP" --view live -o json "$WORK/in.json" 2>/dev/null && fail "--view live -o json accepted"
 [ $? -eq 2 ] || fail "--view live -o json: exit status"
+"$TRENDTOP" --view sideways "$WORK/in.json" 2>/dev/null && fail "--view sideways accepted"
+[ $? -eq 2 ] || fail "--view sideways: exit status"
 exit 0
