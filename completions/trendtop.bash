@@ -25,13 +25,13 @@ _trendtop() {
     --retry) COMPREPLY=($(compgen -W "forever" -- "$cur")); return ;;
     --exclude-file|--stopwords|--state|--chart)
       COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null || true; return ;;
-    -w|--window|-s|--slide|--lateness|--baseline|--idle-timeout|--duration|--checkpoint-every|-k|--top|\
+    -w|--window|-s|--slide|--lateness|--max-skew|--baseline|--idle-timeout|--duration|--checkpoint-every|-k|--top|\
     --min-count|--exclude|--track|--lang|-n|--intervals|--max-line|--key-field|--text-field|--time-field|\
     --user-field|-j|--threads|-l|--listen|-c|--connect|--max-connections)
       return ;;  # a value of the user's own
   esac
   if [[ $cur == -* ]]; then
-    COMPREPLY=($(compgen -W "-h --help -V --version -w --window -s --slide --time --lateness -k --top
+    COMPREPLY=($(compgen -W "-h --help -V --version -w --window -s --slide --time --lateness --max-skew -k --top
       --min-count --rank --baseline --keys --extract --count --exclude --exclude-file --case --stopwords
       --track --lang --no-retweets --print-keys -o --output -n --intervals --stats --chart --max-line
       --schema --key-field --text-field --time-field --user-field -j --threads --idle-timeout --emit
