@@ -319,13 +319,15 @@ bool Pipeline::peek(const WindowObserver& visit) {
   sync();
   if (done_ || config_.print_keys || windower_.next_end() == Windower::kNone) return false;
   bool seen = false;
-  windower_.peek_open([&](const ClosedWindow& w) {
-    size_t distinct = 0;
-    rank(w, distinct);
-    visit({w.start, w.end, w.records, distinct, top_, false});
-    seen = true;
-    return false;  // the next to close only
-  });
+  windower_.peek_open(
+      [&](const ClosedWindow& w) {
+        size_t distinct = 0;
+        rank(w, distinct);
+        visit({w.start, w.end, w.records, distinct, top_, false});
+        seen = true;
+        return false;  // the next to close only
+      },
+      windower_.next_end());  // even while it is empty
   return seen;
 }
 
