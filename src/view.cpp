@@ -168,7 +168,7 @@ void LiveView::emergency_restore() {
   if (g_view_fd >= 0) write_all(g_view_fd, kLeave, sizeof kLeave - 1);
 }
 
-std::string LiveView::text_of(const WindowResult& w, bool trend) {
+std::string LiveView::text_of(const WindowResult& w, bool trend, bool color) {
   // The text format, with keys made terminal-safe.
   std::vector<std::string> safe(w.top.size());
   std::vector<RankedKey> keys(w.top.begin(), w.top.end());
@@ -179,7 +179,7 @@ std::string LiveView::text_of(const WindowResult& w, bool trend) {
   WindowResult copy = w;
   copy.top = keys;
   fmt::memory_buffer out;
-  make_sink(OutputFormat::Text, false, trend)->window(copy, out);
+  make_sink(OutputFormat::Text, false, trend, color)->window(copy, out);
   return std::string(out.data(), out.size());
 }
 
@@ -208,11 +208,11 @@ void LiveView::window(const WindowResult& w) {
   if (w.final) {
     history_.add(w);
     fill(closed_, w, false);
-    last_text_ = text_of(w, trend_);
+    last_text_ = text_of(w, trend_, pal_.on);
     partial_text_.clear();
     running_.valid = false;  // until the next peek
   } else if (ending_) {
-    partial_text_ += (partial_text_.empty() ? "" : "\n") + text_of(w, trend_);
+    partial_text_ += (partial_text_.empty() ? "" : "\n") + text_of(w, trend_, pal_.on);
   }
 }
 

@@ -82,7 +82,7 @@ class LiveView {
   void fill(Table& t, const WindowResult& w, bool with_current);
   void table(std::vector<std::string>& lines, const Table& t, const char* what, size_t rows,
              int columns) const;
-  static std::string text_of(const WindowResult& w, bool trend);
+  static std::string text_of(const WindowResult& w, bool trend, bool color);
 
   int fd_;
   Palette pal_;

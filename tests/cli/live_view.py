@@ -218,7 +218,7 @@ def main():
     leave = tail.rfind(b"\x1b[?1049l")
     if leave < 0 or tail.rfind(b"\x1b[?25h") < 0 or tail.rfind(b"\x1b[?25h") > leave:
         fail("terminal not restored (main screen, cursor shown): %r" % tail[-300:])
-    after = tail[leave + len(b"\x1b[?1049l"):].decode().replace("\r", "")
+    after = SGR.sub(b"", tail[leave + len(b"\x1b[?1049l"):]).decode().replace("\r", "")
     if mode == "end":
         want = ("07:29:10 .. 07:29:20 UTC  4 records, 3 keys\n"
                 "  1  #beta   4  +1  \u21911\n"
@@ -236,6 +236,8 @@ def main():
                 "  3  #alpha  1  -4  \u21932\n")
     if not after.endswith(want):
         fail("scrollback after the view:\n%s\nexpected to end with:\n%s" % (after, want))
+    if "\x1b[32m\u2191".encode() not in tail[leave:]:  # a rise in green, as --view scroll prints it here
+        fail("scrollback not in colour on a colour terminal: %r" % tail[leave:])
     if b"\x1b[H" in tail[leave:]:
         fail("a frame drawn after the terminal was restored")
 
