@@ -81,14 +81,14 @@ Sizes: bytes, or with K, M, G (KiB, MiB, GiB).
 
 Examples:
   producer | trendtop --window 10s --top 10
-  trendtop --listen 9999 --window 1m --slide 10s --output json | jq .
-  trendtop --time event --window 1h --output csv archive.ndjson > report.csv
-  bzcat stream.json.bz2 | trendtop -w 60s -s 20s -o json | jq .
-  trendtop --extract split file.ndjson      # the Spark tutorial's pipeline, exactly
   trendtop --listen 9999 -w 1m -s 10s       # on a terminal: the live view, redrawn every second
   trendtop --view scroll --color never big.ndjson  # one block per window, no colour
   trendtop -o json big.ndjson > windows.json  # bytes read, rate and ETA on stderr meanwhile
   trendtop -o csv --chart trends.svg archive.ndjson > report.csv   # and a chart of the top keys
+  trendtop --listen 9999 --window 1m --slide 10s --output json | jq .
+  trendtop --time event --window 1h --output csv archive.ndjson > report.csv
+  bzcat stream.json.bz2 | trendtop -w 60s -s 20s -o json | jq .
+  trendtop --extract split file.ndjson      # the Spark tutorial's pipeline, exactly
 
 Exit status: 0 ok, 1 runtime error (e.g. an unreadable file), 2 usage error.
 See trendtop(1) for the full semantics.)";

@@ -53,7 +53,13 @@ struct Config {
   bool keep_case = false;              // --case keep: NFC only, no case folding (and no display spellings)
   bool print_keys = false;             // --print-keys: each record's keys instead of windows
   OutputFormat output = OutputFormat::Text;
-  uint64_t intervals = 0;  // 0: no limit
+  // For people at a terminal (view.h, progress.h, chart.h).
+  ViewMode view = ViewMode::Auto;
+  ColorMode color = ColorMode::Auto;
+  int progress = -1;        // --progress 1, --no-progress 0, -1 auto (regular files, stderr a terminal)
+  std::string chart_path;   // --chart FILE.svg
+  bool color_text = false;  // --color resolved by main for stdout: the text format in colour
+  uint64_t intervals = 0;   // 0: no limit
   bool stats = false;
   uint64_t max_line = 16u << 20;
   unsigned threads = 1;           // --threads: parsing threads (cli.cpp resolves the default, the cores)
@@ -72,13 +78,6 @@ struct Config {
   std::vector<Endpoint> connect;  // --connect
   int64_t retry = -1;             // --retry: reconnect attempts after a failure; -1 forever
   uint64_t max_connections = 1024;
-
-  // For people at a terminal (view.h, progress.h, chart.h).
-  ViewMode view = ViewMode::Auto;
-  ColorMode color = ColorMode::Auto;
-  int progress = -1;        // --progress 1, --no-progress 0, -1 auto (regular files, stderr a terminal)
-  std::string chart_path;   // --chart FILE.svg
-  bool color_text = false;  // --color resolved by main for stdout: the text format in colour
 };
 
 }  // namespace trendtop

@@ -346,15 +346,14 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
   ranker_.rank(*counts, config_.top, config_.min_count, top_, kSpellingMark);
   size_t distinct =
       counts->size() - (tracks_spellings(config_) ? spellings(*counts) : 0);  // markers: no keys
-  WindowResult result{w.start, w.end, w.records, distinct, top_, final};
-  sink_->window(result, output_.buffer());
-  if (observer_) observer_(result);
+  sink_->window({w.start, w.end, w.records, distinct, top_, final}, output_.buffer());
   // One record can close a great many windows (a jump of days in event time prints every empty window in
   // between): write as we go, so the buffer stays small.
   if (output_.buffer().size() >= kOutputChunk && output_.flush() != Output::Status::Ok) {
     done_ = true;
     return false;
   }
+  if (observer_) observer_({w.start, w.end, w.records, distinct, top_, final});
   if (!final) {
     if (chain_partials_) ranker_.closed(*counts, top_, kSpellingMark);
     ++stats_.partials;

@@ -108,6 +108,7 @@ class Pipeline {
   Extractor extractor_;
   Windower windower_;
   std::unique_ptr<Sink> sink_;
+  WindowObserver observer_;  // observe()
   Windower::Emit emit_final_, emit_partial_;
   Record record_;
   std::unique_ptr<ExtractPool> pool_;  // --threads > 1
@@ -129,8 +130,7 @@ class Pipeline {
   int64_t next_partial_ = Windower::kNone;      // next --emit every=DUR output
   bool done_ = false;
   bool begun_ = false;
-  bool chain_partials_ = false;
-  WindowObserver observer_;  // interrupt(): each partial window is the previous one for the next
+  bool chain_partials_ = false;  // interrupt(): each partial window is the previous one for the next
 };
 
 }  // namespace trendtop

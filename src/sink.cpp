@@ -41,21 +41,18 @@ class TextSink final : public Sink {
   void window(const WindowResult& w, fmt::memory_buffer& out) override {
     if (!first_) out.push_back('\n');
     first_ = false;
-    if (color_) append(out, "\x1b[1m");  // the window's line in bold
+    if (color_) append(out, "\x1b[1m");  // the window's line in bold, through its line break
     append_human_time(out, w.start, true);
     append(out, " .. ");
     // The end's date is repeated only when the window crosses midnight.
     append_human_time(out, w.end, floor_div(w.start, 86'400'000) != floor_div(w.end - 1, 86'400'000));
     fmt::format_to(std::back_inserter(out), " UTC  {} record{}, {} key{}{}\n", w.records,
                    w.records == 1 ? "" : "s", w.keys, w.keys == 1 ? "" : "s", w.final ? "" : "  (partial)");
-    if (color_) {  // the attributes end before the line does
-      out.resize(out.size() - 1);
-      append(out, "\x1b[0m\n");
-    }
     if (w.top.empty()) {
-      append(out, "      (no keys)\n");
+      append(out, color_ ? "\x1b[0m      (no keys)\n" : "      (no keys)\n");
       return;
     }
+    if (color_) append(out, "\x1b[0m");  // bold off, after the header's line break
     size_t rank_width = fmt::formatted_size("{}", w.top.size());
     size_t key_width = 0, count_width = 0, score_width = 0, delta_width = 0;
     for (const RankedKey& r : w.top) {
