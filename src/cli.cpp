@@ -32,11 +32,17 @@ int usage_error(const std::string& what) {
 }
 
 std::string version_text() {
-  return fmt::format("trendtop {}\nsimdjson {} ({}), fmt {}.{}.{}, utf8proc {}, CLI11 {}.{}.{}",
-                     TRENDTOP_VERSION, STRINGIFY_VERSION(SIMDJSON_VERSION),
-                     simdjson::get_active_implementation()->name(), FMT_VERSION / 10000,
-                     FMT_VERSION / 100 % 100, FMT_VERSION % 100, utf8proc_version(), CLI11_VERSION_MAJOR,
-                     CLI11_VERSION_MINOR, CLI11_VERSION_PATCH);
+  return fmt::format(
+      "trendtop {}\nbuilt {} with {} {}\nsimdjson {} ({}), fmt {}.{}.{}, utf8proc {}, CLI11 {}.{}.{}",
+      TRENDTOP_VERSION, TRENDTOP_BUILD_TYPE,
+#if defined(__clang__)
+      "clang",
+#else
+      "gcc",
+#endif
+      __VERSION__, STRINGIFY_VERSION(SIMDJSON_VERSION), simdjson::get_active_implementation()->name(),
+      FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100, utf8proc_version(),
+      CLI11_VERSION_MAJOR, CLI11_VERSION_MINOR, CLI11_VERSION_PATCH);
 }
 
 // The cores this process may run on (taskset, cgroups' cpusets), not merely those the machine has.
@@ -75,6 +81,10 @@ Sizes: bytes, or with K, M, G (KiB, MiB, GiB).
 
 Examples:
   producer | trendtop --window 10s --top 10
+  trendtop --listen 9999 -w 1m -s 10s       # on a terminal: the live view, redrawn every second
+  trendtop --view scroll --color never big.ndjson  # one block per window, no colour
+  trendtop -o json big.ndjson > windows.json  # bytes read, rate and ETA on stderr meanwhile
+  trendtop -o csv --chart trends.svg archive.ndjson > report.csv   # and a chart of the top keys
   trendtop --listen 9999 --window 1m --slide 10s --output json | jq .
   trendtop --time event --window 1h --output csv archive.ndjson > report.csv
   bzcat stream.json.bz2 | trendtop -w 60s -s 20s -o json | jq .
@@ -293,6 +303,30 @@ int parse_cli(int argc, char** argv, Config& config) {
       ->option_text("N")
       ->check(kWholeNumber)
       ->group("Network sources");
+  std::string view = "auto", color = "auto";
+  app.add_option("--view", view,
+                 "live: a full-screen view redrawn every second (sources, rates, counters, the open window's "
+                 "running top-k and the last closed one's, with bars, rank changes and sparklines); scroll: "
+                 "one block per window (default: live when stdout is a terminal, the output is text and the "
+                 "input is a stream: stdin not a file, or the network)")
+      ->option_text("live|scroll")
+      ->group("Terminal");
+  app.add_option("--color", color,
+                 "Colour the live view and text output: auto (on a terminal, unless NO_COLOR is "
+                 "set or TERM=dumb; default), always, never")
+      ->option_text("WHEN")
+      ->group("Terminal");
+  bool progress = false, no_progress = false;
+  app.add_flag("--progress", progress,
+               "Show bytes read, rate and ETA on stderr (default: when reading regular files, stderr is a "
+               "terminal and stdout is not; the live view shows them in its header)")
+      ->group("Terminal");
+  app.add_flag("--no-progress", no_progress, "Never show the progress line")->group("Terminal");
+  app.add_option("--chart", config.chart_path,
+                 "Write an SVG chart of the top 10 keys' counts over the last 120 windows to FILE, rewritten "
+                 "atomically as windows close (at most once a second, and at the end)")
+      ->option_text("FILE")
+      ->group("Output");
   app.set_version_flag("-V,--version", version_text(), "Print the version and exit");
 
   try {
@@ -365,6 +399,19 @@ int parse_cli(int argc, char** argv, Config& config) {
   static const std::map<std::string, RankMode> kRanks = {{"count", RankMode::Count},
                                                          {"trend", RankMode::Trend}};
   if (int rc = choose(kRanks, "--rank", rank, config.rank); rc >= 0) return rc;
+  static const std::map<std::string, ViewMode> kViews = {{"live", ViewMode::Live},
+                                                         {"scroll", ViewMode::Scroll}};
+  if (view != "auto")
+    if (int rc = choose(kViews, "--view", view, config.view); rc >= 0) return rc;
+  static const std::map<std::string, ColorMode> kColors = {
+      {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
+  if (int rc = choose(kColors, "--color", color, config.color); rc >= 0) return rc;
+  if (progress && no_progress) return usage_error("--progress and --no-progress contradict each other");
+  config.progress = progress ? 1 : no_progress ? 0 : -1;
+  if (config.view == ViewMode::Live && (config.output != OutputFormat::Text || config.print_keys))
+    return usage_error("--view live shows windows as text: not with --output tsv|csv|json or --print-keys");
+  if (!config.chart_path.empty() && config.print_keys)
+    return usage_error("--chart: --print-keys has no windows to chart");
   static const std::map<std::string, KeyKind> kKeys = {{"hashtags", kHashtags},
                                                        {"mentions", kMentions},
                                                        {"cashtags", kCashtags},

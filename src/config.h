@@ -21,6 +21,10 @@ enum class OutputFormat { Text, Tsv, Csv, Json };
 enum class RankMode { Count, Trend };
 // --schema: the stream format; auto detects it per record from the top-level keys.
 enum class Schema { Auto, Twitter, XV2, Bluesky, Mastodon, Json, Text };
+// --view: live (a full-screen view refreshed in place), scroll (one block per window), auto (live on a
+// terminal with text output). --color: see term.h.
+enum class ViewMode { Auto, Live, Scroll };
+enum class ColorMode { Auto, Always, Never };
 
 struct Config {
   std::vector<std::string> inputs;  // "-" is stdin; read in order (main adds "-" when no source is given)
@@ -54,7 +58,13 @@ struct Config {
   bool keep_case = false;              // --case keep: NFC only, no case folding (and no display spellings)
   bool print_keys = false;             // --print-keys: each record's keys instead of windows
   OutputFormat output = OutputFormat::Text;
-  uint64_t intervals = 0;  // 0: no limit
+  // For people at a terminal (view.h, progress.h, chart.h).
+  ViewMode view = ViewMode::Auto;
+  ColorMode color = ColorMode::Auto;
+  int progress = -1;        // --progress 1, --no-progress 0, -1 auto (regular files, stderr a terminal)
+  std::string chart_path;   // --chart FILE.svg
+  bool color_text = false;  // --color resolved by main for stdout: the text format in colour
+  uint64_t intervals = 0;   // 0: no limit
   bool stats = false;
   uint64_t max_line = 16u << 20;
   unsigned threads = 1;           // --threads: parsing threads (cli.cpp resolves the default, the cores)

@@ -7,17 +7,25 @@
 #include <cstdio>
 #include <string>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <memory>
+
 #include <fmt/format.h>
 
+#include "chart.h"
 #include "cli.h"
 #include "config.h"
+#include "duration.h"
 #include "output.h"
 #include "pipeline.h"
+#include "progress.h"
 #include "reader.h"
 #include "state.h"
+#include "term.h"
+#include "view.h"
 
 using namespace trendtop;
 
@@ -28,7 +36,10 @@ volatile std::sig_atomic_t g_report = 0;
 
 // SIGINT/SIGTERM: stop reading, print the open windows marked partial, exit 0. A second SIGINT exits at once.
 void on_stop_signal(int sig) {
-  if (g_stop && sig == SIGINT) _exit(130);
+  if (g_stop && sig == SIGINT) {
+    LiveView::emergency_restore();
+    _exit(130);
+  }
   g_stop = 1;
 }
 void on_report_signal(int) {
@@ -94,6 +105,42 @@ bool save_state(const Config& config, Pipeline& pipeline) {
   return false;
 }
 
+// The bytes the inputs hold when every one is a regular file (for the progress line); 0 otherwise.
+
+// Whether every input is a regular file, and the bytes they hold (for the progress line).
+bool only_regular_files(const Config& config, uint64_t& total) {
+  total = 0;
+  if (!config.listen.empty() || !config.connect.empty()) return false;
+  for (const std::string& in : config.inputs) {
+    struct stat st;
+    if ((in == "-" ? fstat(STDIN_FILENO, &st) : stat(in.c_str(), &st)) != 0 || !S_ISREG(st.st_mode)) {
+      total = 0;
+      return false;
+    }
+    total += static_cast<uint64_t>(st.st_size);
+  }
+  return true;
+}
+
+// The live view's title: what is read, and how it is windowed.
+void describe(const Config& config, ViewStatus& status) {
+  for (const std::string& in : config.inputs)
+    status.sources += (status.sources.empty() ? "" : ", ") + (in == "-" ? std::string("stdin") : in);
+  for (const Endpoint& e : config.listen)
+    status.sources += (status.sources.empty() ? "listen " : ", listen ") + e.text();
+  for (const Endpoint& e : config.connect)
+    status.sources += (status.sources.empty() ? "connect " : ", connect ") + e.text();
+  std::string safe;
+  append_terminal_safe(safe, status.sources);
+  status.sources = safe;
+  status.windowing = "window " + format_duration(config.window_ms);
+  if (config.slide_ms != config.window_ms) status.windowing += ", slide " + format_duration(config.slide_ms);
+  status.windowing += config.time == TimeMode::Event     ? ", event time"
+                      : config.time == TimeMode::Arrival ? ", arrival time"
+                                                         : "";
+  if (config.rank == RankMode::Trend) status.windowing += ", ranked by trend";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -106,8 +153,45 @@ int main(int argc, char** argv) {
   auto started = std::chrono::steady_clock::now();
   int64_t start_ms = wall_ms();
 
+  // For people at a terminal: the live view replaces the text on stdout (which goes nowhere meanwhile).
+  const char* term = std::getenv("TERM");
+  // By default only for a stream: a run over files is a report, and prints every window.
+  uint64_t total_bytes = 0;
+  bool files = only_regular_files(config, total_bytes);
+  bool live = config.view == ViewMode::Live ||
+              (config.view == ViewMode::Auto && isatty(STDOUT_FILENO) &&
+               config.output == OutputFormat::Text && !config.print_keys && capable_terminal(term) && !files);
+  int out_fd = STDOUT_FILENO;
+  if (live && (out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
+    error("cannot open /dev/null");
+    return 1;
+  }
+  // Colour only text, only onto a terminal unless asked for (never into a pipe by default).
+  config.color_text = !live && config.output == OutputFormat::Text && !config.print_keys &&
+                      use_color(config.color, isatty(STDOUT_FILENO), std::getenv("NO_COLOR"), term);
+  std::unique_ptr<LiveView> view;
+  if (live)
+    view = std::make_unique<LiveView>(
+        STDOUT_FILENO, use_color(config.color, isatty(STDOUT_FILENO), std::getenv("NO_COLOR"), term),
+        config.rank == RankMode::Trend);
+  std::unique_ptr<Progress> progress;
+  // Never on the live view's own screen: its header shows the progress.
+  if ((config.progress == 1 && !(live && isatty(STDERR_FILENO))) ||
+      (config.progress < 0 && files && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO) &&
+       capable_terminal(term)))  // windows printed on the same terminal would break into the line
+    progress = std::make_unique<Progress>(STDERR_FILENO, total_bytes, start_ms);
+  std::unique_ptr<Chart> chart;
+  if (!config.chart_path.empty()) {
+    chart = std::make_unique<Chart>(config.chart_path);
+    std::string err;
+    if (!chart->probe(err)) {  // fail before reading anything (a chart already there stays until a window)
+      error("--chart: " + err);
+      return 1;
+    }
+  }
+
   // The stages: sources -> framers -> (extract -> window -> top-k -> sink) -> output.
-  Output output(STDOUT_FILENO);
+  Output output(out_fd);
   Pipeline pipeline(config, output, start_ms, resolve_idle_timeout(config));
   if (!config.state_path.empty()) {  // resume where the last run stopped
     std::string payload, err;
@@ -126,12 +210,32 @@ int main(int argc, char** argv) {
     error(err);
     return 1;
   }
+  if (view || chart)
+    pipeline.observe([&](const WindowResult& w) {
+      if (view) view->window(w);
+      if (chart) chart->window(w);
+    });
+  ViewStatus status;
+  describe(config, status);
+  status.total_bytes = total_bytes;
+  if (view) view->begin();
+  bool chart_ok = true;
+  auto write_chart = [&] {
+    std::string why;
+    if (chart_ok && !chart->write(why)) {
+      error("--chart: " + why);
+      chart_ok = false;  // once: the run goes on, and exits 1
+    }
+  };
 
   // Wall-clock duties between reads: SIGUSR1 reports, --duration, --checkpoint-every.
   bool ok = true;
   int64_t run_end = config.duration_ms > 0 ? start_ms + config.duration_ms : Windower::kNone;
   int64_t next_checkpoint =
       config.state_path.empty() ? Windower::kNone : start_ms + config.checkpoint_every_ms;
+  // The live view redraws every second (and at once on SIGWINCH); the chart is rewritten at most once a
+  // second while windows close.
+  int64_t next_frame = start_ms, next_chart = start_ms;
   auto hook = [&](int64_t now) -> int64_t {
     if (g_report) {
       g_report = 0;
@@ -142,8 +246,37 @@ int main(int argc, char** argv) {
       ok = save_state(config, pipeline) && ok;
       next_checkpoint = now + config.checkpoint_every_ms;
     }
-    if (run_end == Windower::kNone) return next_checkpoint;
-    return next_checkpoint == Windower::kNone ? run_end : std::min(run_end, next_checkpoint);
+    int64_t wake = Windower::kNone;
+    auto sooner = [&](int64_t t) {
+      if (t != Windower::kNone && (wake == Windower::kNone || t < wake)) wake = t;
+    };
+    sooner(run_end);
+    sooner(next_checkpoint);
+    if (view) {
+      view->suspend_if_asked();
+      if (LiveView::resized() || now >= next_frame) {
+        if (!pipeline.peek([&](const WindowResult& w) { view->running(w); })) view->no_running();
+        status.stats = pipeline.stats();
+        status.connections = 0;
+        for (const SourceStats& s : reader.stats())
+          if (s.network)
+            status.connections += s.accepted + s.connects - std::min(s.closed, s.accepted + s.connects);
+        status.now_ms = now;
+        view->draw(status);
+        next_frame = now + 1000;
+      }
+      sooner(next_frame);
+    }
+    if (progress) progress->update(pipeline.stats().bytes, now);
+    if (chart && chart->dirty() && !chart->history().windows().empty()) {
+      if (now >= next_chart) {
+        write_chart();
+        next_chart = now + 1000;
+      } else {
+        sooner(next_chart);
+      }
+    }
+    return wake;
   };
   ok = reader.run(g_stop, hook) && ok;
 
@@ -151,6 +284,8 @@ int main(int argc, char** argv) {
   // input (or --duration) closes them, unless a state file carries them over to the next run.
   pipeline.sync();  // every line read is counted (parsing threads may still hold some)
   int64_t now = wall_ms();
+  if (progress) progress->finish();
+  if (view) view->ending();
   if (g_stop) {
     if (uint64_t hidden = pipeline.interrupt(now); hidden > 0)
       fmt::print(stderr,
@@ -175,6 +310,8 @@ int main(int argc, char** argv) {
       ok = save_state(config, pipeline) && ok;
     }
   }
+  if (chart && chart->dirty()) write_chart();
+  if (view) view->end();  // the last window stays in the scrollback
   if (config.stats) print_stats(pipeline, reader, started);
-  return ok ? 0 : 1;
+  return ok && chart_ok ? 0 : 1;
 }

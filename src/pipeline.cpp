@@ -31,6 +31,8 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
       emit_partial_([this](const ClosedWindow& w) { return emit(w, false); }),
       ranker_(config.rank, config.baseline_ms, config.slide_ms),
       idle_timeout_ms_(idle_timeout_ms) {
+  if (config.color_text)  // --color, on a terminal: the text format in colour
+    sink_ = make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend, true);
   // Arrival windows are printed from the start of the run, empty ones included.
   if (time_ == TimeMode::Arrival && !config.print_keys) windower_.start_at(start_ms);
   if (config.emit_every_ms > 0) next_partial_ = start_ms + config.emit_every_ms;
@@ -351,6 +353,36 @@ int64_t Pipeline::next_deadline() const {
   return wake;
 }
 
+// As emit() ranks a window (emit keeps its own copy of these lines to stay a small diff; they could share).
+const CountMap& Pipeline::rank(const ClosedWindow& w, size_t& distinct) {
+  const CountMap* counts = &w.counts;
+  if (config_.count == CountMode::Users) {
+    // The window holds one entry per (key, author): count the authors of each key.
+    users_.clear();
+    w.counts.for_each([&](std::string_view k, uint64_t) { users_.add(k.substr(0, k.rfind('\x1f'))); });
+    counts = &users_;
+  }
+  ranker_.rank(*counts, config_.top, config_.min_count, top_, kSpellingMark);
+  distinct = counts->size() - (tracks_spellings(config_) ? spellings(*counts) : 0);  // markers: no keys
+  return *counts;
+}
+
+bool Pipeline::peek(const WindowObserver& visit) {
+  sync();
+  if (done_ || config_.print_keys || windower_.next_end() == Windower::kNone) return false;
+  bool seen = false;
+  windower_.peek_open(
+      [&](const ClosedWindow& w) {
+        size_t distinct = 0;
+        rank(w, distinct);
+        visit({w.start, w.end, w.records, distinct, top_, false});
+        seen = true;
+        return false;  // the next to close only
+      },
+      windower_.next_end());  // even while it is empty
+  return seen;
+}
+
 bool Pipeline::emit(const ClosedWindow& w, bool final) {
   if (!begun_) {
     sink_->begin(output_.buffer());
@@ -381,6 +413,7 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
     done_ = true;
     return false;
   }
+  if (observer_) observer_({w.start, w.end, w.records, distinct, top_, final});
   if (!final) {
     if (chain_partials_) ranker_.closed(*counts, top_, kSpellingMark);
     ++stats_.partials;

@@ -11,6 +11,7 @@
 // they have something to do.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -72,12 +73,22 @@ class Pipeline {
   bool load(StateReader& in, std::string& error);
 
   const Stats& stats() const { return stats_; }
+
+  // Every window handed to the sink is shown to this observer too, after the sink (the live view, the
+  // chart). The result's keys live until the next window.
+  using WindowObserver = std::function<void(const WindowResult&)>;
+  void observe(WindowObserver observer) { observer_ = std::move(observer); }
+  // The running top-k of the window that closes next, ranked as it would be printed, given to `visit`
+  // (nothing is printed or remembered). False when no window is open.
+  bool peek(const WindowObserver& visit);
   // Batches handed to parsing threads and not yet counted (bounded; for tests).
   size_t batches_in_flight() const { return pool_ ? pool_->in_flight() : 0; }
   size_t max_batches_in_flight() const { return pool_ ? pool_->max_in_flight() : 0; }
 
  private:
   bool emit(const ClosedWindow& w, bool final);
+  // Ranks a window into top_ (spellings too); returns the counts ranked and sets their distinct keys.
+  const CountMap& rank(const ClosedWindow& w, size_t& distinct);
   // Counts one extracted line: the accounting, then the windower.
   void apply(ExtractedLine::Kind kind, std::optional<int64_t> time, std::span<const std::string_view> keys,
              std::span<const uint64_t> hashes, int64_t arrival_ms);
@@ -102,6 +113,7 @@ class Pipeline {
   Extractor extractor_;
   Windower windower_;
   std::unique_ptr<Sink> sink_;
+  WindowObserver observer_;  // observe()
   Windower::Emit emit_final_, emit_partial_;
   Record record_;
   std::unique_ptr<ExtractPool> pool_;  // --threads > 1

@@ -37,10 +37,11 @@ void append(fmt::memory_buffer& out, std::string_view s) {
 
 class TextSink final : public Sink {
  public:
-  explicit TextSink(bool trend) : trend_(trend) {}
+  TextSink(bool trend, bool color) : trend_(trend), color_(color) {}
   void window(const WindowResult& w, fmt::memory_buffer& out) override {
     if (!first_) out.push_back('\n');
     first_ = false;
+    if (color_) append(out, "\x1b[1m");  // the window's line in bold, through its line break
     append_human_time(out, w.start, true);
     append(out, " .. ");
     // The end's date is repeated only when the window crosses midnight.
@@ -51,9 +52,10 @@ class TextSink final : public Sink {
       fmt::format_to(std::back_inserter(out), "  (approximate: counts over by at most {})", w.max_error);
     out.push_back('\n');
     if (w.top.empty()) {
-      append(out, "      (no keys)\n");
+      append(out, color_ ? "\x1b[0m      (no keys)\n" : "      (no keys)\n");
       return;
     }
+    if (color_) append(out, "\x1b[0m");  // bold off, after the header's line break
     size_t rank_width = fmt::formatted_size("{}", w.top.size());
     size_t key_width = 0, count_width = 0, score_width = 0, delta_width = 0;
     for (const RankedKey& r : w.top) {
@@ -73,6 +75,9 @@ class TextSink final : public Sink {
       // What changed since the previous window: the count, and the rank (new: not ranked there).
       fmt::format_to(std::back_inserter(out), "  {:>{}}  ", fmt::format("{:+}", delta(r)), delta_width);
       int64_t moved = rank_change(r, rank);
+      // Colour: new yellow, up green, down red.
+      if (color_ && moved != 0)
+        append(out, r.prev_rank == 0 ? "\x1b[33m" : moved > 0 ? "\x1b[32m" : "\x1b[31m");
       if (r.prev_rank == 0) {
         append(out, "new");
       } else if (moved == 0) {
@@ -80,6 +85,7 @@ class TextSink final : public Sink {
       } else {
         fmt::format_to(std::back_inserter(out), "{}{}", moved > 0 ? "\u2191" : "\u2193", std::abs(moved));
       }
+      if (color_ && moved != 0) append(out, "\x1b[0m");
       out.push_back('\n');
     }
   }
@@ -97,6 +103,7 @@ class TextSink final : public Sink {
   }
   bool first_ = true;
   bool trend_;
+  bool color_;
 };
 
 // prev, delta, rank_change (a number, or "new") [, score, baseline]: the columns after count.
@@ -213,7 +220,7 @@ class JsonSink final : public Sink {
 
 }  // namespace
 
-std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column, bool trend) {
+std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column, bool trend, bool color) {
   switch (format) {
     case OutputFormat::Tsv:
       return std::make_unique<TsvSink>(final_column, trend);
@@ -224,7 +231,7 @@ std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column, bool tre
     case OutputFormat::Text:
       break;
   }
-  return std::make_unique<TextSink>(trend);
+  return std::make_unique<TextSink>(trend, color);
 }
 
 void append_json_string(fmt::memory_buffer& out, std::string_view s) {

@@ -42,8 +42,10 @@ class Sink {
 };
 
 // `final_column`: TSV and CSV get a last column, final (true/false); without it their rows are always final.
-// `trend` (--rank trend): every format adds each key's score and baseline.
-std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column = false, bool trend = false);
+// `trend` (--rank trend): every format adds each key's score and baseline. `color`: text marks its window
+// lines bold and rank changes in colour (ANSI; only for a terminal).
+std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column = false, bool trend = false,
+                                bool color = false);
 
 // Exposed for tests.
 void append_json_string(fmt::memory_buffer& out, std::string_view s);

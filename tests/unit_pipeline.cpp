@@ -194,3 +194,53 @@ TEST_CASE("pipeline: interrupt prints the open windows as partial, or counts the
     CHECK(p.stats().windows == 0);
   }
 }
+
+TEST_CASE("pipeline: observe sees every window printed; peek ranks the open one without printing",
+          "[pipeline]") {
+  Config c = json_config();
+  Captured cap;
+  Pipeline p(c, cap.output, 0);
+  struct Seen {
+    int64_t start;
+    bool final;
+    std::vector<std::pair<std::string, uint64_t>> top;
+  };
+  std::vector<Seen> seen;
+  auto keep = [&](const WindowResult& w) {
+    Seen s{w.start, w.final, {}};
+    for (const RankedKey& r : w.top) s.top.emplace_back(std::string(r.key), r.count);
+    seen.push_back(s);
+  };
+  p.observe(keep);
+  std::vector<Seen> peeked;
+  CHECK_FALSE(p.peek([&](const WindowResult&) { FAIL("no window is open yet"); }));
+  for (auto [t, tag] : {std::pair{kT0, "a"}, {kT0 + 1, "a"}, {kT0 + 2, "b"}, {kT0 + 10'000, "c"}}) {
+    TweetLine l(t, tag);
+    p.line(l.line, 0);
+  }
+  REQUIRE(seen.size() == 1);  // the first window closed
+  CHECK(seen[0].final);
+  CHECK(seen[0].start == kT0);
+  CHECK(seen[0].top == std::vector<std::pair<std::string, uint64_t>>{{"#a", 2}, {"#b", 1}});
+  p.flush();
+  std::string printed = cap.take();
+  CHECK(lines_in(printed) == 1);
+  // The open window's running top-k: #c, new against the window before.
+  std::vector<RankedKey> running;
+  bool peeked_any = p.peek([&](const WindowResult& w) {
+    CHECK_FALSE(w.final);
+    CHECK(w.start == kT0 + 10'000);
+    running.assign(w.top.begin(), w.top.end());
+  });
+  CHECK(peeked_any);
+  REQUIRE(running.size() == 1);
+  CHECK(running[0].key == "#c");
+  CHECK(running[0].prev_rank == 0);
+  p.flush();
+  CHECK(cap.take().empty());  // peeking prints nothing
+  CHECK(seen.size() == 1);    // nor is it observed
+  CHECK(p.stats().partials == 0);
+  p.finish(0);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[1].top == std::vector<std::pair<std::string, uint64_t>>{{"#c", 1}});
+}

@@ -5,3 +5,8 @@ cmake --install "$BUILD_DIR" --prefix "$WORK/prefix" >/dev/null
 [ -x "$WORK/prefix/bin/trendtop" ] || fail "no bin/trendtop"
 [ -f "$WORK/prefix/share/man/man1/trendtop.1" ] || fail "no man page"
 "$WORK/prefix/bin/trendtop" --version >/dev/null
+# Shell completions, where bash-completion, zsh and fish look for them.
+for f in share/bash-completion/completions/trendtop share/zsh/site-functions/_trendtop \
+  share/fish/vendor_completions.d/trendtop.fish; do
+  [ -f "$WORK/prefix/$f" ] || fail "no $f"
+done
