@@ -413,7 +413,7 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
     done_ = true;
     return false;
   }
-  if (observer_) observer_({w.start, w.end, w.records, distinct, top_, final});
+  if (observer_) observer_({w.start, w.end, w.records, distinct, top_, final, w.max_error});
   if (!final) {
     if (chain_partials_) ranker_.closed(*counts, top_, kSpellingMark);
     ++stats_.partials;

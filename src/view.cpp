@@ -189,6 +189,7 @@ void LiveView::fill(Table& t, const WindowResult& w, bool with_current) {
   t.end = w.end;
   t.records = w.records;
   t.keys = w.keys;
+  t.max_error = w.max_error;
   t.rows.resize(std::min(w.top.size(), kMaxRows));
   const auto& past = history_.windows();
   for (size_t i = 0; i < t.rows.size(); ++i) {
@@ -230,6 +231,8 @@ void LiveView::table(std::vector<std::string>& lines, const Table& t, const char
       l.add("  ").add(bounds(t.start, t.end), pal_.bold(), pal_.reset());
       l.add(fmt::format("  {} record{}, {} key{}", t.records, t.records == 1 ? "" : "s", t.keys,
                         t.keys == 1 ? "" : "s"));
+      if (t.max_error > 0)
+        l.add(fmt::format("  approximate: +{} at most", t.max_error), pal_.yellow(), pal_.reset());
     } else {
       l.add("  (none yet)", pal_.dim(), pal_.reset());
     }
@@ -313,6 +316,7 @@ std::string LiveView::frame(const ViewStatus& st, int columns, int rows) const {
     l.add(fmt::format("malformed {}", s.malformed), s.malformed ? pal_.yellow() : "", pal_.reset());
     l.add(fmt::format("  late {}", s.late), s.late ? pal_.yellow() : "", pal_.reset());
     l.add(fmt::format("  filtered {}  skipped {}", s.filtered, s.skipped));
+    if (s.skewed > 0) l.add(fmt::format("  skewed {}", s.skewed), pal_.yellow(), pal_.reset());
   }
   lines.emplace_back();
   // What is left goes to the two tables: the open window first, at most half unless the other needs less.

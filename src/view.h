@@ -77,6 +77,7 @@ class LiveView {
     bool valid = false;
     int64_t start = 0, end = 0;
     uint64_t records = 0, keys = 0;
+    uint64_t max_error = 0;  // --max-keys made it approximate
     std::vector<Row> rows;
   };
   void fill(Table& t, const WindowResult& w, bool with_current);

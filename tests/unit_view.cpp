@@ -72,6 +72,20 @@ TEST_CASE("view: a frame's header, sections and rows", "[view]") {
   CHECK(lines[12] == " 3  #c   2  ██████████                                  new   █");
 }
 
+TEST_CASE("view: skewed records and approximate windows are shown", "[view]") {
+  LiveView v(-1, false, false);
+  std::vector<RankedKey> top = {{"#a", 9}};
+  v.window({kT0, kT0 + 10'000, 9, 1, top, true, /*max_error=*/3});
+  ViewStatus st = status();
+  st.stats.skewed = 2;
+  auto lines = screen(v.frame(st, 120, 30));
+  CHECK(lines[2].find("skewed 2") != std::string::npos);
+  bool marked = false;
+  for (const std::string& l : lines)
+    marked = marked || l.find("9 records, 1 key  approximate: +3 at most") != std::string::npos;
+  CHECK(marked);
+}
+
 TEST_CASE("view: every frame fits its screen, whatever the size", "[view]") {
   for (bool color : {false, true}) {
     LiveView v = fed(color);
