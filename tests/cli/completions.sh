@@ -1,7 +1,7 @@
 # The bash, zsh and fish completions load without errors, know every option --help lists, and complete
 # option values (bash driven through its completion function). Installed by cmake --install.
 . "$(dirname "$0")/common.sh"
-dir=$SRC/completions
+dir=$SRC/scripts/completions
 opts=$("$TRENDTOP" --help | grep -oE -- '(^|[ ,])--?[a-zA-Z][a-z0-9-]*' | grep -oE -- '--?[a-zA-Z][a-z0-9-]*' | sort -u)
 [ -n "$opts" ] || fail "no options in --help"
 for opt in $opts; do
