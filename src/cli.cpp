@@ -70,7 +70,10 @@ const CLI::Validator kWholeNumber(
     },
     "", "whole number");
 
-constexpr const char* kFooter = R"(Durations: 250ms, 10s, 1m30s, 2h, 1d; a bare number is seconds.
+constexpr const char* kFooter = R"(Subcommand:
+  trendtop merge [OPTIONS] [FILE...]   sum partial streams (-o partial) of many processes; see merge --help
+
+Durations: 250ms, 10s, 1m30s, 2h, 1d; a bare number is seconds.
 Sizes: bytes, or with K, M, G (KiB, MiB, GiB).
 
 Examples:
@@ -83,9 +86,77 @@ Examples:
 Exit status: 0 ok, 1 runtime error (e.g. an unreadable file), 2 usage error.
 See trendtop(1) for the full semantics.)";
 
+// `trendtop merge [OPTIONS] [FILE...]`: the options that shape printing; the window settings come from the
+// partial streams themselves.
+int parse_merge_cli(int argc, char** argv, Config& config) {
+  CLI::App app{
+      "trendtop merge: sum the partial streams (--output partial) of any number of trendtop processes,\n"
+      "window by window, and print the top-k of each window as one run over all their input would.",
+      "trendtop merge"};
+  app.footer(R"(Each FILE is one process's partial stream, in window order; none or '-' reads stdin.
+Examples:
+  parallel 'trendtop -o partial {} > {}.partial' ::: part-*.ndjson && trendtop merge part-*.partial
+  trendtop merge <(ssh a trendtop -o partial log) <(ssh b trendtop -o partial log) -k 20 -o csv
+
+Exit status: 0 ok, 1 inputs that cannot be merged (other window shapes) or unreadable, 2 usage error.
+See trendtop(1), MERGING.)");
+  app.get_formatter()->column_width(30);
+  config.merge = true;
+  config.threads = 1;
+  std::string output = "text", rank = "count", baseline;
+  app.add_option("FILE", config.inputs, "Partial streams, one per process; none or '-' reads stdin")
+      ->type_name("");
+  app.add_option("-k,--top", config.top, "Keys shown per window; 0 shows all (default 10)")
+      ->option_text("K")
+      ->check(kWholeNumber);
+  app.add_option("--min-count", config.min_count, "Leave out keys counted fewer than N times (default 1)")
+      ->option_text("N")
+      ->check(kWholeNumber);
+  app.add_option("--rank", rank, "Order keys by count (default) or trend, as trendtop does")
+      ->option_text("count|trend");
+  app.add_option("--baseline", baseline, "--rank trend: the baseline's reach (default 1h, or the slide)")
+      ->option_text("DUR");
+  app.add_option("-o,--output", output, "Output format: text, tsv, csv, json (default text)")
+      ->option_text("FORMAT");
+  app.add_option("-n,--intervals", config.intervals, "Exit after N windows")
+      ->option_text("N")
+      ->check(kWholeNumber);
+  app.add_flag("--stats", config.stats, "At exit, print the merge's counters to stderr");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+    return usage_error(what);
+  }
+  static const std::map<std::string, OutputFormat> kOutputs = {{"text", OutputFormat::Text},
+                                                               {"tsv", OutputFormat::Tsv},
+                                                               {"csv", OutputFormat::Csv},
+                                                               {"json", OutputFormat::Json}};
+  auto it = kOutputs.find(output);
+  if (it == kOutputs.end())
+    return usage_error(fmt::format("--output: '{}' is not one of csv, json, text, tsv", output));
+  config.output = it->second;
+  if (rank != "count" && rank != "trend")
+    return usage_error(fmt::format("--rank: '{}' is not one of count, trend", rank));
+  config.rank = rank == "trend" ? RankMode::Trend : RankMode::Count;
+  config.baseline_ms = 3'600'000;
+  if (!baseline.empty()) {
+    auto ms = parse_duration(baseline);
+    if (!ms || *ms <= 0 || *ms > kMaxDurationMs)
+      return usage_error(fmt::format("--baseline: '{}' is not a duration (e.g. 10m, 1h)", baseline));
+    config.baseline_ms = *ms;
+  }
+  return -1;
+}
+
 }  // namespace
 
 int parse_cli(int argc, char** argv, Config& config) {
+  if (argc > 1 && std::string_view(argv[1]) == "merge") return parse_merge_cli(argc - 1, argv + 1, config);
   CLI::App app{
       "trendtop: exact top-k hashtags (mentions, cashtags, URLs, any JSON field) per tumbling or sliding\n"
       "time window, from newline-delimited JSON (Twitter v1.1, X API v2, Bluesky Jetstream, Mastodon, any\n"
@@ -182,7 +253,9 @@ int parse_cli(int argc, char** argv, Config& config) {
                "No windows: print each record's keys, tab-separated, one line per input line (an empty "
                "line for a record without keys; none for blank lines)")
       ->group("Output");
-  app.add_option("-o,--output", output, "Output format: text, tsv, csv, json (default text)")
+  app.add_option("-o,--output", output,
+                 "Output format: text, tsv, csv, json, or partial: every closed window's complete counts, "
+                 "for `trendtop merge` (default text)")
       ->option_text("FORMAT")
       ->group("Output");
   app.add_option("-n,--intervals", config.intervals, "Exit after N windows")
@@ -319,7 +392,8 @@ int parse_cli(int argc, char** argv, Config& config) {
   static const std::map<std::string, OutputFormat> kOutputs = {{"text", OutputFormat::Text},
                                                                {"tsv", OutputFormat::Tsv},
                                                                {"csv", OutputFormat::Csv},
-                                                               {"json", OutputFormat::Json}};
+                                                               {"json", OutputFormat::Json},
+                                                               {"partial", OutputFormat::Partial}};
   auto choose = [](const auto& table, const std::string& flag, const std::string& value, auto& out) {
     auto it = table.find(value);
     if (it == table.end()) {
@@ -402,6 +476,8 @@ int parse_cli(int argc, char** argv, Config& config) {
   } else if (emit != "final") {
     return usage_error(fmt::format("--emit: '{}' is not 'final' or 'every=DUR'", emit));
   }
+  if (config.emit_every_ms > 0 && config.output == OutputFormat::Partial)
+    return usage_error("--emit every: --output partial carries closed windows only");
   if (!run_duration.empty()) {
     if (int rc = duration("--duration", run_duration, config.duration_ms); rc >= 0) return rc;
     if (config.duration_ms <= 0) return usage_error("--duration must be longer than 0");

@@ -16,7 +16,8 @@ enum class ExtractMode { Auto, Entities, Text, Split };
 enum KeyKind : uint8_t { kHashtags = 1, kMentions = 2, kCashtags = 4, kUrls = 8, kWords = 16 };
 // --count: records counts a key once per record; occurrences every time it appears; users once per author.
 enum class CountMode { Records, Occurrences, Users };
-enum class OutputFormat { Text, Tsv, Csv, Json };
+// partial: each closed window's complete counts, for `trendtop merge` (partial.h).
+enum class OutputFormat { Text, Tsv, Csv, Json, Partial };
 // --rank: by count, or by rise against each key's own baseline (rank.h).
 enum class RankMode { Count, Trend };
 // --schema: the stream format; auto detects it per record from the top-level keys.
@@ -49,6 +50,7 @@ struct Config {
   bool keep_case = false;              // --case keep: NFC only, no case folding (and no display spellings)
   bool print_keys = false;             // --print-keys: each record's keys instead of windows
   OutputFormat output = OutputFormat::Text;
+  bool merge = false;      // `trendtop merge`: the inputs are partial streams (merge.h)
   uint64_t intervals = 0;  // 0: no limit
   bool stats = false;
   uint64_t max_line = 16u << 20;

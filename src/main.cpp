@@ -2,9 +2,11 @@
 // This file is glue: it parses the command line, wires the stages, runs the reader, and maps what happened
 // to an exit status (0 ok, 1 runtime error, 2 usage error).
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include <sys/stat.h>
@@ -14,6 +16,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "merge.h"
 #include "output.h"
 #include "pipeline.h"
 #include "reader.h"
@@ -93,11 +96,56 @@ bool save_state(const Config& config, Pipeline& pipeline) {
   return false;
 }
 
+// `trendtop merge`: the partial streams of many processes, summed window by window.
+int merge_main(const Config& config) {
+  std::signal(SIGPIPE, SIG_IGN);
+  auto started = std::chrono::steady_clock::now();
+  Output output(STDOUT_FILENO);
+  Merger merger(config, output);
+  std::vector<std::FILE*> files;
+  bool ok = true;
+  std::vector<std::string> inputs = config.inputs;
+  if (inputs.empty()) inputs.push_back("-");
+  for (const std::string& name : inputs) {
+    if (name == "-") {
+      merger.add_input("-", stdin);
+      continue;
+    }
+    std::FILE* f = std::fopen(name.c_str(), "r");
+    if (!f) {  // reported; the others are merged (and the exit status says something is missing)
+      error(fmt::format("cannot open '{}': {}", name, std::strerror(errno)));
+      ok = false;
+      continue;
+    }
+    files.push_back(f);
+    merger.add_input(name, f);
+  }
+  if (!merger.run()) {
+    error(merger.error());
+    ok = false;
+  }
+  output.flush();
+  for (std::FILE* f : files) std::fclose(f);
+  for (const std::string& note : merger.notes()) fmt::print(stderr, "trendtop: {}\n", note);
+  if (output.status() == Output::Status::Error) {
+    error(output.error());
+    ok = false;
+  }
+  if (config.stats) {
+    const MergeStats& s = merger.stats();
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    fmt::print(stderr, "trendtop: stats inputs={} lines={} windows_in={} bad={} windows={} elapsed={:.3f}s\n",
+               inputs.size(), s.lines, s.windows_in, s.bad, s.windows, elapsed);
+  }
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Config config;
   if (int rc = parse_cli(argc, argv, config); rc >= 0) return rc;
+  if (config.merge) return merge_main(config);
   // No source at all means stdin, as for any filter.
   if (config.inputs.empty() && config.listen.empty() && config.connect.empty()) config.inputs.push_back("-");
 
@@ -160,6 +208,7 @@ int main(int argc, char** argv) {
   } else if (config.state_path.empty() || config.flush) {
     pipeline.finish(now);
   }
+  pipeline.end_output();
   pipeline.flush();
   if (output.status() == Output::Status::Error) {
     error(output.error());

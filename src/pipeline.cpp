@@ -37,6 +37,7 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
   // N threads parse: N - 1 workers, and this (the reading) thread when they fall behind (ExtractPool::help).
   if (config.threads > 1)
     pool_ = std::make_unique<ExtractPool>(config.threads - 1, config, config.batch_bytes);
+  if (config.output == OutputFormat::Partial) partial_ = std::make_unique<PartialWriter>();
 }
 
 Pipeline::~Pipeline() = default;
@@ -269,7 +270,7 @@ uint64_t Pipeline::interrupt(int64_t now_ms) {
   sync();
   if (done_ || config_.print_keys) return 0;
   if (time_ == TimeMode::Arrival && !windower_.advance(now_ms, emit_final_)) return 0;  // closed on time
-  if (!sink_->marks_partial()) {
+  if (!sink_->marks_partial() || partial_) {  // partial streams carry closed windows only
     uint64_t open = 0;
     windower_.peek_open([&](const ClosedWindow&) { return ++open, true; });
     return open;
@@ -300,6 +301,7 @@ int64_t Pipeline::next_deadline() const {
 }
 
 bool Pipeline::emit(const ClosedWindow& w, bool final) {
+  if (partial_) return emit_partial(w);
   if (!begun_) {
     sink_->begin(output_.buffer());
     begun_ = true;
@@ -333,6 +335,29 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
     return false;
   }
   return true;
+}
+
+bool Pipeline::emit_partial(const ClosedWindow& w) {
+  if (!begun_) partial_header();
+  partial_->window(w, config_.count == CountMode::Users, output_.buffer());
+  if (output_.buffer().size() >= kOutputChunk && output_.flush() != Output::Status::Ok) {
+    done_ = true;
+    return false;
+  }
+  ++stats_.windows;
+  if (config_.intervals != 0 && stats_.windows >= config_.intervals) {
+    done_ = true;
+    return false;
+  }
+  return true;
+}
+
+void Pipeline::end_output() {
+  if (!partial_ || config_.print_keys) return;
+  if (!begun_) partial_header();
+  uint64_t open = 0;
+  windower_.peek_open([&](const ClosedWindow&) { return ++open, true; });
+  partial_->end(stats_.windows, open, output_.buffer());
 }
 
 Output::Status Pipeline::flush() {
@@ -373,6 +398,21 @@ std::string keys_name(uint8_t keys) {
   return names;
 }
 }  // namespace
+
+void Pipeline::partial_header() {
+  begun_ = true;
+  PartialHeader h;
+  h.window_ms = config_.window_ms;
+  h.slide_ms = config_.slide_ms;
+  h.lateness_ms = config_.lateness_ms;
+  h.time = time_name(time_);
+  h.keys = keys_name(config_.keys);
+  static const char* const kCounts[] = {"records", "occurrences", "users"};
+  h.count = kCounts[static_cast<int>(config_.count)];
+  h.case_mode = config_.keep_case ? "keep" : "fold";
+  h.extract = extract_name(config_.extract);
+  partial_->header(h, output_.buffer());
+}
 
 void Pipeline::save(StateWriter& out) const {
   // The settings that give counts their meaning: a state is only continued under the same ones.

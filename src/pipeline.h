@@ -23,6 +23,7 @@
 #include "framer.h"
 #include "output.h"
 #include "parallel.h"
+#include "partial.h"
 #include "rank.h"
 #include "sink.h"
 #include "state.h"
@@ -50,6 +51,10 @@ class Pipeline {
   // Interrupted (a signal): prints the open windows marked partial, leaves them open. Returns how many open
   // windows could not be printed because the format cannot mark them (TSV/CSV without a final column).
   uint64_t interrupt(int64_t now_ms);
+  // The run is over: --output partial writes its end line (and its header if no window came).
+  void end_output();
+  // Prints a window assembled elsewhere (trendtop merge) as a closed one: ranked, annotated, formatted.
+  bool print_window(const ClosedWindow& w) { return emit(w, true); }
 
   // True once --intervals windows were emitted or the output's reader went away: stop reading.
   bool done() const { return done_; }
@@ -87,6 +92,9 @@ class Pipeline {
   // Counts parsed batches in order: those ready, or (all) every one given so far.
   void collect(bool all);
   void print_keys(std::span<const std::string_view> keys);
+  // --output partial: the window's complete counts instead of a ranking.
+  bool emit_partial(const ClosedWindow& w);
+  void partial_header();
   size_t spellings(const CountMap& counts);
   // Whether tick(now) may have work that needs every line given so far counted first.
   bool tick_due(int64_t now_ms) const;
@@ -99,7 +107,8 @@ class Pipeline {
   std::unique_ptr<Sink> sink_;
   Windower::Emit emit_final_, emit_partial_;
   Record record_;
-  std::unique_ptr<ExtractPool> pool_;  // --threads > 1
+  std::unique_ptr<ExtractPool> pool_;       // --threads > 1
+  std::unique_ptr<PartialWriter> partial_;  // --output partial
   Ranker ranker_;
   std::vector<RankedKey> top_;
   CountMap users_;
