@@ -3,7 +3,7 @@
 //
 //   {"t":"header","format":"trendtop-partial","version":1,"window_ms":10000,"slide_ms":10000,
 //    "lateness_ms":0,"time":"event","keys":"hashtags","count":"records","case":"fold","extract":"auto"}
-//   {"t":"window","start":1609485540000,"end":1609485550000,"records":559,"keys":133,"exact":true,
+//   {"t":"window","start":1609486140000,"end":1609486150000,"records":559,"keys":133,"exact":true,
 //    "counts":[["#smtown_live",23],["#smtown",13],...],"spellings":[["#smtown","#SMTOWN",4],...]}
 //   {"t":"end","windows":6,"open":0}
 //
