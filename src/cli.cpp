@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "duration.h"
+#include "kafka.h"
 #include "schema.h"
 
 namespace trendtop {
@@ -32,11 +33,12 @@ int usage_error(const std::string& what) {
 }
 
 std::string version_text() {
-  return fmt::format("trendtop {}\nsimdjson {} ({}), fmt {}.{}.{}, utf8proc {}, CLI11 {}.{}.{}",
+  std::string kafka = KafkaSource::available() ? ", librdkafka " + KafkaSource::version() : "";
+  return fmt::format("trendtop {}\nsimdjson {} ({}), fmt {}.{}.{}, utf8proc {}, CLI11 {}.{}.{}{}",
                      TRENDTOP_VERSION, STRINGIFY_VERSION(SIMDJSON_VERSION),
                      simdjson::get_active_implementation()->name(), FMT_VERSION / 10000,
                      FMT_VERSION / 100 % 100, FMT_VERSION % 100, utf8proc_version(), CLI11_VERSION_MAJOR,
-                     CLI11_VERSION_MINOR, CLI11_VERSION_PATCH);
+                     CLI11_VERSION_MINOR, CLI11_VERSION_PATCH, kafka);
 }
 
 // The cores this process may run on (taskset, cgroups' cpusets), not merely those the machine has.
@@ -339,6 +341,28 @@ int parse_cli(int argc, char** argv, Config& config) {
       ->option_text("N")
       ->check(kWholeNumber)
       ->group("Network sources");
+  std::vector<std::string> kafka_props;
+  app.add_option("--kafka", config.kafka_brokers,
+                 "Consume Kafka: the bootstrap brokers, host:port[,host:port...]; with --topic (" +
+                     std::string(KafkaSource::available() ? "built in" : "not built in this binary") + ")")
+      ->option_text("BROKERS")
+      ->group("Kafka");
+  app.add_option("--topic", config.kafka_topics, "--kafka: the topic to read (repeatable)")
+      ->option_text("TOPIC")
+      ->allow_extra_args(false)
+      ->group("Kafka");
+  app.add_option("--group", config.kafka_group,
+                 "--kafka: the consumer group; its processes share the topic's partitions (default: no "
+                 "group, every partition)")
+      ->option_text("GROUP")
+      ->group("Kafka");
+  app.add_option("-X", kafka_props, "--kafka: a librdkafka property, passed through (repeatable), as kcat -X")
+      ->option_text("KEY=VALUE")
+      ->allow_extra_args(false)
+      ->group("Kafka");
+  app.add_flag("--exit-at-end", config.exit_at_end,
+               "--kafka: end once every assigned partition was read to its end, as kcat -e")
+      ->group("Kafka");
   app.set_version_flag("-V,--version", version_text(), "Print the version and exit");
 
   try {
@@ -505,6 +529,17 @@ int parse_cli(int argc, char** argv, Config& config) {
     config.retry = std::stoll(retry);
   }
   if (config.max_connections == 0) return usage_error("--max-connections must be at least 1");
+  for (const std::string& kv : kafka_props) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) return usage_error(fmt::format("-X: '{}' is not KEY=VALUE", kv));
+    config.kafka_props.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (config.kafka_brokers.empty()) {
+    for (const char* flag : {"--topic", "--group", "-X", "--exit-at-end"})
+      if (app.count(flag)) return usage_error(fmt::format("{} needs --kafka BROKERS", flag));
+  } else if (config.kafka_topics.empty()) {
+    return usage_error("--kafka needs --topic TOPIC");
+  }
 
   if (threads.empty()) {
     config.threads = available_cores();

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "net.h"
@@ -70,6 +71,13 @@ struct Config {
   std::vector<Endpoint> connect;  // --connect
   int64_t retry = -1;             // --retry: reconnect attempts after a failure; -1 forever
   uint64_t max_connections = 1024;
+
+  // Kafka (kafka.h): a consumer of these topics, in a group when given one.
+  std::string kafka_brokers;                                     // --kafka
+  std::vector<std::string> kafka_topics;                         // --topic (repeatable)
+  std::string kafka_group;                                       // --group
+  std::vector<std::pair<std::string, std::string>> kafka_props;  // -X key=value, passed to librdkafka
+  bool exit_at_end = false;  // --exit-at-end: end once every assigned partition was read to its end
 };
 
 }  // namespace trendtop

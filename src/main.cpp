@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "kafka.h"
 #include "merge.h"
 #include "output.h"
 #include "pipeline.h"
@@ -65,7 +66,10 @@ void error(const std::string& what) {
 // Live sources never end by themselves; --idle-timeout defaults on for them (the slide, at least 1 s).
 int64_t resolve_idle_timeout(const Config& config) {
   if (config.idle_timeout_ms >= 0) return config.idle_timeout_ms;
-  bool live = !config.listen.empty() || !config.connect.empty();
+  // A Kafka topic is live unless read to its end (--exit-at-end: a batch run, whose pauses for group
+  // rebalances must not close windows).
+  bool live = !config.listen.empty() || !config.connect.empty() ||
+              (!config.kafka_brokers.empty() && !config.exit_at_end);
   struct stat st;
   bool stdin_read = std::find(config.inputs.begin(), config.inputs.end(), "-") != config.inputs.end();
   if (stdin_read && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
@@ -147,7 +151,16 @@ int main(int argc, char** argv) {
   if (int rc = parse_cli(argc, argv, config); rc >= 0) return rc;
   if (config.merge) return merge_main(config);
   // No source at all means stdin, as for any filter.
-  if (config.inputs.empty() && config.listen.empty() && config.connect.empty()) config.inputs.push_back("-");
+  if (config.inputs.empty() && config.listen.empty() && config.connect.empty() &&
+      config.kafka_brokers.empty())
+    config.inputs.push_back("-");
+  if (!config.kafka_brokers.empty()) {
+    std::string err;
+    if (!KafkaSource::check(config, err)) {
+      fmt::print(stderr, "trendtop: error: {} (see trendtop --help)\n", err);
+      return 2;
+    }
+  }
 
   install_signals();
   auto started = std::chrono::steady_clock::now();
@@ -173,9 +186,12 @@ int main(int argc, char** argv) {
     error(err);
     return 1;
   }
+  // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
+  KafkaSource* kafka = reader.kafka();
+  bool ok = true;
+  if (kafka && !config.state_path.empty()) kafka->checkpoint = [&] { return save_state(config, pipeline); };
 
   // Wall-clock duties between reads: SIGUSR1 reports, --duration, --checkpoint-every.
-  bool ok = true;
   int64_t run_end = config.duration_ms > 0 ? start_ms + config.duration_ms : Windower::kNone;
   int64_t next_checkpoint =
       config.state_path.empty() ? Windower::kNone : start_ms + config.checkpoint_every_ms;
@@ -186,7 +202,9 @@ int main(int argc, char** argv) {
     }
     if (run_end != Windower::kNone && now >= run_end) return Reader::kEndRun;
     if (next_checkpoint != Windower::kNone && now >= next_checkpoint) {
-      ok = save_state(config, pipeline) && ok;
+      bool saved = save_state(config, pipeline);
+      if (saved && kafka) kafka->checkpointed();
+      ok = saved && ok;
       next_checkpoint = now + config.checkpoint_every_ms;
     }
     if (run_end == Windower::kNone) return next_checkpoint;
@@ -223,6 +241,8 @@ int main(int argc, char** argv) {
       ok = save_state(config, pipeline) && ok;
     }
   }
+  // Everything consumed is printed or saved: commit it and leave the group.
+  if (kafka && ok) kafka->close();
   if (config.stats) print_stats(pipeline, reader, started);
   return ok ? 0 : 1;
 }

@@ -38,6 +38,7 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
   if (config.threads > 1)
     pool_ = std::make_unique<ExtractPool>(config.threads - 1, config, config.batch_bytes);
   if (config.output == OutputFormat::Partial) partial_ = std::make_unique<PartialWriter>();
+  log_time_ = !config.kafka_brokers.empty() && config.time != TimeMode::Arrival;
 }
 
 Pipeline::~Pipeline() = default;
@@ -151,6 +152,8 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
     stats_.keys += real_keys(keys);
     return;
   }
+  // Kafka: a record without an event time of its own has its log timestamp (the arrival time given).
+  if (!time && log_time_) time = arrival_ms;
   if (time_ == TimeMode::Auto) {
     // The first tweet decides: event time when records carry a timestamp.
     time_ = time ? TimeMode::Event : TimeMode::Arrival;
@@ -434,6 +437,12 @@ void Pipeline::save(StateWriter& out) const {
     out.u64(v);
   windower_.save(out);
   ranker_.save(out);
+  out.u64(offsets_.size());
+  for (const SourceOffset& o : offsets_) {
+    out.str(o.topic);
+    out.i64(o.partition);
+    out.i64(o.next);
+  }
 }
 
 bool Pipeline::load(StateReader& in, std::string& error) {
@@ -473,7 +482,17 @@ bool Pipeline::load(StateReader& in, std::string& error) {
        {&stats_.lines, &stats_.counted, &stats_.malformed, &stats_.skipped, &stats_.filtered, &stats_.late,
         &stats_.oversized, &stats_.blank, &stats_.windows, &stats_.keys, &stats_.bytes})
     *v = in.u64();
-  if (!windower_.load(in) || !ranker_.load(in) || !in.at_end()) {
+  bool offsets_ok = windower_.load(in) && ranker_.load(in);
+  uint64_t offsets = offsets_ok ? in.u64() : 0;
+  offsets_ok = offsets_ok && offsets <= in.left() / 24;  // each at least a length, partition and offset
+  offsets_.clear();
+  for (uint64_t i = 0; offsets_ok && i < offsets && !in.failed(); ++i) {
+    std::string topic(in.str());
+    int64_t partition = in.i64(), next = in.i64();
+    if (partition < 0 || partition > INT32_MAX || next < 0) offsets_ok = false;
+    offsets_.push_back({std::move(topic), static_cast<int32_t>(partition), next});
+  }
+  if (!offsets_ok || in.failed() || !in.at_end()) {
     error = "is corrupt (bad window data)";
     return false;
   }

@@ -77,6 +77,8 @@ class Pipeline {
   bool load(StateReader& in, std::string& error);
 
   const Stats& stats() const { return stats_; }
+  // Log sources' positions (Kafka), part of the state: updated by the source as it hands records in.
+  std::vector<SourceOffset>& offsets() { return offsets_; }
   // Batches handed to parsing threads and not yet counted (bounded; for tests).
   size_t batches_in_flight() const { return pool_ ? pool_->in_flight() : 0; }
   size_t max_batches_in_flight() const { return pool_ ? pool_->max_in_flight() : 0; }
@@ -122,12 +124,15 @@ class Pipeline {
   std::unordered_map<std::string_view, size_t>
       top_index_;  // --count users: authors per key of the window being printed
   Stats stats_;
+  std::vector<SourceOffset> offsets_;
   int64_t idle_timeout_ms_;
   int64_t last_record_wall_ = Windower::kNone;  // arrival of the last tweet, for --idle-timeout
   int64_t next_partial_ = Windower::kNone;      // next --emit every=DUR output
   bool done_ = false;
   bool begun_ = false;
-  bool chain_partials_ = false;  // interrupt(): each partial window is the previous one for the next
+  bool chain_partials_ = false;
+  bool log_time_ = false;  // --kafka: arrival times are log timestamps, standing in for missing event times
+                           // // interrupt(): each partial window is the previous one for the next
 };
 
 }  // namespace trendtop

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "framer.h"
+#include "kafka.h"
 #include "net.h"
 #include "pipeline.h"
 #include "source.h"
@@ -47,6 +48,8 @@ class Reader {
   bool run(const volatile std::sig_atomic_t& stop, const TickHook& hook);
 
   const std::vector<SourceStats>& stats() const { return stats_; }
+  // The Kafka source (--kafka), nullptr without: main checkpoints and commits through it.
+  KafkaSource* kafka() { return kafka_.get(); }
   uint64_t bytes() const;
 
  private:
@@ -105,6 +108,9 @@ class Reader {
   size_t file_source_ = 0;
   Framer file_framer_;
   uint64_t connections_ = 0;
+  std::unique_ptr<KafkaSource> kafka_;
+  size_t kafka_source_ = 0;
+  bool kafka_more_ = false;  // poll() stopped at its per-call bound: more messages wait
   bool warned_full_ = false;
 };
 
