@@ -74,10 +74,16 @@ struct KafkaSource::Impl {
   bool assignment_seen = false;   // a group's first assignment came (possibly empty)
   bool at_end_committed = false;  // --exit-at-end: the offsets were committed when every partition ended
   bool closing = false;
-  std::string line;  // a message's line, with the parser's padding after it
+  bool commits_allowed = true;  // false: leaving without committing (results neither printed nor saved)
+  std::string line;             // a message's line, with the parser's padding after it
 
   Impl(const Config& c, Pipeline& p) : config(c), pipeline(p) {}
   ~Impl() {
+    if (rk && !closing) {  // an error path: leave without committing anything
+      closing = true;
+      commits_allowed = false;
+      rd_kafka_consumer_close(rk);
+    }
     if (queue) rd_kafka_queue_destroy(queue);
     if (rk) rd_kafka_destroy(rk);
     if (pipe_r >= 0) ::close(pipe_r);
@@ -107,7 +113,7 @@ struct KafkaSource::Impl {
   }
 
   void commit(bool async, const rd_kafka_topic_partition_list_t* only = nullptr) {
-    if (config.kafka_group.empty()) return;  // nothing to commit to without a group
+    if (config.kafka_group.empty() || !commits_allowed) return;  // nothing to commit to without a group
     rd_kafka_topic_partition_list_t* list = commit_list(only);
     if (list->cnt > 0) {
       rd_kafka_resp_err_t err = rd_kafka_commit(rk, list, async ? 1 : 0);
@@ -322,10 +328,11 @@ bool KafkaSource::poll(SourceStats& stats) {
       // Read to the end: checkpoint and commit at once, while the group is still stable — the first
       // member to leave starts a rebalance, during which a broker may refuse commits, and a partition whose
       // commit was refused would be read again by its next owner.
-      if (ended() && !k.at_end_committed) {
+      // Without --state the results are not durable until printed at the end of the run: commit then.
+      if (ended() && !k.at_end_committed && checkpoint) {
         k.at_end_committed = true;
         k.pipeline.sync();
-        if (!checkpoint || checkpoint()) k.commit(false);
+        if (checkpoint()) k.commit(false);
       }
     } else if (m->err) {
       warn(fmt::format("warning: kafka: {}", rd_kafka_message_errstr(m)));
@@ -340,6 +347,9 @@ bool KafkaSource::poll(SourceStats& stats) {
 bool KafkaSource::ended() const {
   const Impl& k = *impl_;
   if (!k.config.exit_at_end || !k.assignment_seen) return false;
+  // In a group, an empty assignment is a step of a rebalance (or a member more than partitions): partitions
+  // may still come, and a member that left now could strand them.
+  if (k.assigned.empty() && !k.config.kafka_group.empty()) return false;
   return std::all_of(k.assigned.begin(), k.assigned.end(), [](const Impl::Assigned& a) { return a.eof; });
 }
 
@@ -347,10 +357,11 @@ void KafkaSource::checkpointed() {
   if (impl_->rk) impl_->commit(true);
 }
 
-void KafkaSource::close() {
+void KafkaSource::close(bool commit) {
   Impl& k = *impl_;
   if (!k.rk || k.closing) return;
   k.closing = true;
+  k.commits_allowed = commit;
   k.commit(false);
   rd_kafka_consumer_close(k.rk);  // leaves the group (its revoke commits the same offsets again)
 }

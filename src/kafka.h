@@ -52,8 +52,9 @@ class KafkaSource {
   std::function<bool()> checkpoint;
   // A checkpoint with the current offsets is on disk: commit them (asynchronously).
   void checkpointed();
-  // The run is over and its results are out (and saved): commit and leave the group.
-  void close();
+  // The run is over: leave the group, committing the offsets first when `commit` (the results are out, or
+  // saved).
+  void close(bool commit);
 
  private:
   struct Impl;

@@ -30,6 +30,6 @@ bool KafkaSource::ended() const {
   return true;
 }
 void KafkaSource::checkpointed() {}
-void KafkaSource::close() {}
+void KafkaSource::close(bool) {}
 
 }  // namespace trendtop

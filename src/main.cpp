@@ -218,11 +218,11 @@ int main(int argc, char** argv) {
   int64_t now = wall_ms();
   if (g_stop) {
     if (uint64_t hidden = pipeline.interrupt(now); hidden > 0)
-      fmt::print(stderr,
-                 "trendtop: interrupted: {} open window{} not printed (TSV/CSV rows are final; --emit "
-                 "every=DUR adds "
-                 "a final column)\n",
-                 hidden, hidden == 1 ? "" : "s");
+      fmt::print(stderr, "trendtop: interrupted: {} open window{} not printed ({})\n", hidden,
+                 hidden == 1 ? "" : "s",
+                 config.output == OutputFormat::Partial
+                     ? "partial streams carry closed windows only"
+                     : "TSV/CSV rows are final; --emit every=DUR adds a final column");
   } else if (config.state_path.empty() || config.flush) {
     pipeline.finish(now);
   }
@@ -236,13 +236,15 @@ int main(int argc, char** argv) {
     if (config.flush && !g_stop) {
       Output none(-1);  // --flush leaves the state empty: a fresh pipeline's
       Pipeline fresh(config, none, now);
+      fresh.offsets() = pipeline.offsets();  // where Kafka goes on: everything before was printed
       ok = save_state(config, fresh) && ok;
     } else {
       ok = save_state(config, pipeline) && ok;
     }
   }
-  // Everything consumed is printed or saved: commit it and leave the group.
-  if (kafka && ok) kafka->close();
+  // Leave the group, committing what was consumed if it is printed or saved (not after a signal without a
+  // state: those records' windows were never printed final, so the next run reads them again).
+  if (kafka) kafka->close(ok && (!g_stop || !config.state_path.empty()));
   if (config.stats) print_stats(pipeline, reader, started);
   return ok ? 0 : 1;
 }

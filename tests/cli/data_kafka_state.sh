@@ -25,9 +25,12 @@ produce() {
   fail "producing $1"
 }
 shape=(-w 1m -s 20s --lateness 2m)
+# Static membership: the restarted process takes the killed one's place in the group at once, as a
+# supervisor's restart would, instead of waiting for the broker to time the dead member out.
+static=(-X group.instance.id=keeper -X session.timeout.ms=6000)
 produce "$WORK/first"
 "$TRENDTOP" --kafka "$bs" --topic tweets --group keep "${shape[@]}" -o partial --state "$WORK/state" \
-  --checkpoint-every 100ms -X session.timeout.ms=6000 >"$WORK/out1" 2>"$WORK/err1" &
+  --checkpoint-every 100ms "${static[@]}" >"$WORK/out1" 2>"$WORK/err1" &
 pid=$!
 for _ in $(seq 200); do [ -s "$WORK/state" ] && break; sleep 0.05; done
 [ -s "$WORK/state" ] || fail "no checkpoint: $(cat "$WORK/err1")"
@@ -37,7 +40,7 @@ sleep 0.05 # into the second half, likely past the last checkpoint
 kill -KILL $pid
 wait $pid 2>/dev/null || true
 # The restart reads the rest, to the end, and prints every window.
-timeout 60 "$TRENDTOP" --kafka "$bs" --topic tweets --group keep --exit-at-end "${shape[@]}" -o partial \
+timeout 120 "$TRENDTOP" --kafka "$bs" --topic tweets --group keep --exit-at-end "${static[@]}" "${shape[@]}" -o partial \
   --state "$WORK/state" --flush --stats >"$WORK/out2" 2>"$WORK/err2" || fail "restart: $(cat "$WORK/err2")"
 s=$(grep 'stats lines' "$WORK/err2")
 assert_balanced "$s"
@@ -49,6 +52,6 @@ sed '$ { /}$/!d }' "$WORK/out1" | cat - "$WORK/out2" >"$WORK/all.p"
 "$TRENDTOP" "${shape[@]}" -k 0 -o tsv "$WORK/minute" >"$WORK/whole"
 assert_files_eq "killed and restarted consumer vs one run over the file" "$WORK/whole" "$WORK/got"
 # The offsets reached Kafka after the last checkpoint: the group has nothing left to read.
-timeout 60 "$TRENDTOP" --kafka "$bs" --topic tweets --group keep --exit-at-end "${shape[@]}" -o partial --stats \
+timeout 120 "$TRENDTOP" --kafka "$bs" --topic tweets --group keep --exit-at-end "${static[@]}" "${shape[@]}" -o partial --stats \
   >/dev/null 2>"$WORK/err3" || fail "third run: $(cat "$WORK/err3")"
 assert_eq "records left for the group" 0 "$(stat_of lines "$(grep 'stats lines' "$WORK/err3")")"
