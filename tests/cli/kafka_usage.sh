@@ -17,8 +17,8 @@ usage --exit-at-end
 usage --kafka 127.0.0.1:1
 usage --kafka 127.0.0.1:1 --topic t -X novalue
 usage --kafka 127.0.0.1:1 --topic t -X no.such.property=1
-grep -q "no.such.property" "$WORK/err" || fail "$(cat "$WORK/err")"
 if "$TRENDTOP" --version | grep -q librdkafka; then
+  grep -q "no.such.property" "$WORK/err" || fail "$(cat "$WORK/err")"
   # No broker at all: librdkafka retries (and says so); the run ends cleanly at --duration, nothing read.
   timeout 20 "$TRENDTOP" --kafka 127.0.0.1:1 --topic t --group g --duration 1s -X log_level=0 -o json --stats \
     >"$WORK/out" 2>"$WORK/err" || fail "exit status $?: $(cat "$WORK/err")"
