@@ -67,3 +67,18 @@ assert_files_eq "three consumers in a group, merged" "$WORK/whole" "$WORK/got"
 # And against the independent recount.
 $REF --window 60000 --slide 20000 --lateness 120000 --top 0 --format tsv "$WORK/minute" >"$WORK/expect" 2>/dev/null
 assert_files_eq "merged group vs recount" "$WORK/expect" "$WORK/got"
+# A signal without --state: the open windows were never printed final, so nothing is committed and the
+# group's next run reads every record again.
+"$TRENDTOP" --kafka "$bs" --topic tweets --group sig "${shape[@]}" -o partial --stats >"$WORK/sig.p" 2>"$WORK/sig.err" &
+pid=$!
+sleep 1 # its signal handlers are in place (SIGUSR1 would end it before)
+for _ in $(seq 300); do
+  kill -USR1 $pid
+  sleep 0.1
+  grep -q 'stats lines=3480' "$WORK/sig.err" && break
+done
+grep -q 'stats lines=3480' "$WORK/sig.err" || fail "the live consumer did not read the topic: $(cat "$WORK/sig.err")"
+kill -TERM $pid
+wait $pid || fail "exit status after SIGTERM"
+timeout 60 "$TRENDTOP" "${kafka[@]}" --group sig "${shape[@]}" -o partial --stats >/dev/null 2>"$WORK/err" || fail "after the signal: $(cat "$WORK/err")"
+assert_eq "records read again after a signal" 3480 "$(stat_of lines "$(grep 'stats lines' "$WORK/err")")"
