@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "duration.h"
+#include "kafka.h"
 #include "schema.h"
 
 namespace trendtop {
@@ -32,8 +33,9 @@ int usage_error(const std::string& what) {
 }
 
 std::string version_text() {
+  std::string kafka = KafkaSource::available() ? ", librdkafka " + KafkaSource::version() : "";
   return fmt::format(
-      "trendtop {}\nbuilt {} with {} {}\nsimdjson {} ({}), fmt {}.{}.{}, utf8proc {}, CLI11 {}.{}.{}",
+      "trendtop {}\nbuilt {} with {} {}\nsimdjson {} ({}), fmt {}.{}.{}, utf8proc {}, CLI11 {}.{}.{}{}",
       TRENDTOP_VERSION, TRENDTOP_BUILD_TYPE,
 #if defined(__clang__)
       "clang",
@@ -42,7 +44,7 @@ std::string version_text() {
 #endif
       __VERSION__, STRINGIFY_VERSION(SIMDJSON_VERSION), simdjson::get_active_implementation()->name(),
       FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100, utf8proc_version(),
-      CLI11_VERSION_MAJOR, CLI11_VERSION_MINOR, CLI11_VERSION_PATCH);
+      CLI11_VERSION_MAJOR, CLI11_VERSION_MINOR, CLI11_VERSION_PATCH, kafka);
 }
 
 // The cores this process may run on (taskset, cgroups' cpusets), not merely those the machine has.
@@ -76,7 +78,10 @@ const CLI::Validator kWholeNumber(
     },
     "", "whole number");
 
-constexpr const char* kFooter = R"(Durations: 250ms, 10s, 1m30s, 2h, 1d; a bare number is seconds.
+constexpr const char* kFooter = R"(Subcommand:
+  trendtop merge [OPTIONS] [FILE...]   sum partial streams (-o partial) of many processes; see merge --help
+
+Durations: 250ms, 10s, 1m30s, 2h, 1d; a bare number is seconds.
 Sizes: bytes, or with K, M, G (KiB, MiB, GiB).
 
 Examples:
@@ -95,9 +100,77 @@ Examples:
 Exit status: 0 ok, 1 runtime error (e.g. an unreadable file), 2 usage error.
 See trendtop(1) for the full semantics.)";
 
+// `trendtop merge [OPTIONS] [FILE...]`: the options that shape printing; the window settings come from the
+// partial streams themselves.
+int parse_merge_cli(int argc, char** argv, Config& config) {
+  CLI::App app{
+      "trendtop merge: sum the partial streams (--output partial) of any number of trendtop processes,\n"
+      "window by window, and print the top-k of each window as one run over all their input would.",
+      "trendtop merge"};
+  app.footer(R"(Each FILE is one process's partial stream, in window order; none or '-' reads stdin.
+Examples:
+  parallel 'trendtop -o partial {} > {}.partial' ::: part-*.ndjson && trendtop merge part-*.partial
+  trendtop merge <(ssh a trendtop -o partial log) <(ssh b trendtop -o partial log) -k 20 -o csv
+
+Exit status: 0 ok, 1 inputs that cannot be merged (other window shapes) or unreadable, 2 usage error.
+See trendtop(1), MERGING.)");
+  app.get_formatter()->column_width(30);
+  config.merge = true;
+  config.threads = 1;
+  std::string output = "text", rank = "count", baseline;
+  app.add_option("FILE", config.inputs, "Partial streams, one per process; none or '-' reads stdin")
+      ->type_name("");
+  app.add_option("-k,--top", config.top, "Keys shown per window; 0 shows all (default 10)")
+      ->option_text("K")
+      ->check(kWholeNumber);
+  app.add_option("--min-count", config.min_count, "Leave out keys counted fewer than N times (default 1)")
+      ->option_text("N")
+      ->check(kWholeNumber);
+  app.add_option("--rank", rank, "Order keys by count (default) or trend, as trendtop does")
+      ->option_text("count|trend");
+  app.add_option("--baseline", baseline, "--rank trend: the baseline's reach (default 1h, or the slide)")
+      ->option_text("DUR");
+  app.add_option("-o,--output", output, "Output format: text, tsv, csv, json (default text)")
+      ->option_text("FORMAT");
+  app.add_option("-n,--intervals", config.intervals, "Exit after N windows")
+      ->option_text("N")
+      ->check(kWholeNumber);
+  app.add_flag("--stats", config.stats, "At exit, print the merge's counters to stderr");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+    return usage_error(what);
+  }
+  static const std::map<std::string, OutputFormat> kOutputs = {{"text", OutputFormat::Text},
+                                                               {"tsv", OutputFormat::Tsv},
+                                                               {"csv", OutputFormat::Csv},
+                                                               {"json", OutputFormat::Json}};
+  auto it = kOutputs.find(output);
+  if (it == kOutputs.end())
+    return usage_error(fmt::format("--output: '{}' is not one of csv, json, text, tsv", output));
+  config.output = it->second;
+  if (rank != "count" && rank != "trend")
+    return usage_error(fmt::format("--rank: '{}' is not one of count, trend", rank));
+  config.rank = rank == "trend" ? RankMode::Trend : RankMode::Count;
+  config.baseline_ms = 3'600'000;
+  if (!baseline.empty()) {
+    auto ms = parse_duration(baseline);
+    if (!ms || *ms <= 0 || *ms > kMaxDurationMs)
+      return usage_error(fmt::format("--baseline: '{}' is not a duration (e.g. 10m, 1h)", baseline));
+    config.baseline_ms = *ms;
+  }
+  return -1;
+}
+
 }  // namespace
 
 int parse_cli(int argc, char** argv, Config& config) {
+  if (argc > 1 && std::string_view(argv[1]) == "merge") return parse_merge_cli(argc - 1, argv + 1, config);
   CLI::App app{
       "trendtop: exact top-k hashtags (mentions, cashtags, URLs, any JSON field) per tumbling or sliding\n"
       "time window, from newline-delimited JSON (Twitter v1.1, X API v2, Bluesky Jetstream, Mastodon, any\n"
@@ -207,7 +280,9 @@ int parse_cli(int argc, char** argv, Config& config) {
                "No windows: print each record's keys, tab-separated, one line per input line (an empty "
                "line for a record without keys; none for blank lines)")
       ->group("Output");
-  app.add_option("-o,--output", output, "Output format: text, tsv, csv, json (default text)")
+  app.add_option("-o,--output", output,
+                 "Output format: text, tsv, csv, json, or partial: every closed window's complete counts, "
+                 "for `trendtop merge` (default text)")
       ->option_text("FORMAT")
       ->group("Output");
   app.add_option("-n,--intervals", config.intervals, "Exit after N windows")
@@ -327,6 +402,28 @@ int parse_cli(int argc, char** argv, Config& config) {
                  "atomically as windows close (at most once a second, and at the end)")
       ->option_text("FILE")
       ->group("Output");
+  std::vector<std::string> kafka_props;
+  app.add_option("--kafka", config.kafka_brokers,
+                 "Consume Kafka: the bootstrap brokers, host:port[,host:port...]; with --topic (" +
+                     std::string(KafkaSource::available() ? "built in" : "not built in this binary") + ")")
+      ->option_text("BROKERS")
+      ->group("Kafka");
+  app.add_option("--topic", config.kafka_topics, "--kafka: the topic to read (repeatable)")
+      ->option_text("TOPIC")
+      ->allow_extra_args(false)
+      ->group("Kafka");
+  app.add_option("--group", config.kafka_group,
+                 "--kafka: the consumer group; its processes share the topic's partitions (default: no "
+                 "group, every partition)")
+      ->option_text("GROUP")
+      ->group("Kafka");
+  app.add_option("-X", kafka_props, "--kafka: a librdkafka property, passed through (repeatable), as kcat -X")
+      ->option_text("KEY=VALUE")
+      ->allow_extra_args(false)
+      ->group("Kafka");
+  app.add_flag("--exit-at-end", config.exit_at_end,
+               "--kafka: end once every assigned partition was read to its end, for batch and cron use")
+      ->group("Kafka");
   app.set_version_flag("-V,--version", version_text(), "Print the version and exit");
 
   try {
@@ -382,7 +479,8 @@ int parse_cli(int argc, char** argv, Config& config) {
   static const std::map<std::string, OutputFormat> kOutputs = {{"text", OutputFormat::Text},
                                                                {"tsv", OutputFormat::Tsv},
                                                                {"csv", OutputFormat::Csv},
-                                                               {"json", OutputFormat::Json}};
+                                                               {"json", OutputFormat::Json},
+                                                               {"partial", OutputFormat::Partial}};
   auto choose = [](const auto& table, const std::string& flag, const std::string& value, auto& out) {
     auto it = table.find(value);
     if (it == table.end()) {
@@ -478,6 +576,8 @@ int parse_cli(int argc, char** argv, Config& config) {
   } else if (emit != "final") {
     return usage_error(fmt::format("--emit: '{}' is not 'final' or 'every=DUR'", emit));
   }
+  if (config.emit_every_ms > 0 && config.output == OutputFormat::Partial)
+    return usage_error("--emit every: --output partial carries closed windows only");
   if (!run_duration.empty()) {
     if (int rc = duration("--duration", run_duration, config.duration_ms); rc >= 0) return rc;
     if (config.duration_ms <= 0) return usage_error("--duration must be longer than 0");
@@ -511,6 +611,17 @@ int parse_cli(int argc, char** argv, Config& config) {
     config.retry = std::stoll(retry);
   }
   if (config.max_connections == 0) return usage_error("--max-connections must be at least 1");
+  for (const std::string& kv : kafka_props) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) return usage_error(fmt::format("-X: '{}' is not KEY=VALUE", kv));
+    config.kafka_props.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (config.kafka_brokers.empty()) {
+    for (const char* flag : {"--topic", "--group", "-X", "--exit-at-end"})
+      if (app.count(flag)) return usage_error(fmt::format("{} needs --kafka BROKERS", flag));
+  } else if (config.kafka_topics.empty()) {
+    return usage_error("--kafka needs --topic TOPIC");
+  }
 
   if (threads.empty()) {
     config.threads = available_cores();

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "net.h"
@@ -16,7 +17,8 @@ enum class ExtractMode { Auto, Entities, Text, Split };
 enum KeyKind : uint8_t { kHashtags = 1, kMentions = 2, kCashtags = 4, kUrls = 8, kWords = 16 };
 // --count: records counts a key once per record; occurrences every time it appears; users once per author.
 enum class CountMode { Records, Occurrences, Users };
-enum class OutputFormat { Text, Tsv, Csv, Json };
+// partial: each closed window's complete counts, for `trendtop merge` (partial.h).
+enum class OutputFormat { Text, Tsv, Csv, Json, Partial };
 // --rank: by count, or by rise against each key's own baseline (rank.h).
 enum class RankMode { Count, Trend };
 // --schema: the stream format; auto detects it per record from the top-level keys.
@@ -64,6 +66,7 @@ struct Config {
   int progress = -1;        // --progress 1, --no-progress 0, -1 auto (regular files, stderr a terminal)
   std::string chart_path;   // --chart FILE.svg
   bool color_text = false;  // --color resolved by main for stdout: the text format in colour
+  bool merge = false;       // `trendtop merge`: the inputs are partial streams (merge.h)
   uint64_t intervals = 0;   // 0: no limit
   bool stats = false;
   uint64_t max_line = 16u << 20;
@@ -85,6 +88,13 @@ struct Config {
   uint64_t max_connections = 1024;
   std::vector<Cidr> allow;        // --allow: who may connect to --listen (empty: anyone who can reach it)
   int64_t client_timeout_ms = 0;  // --client-timeout: close an accepted connection silent this long; 0 off
+
+  // Kafka (kafka.h): a consumer of these topics, in a group when given one.
+  std::string kafka_brokers;                                     // --kafka
+  std::vector<std::string> kafka_topics;                         // --topic (repeatable)
+  std::string kafka_group;                                       // --group
+  std::vector<std::pair<std::string, std::string>> kafka_props;  // -X key=value, passed to librdkafka
+  bool exit_at_end = false;  // --exit-at-end: end once every assigned partition was read to its end
 };
 
 }  // namespace trendtop

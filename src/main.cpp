@@ -2,9 +2,11 @@
 // This file is glue: it parses the command line, wires the stages, runs the reader, and maps what happened
 // to an exit status (0 ok, 1 runtime error, 2 usage error).
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include <fcntl.h>
@@ -19,6 +21,8 @@
 #include "cli.h"
 #include "config.h"
 #include "duration.h"
+#include "kafka.h"
+#include "merge.h"
 #include "output.h"
 #include "pipeline.h"
 #include "progress.h"
@@ -73,7 +77,10 @@ void error(const std::string& what) {
 // Live sources never end by themselves; --idle-timeout defaults on for them (the slide, at least 1 s).
 int64_t resolve_idle_timeout(const Config& config) {
   if (config.idle_timeout_ms >= 0) return config.idle_timeout_ms;
-  bool live = !config.listen.empty() || !config.connect.empty();
+  // A Kafka topic is live unless read to its end (--exit-at-end: a batch run, whose pauses for group
+  // rebalances must not close windows).
+  bool live = !config.listen.empty() || !config.connect.empty() ||
+              (!config.kafka_brokers.empty() && !config.exit_at_end);
   struct stat st;
   bool stdin_read = std::find(config.inputs.begin(), config.inputs.end(), "-") != config.inputs.end();
   if (stdin_read && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
@@ -141,13 +148,67 @@ void describe(const Config& config, ViewStatus& status) {
   if (config.rank == RankMode::Trend) status.windowing += ", ranked by trend";
 }
 
+// `trendtop merge`: the partial streams of many processes, summed window by window.
+int merge_main(const Config& config) {
+  std::signal(SIGPIPE, SIG_IGN);
+  auto started = std::chrono::steady_clock::now();
+  Output output(STDOUT_FILENO);
+  Merger merger(config, output);
+  std::vector<std::FILE*> files;
+  bool ok = true;
+  std::vector<std::string> inputs = config.inputs;
+  if (inputs.empty()) inputs.push_back("-");
+  for (const std::string& name : inputs) {
+    if (name == "-") {
+      merger.add_input("-", stdin);
+      continue;
+    }
+    std::FILE* f = std::fopen(name.c_str(), "r");
+    if (!f) {  // reported; the others are merged (and the exit status says something is missing)
+      error(fmt::format("cannot open '{}': {}", name, std::strerror(errno)));
+      ok = false;
+      continue;
+    }
+    files.push_back(f);
+    merger.add_input(name, f);
+  }
+  if (!merger.run()) {
+    error(merger.error());
+    ok = false;
+  }
+  output.flush();
+  for (std::FILE* f : files) std::fclose(f);
+  for (const std::string& note : merger.notes()) fmt::print(stderr, "trendtop: {}\n", note);
+  if (output.status() == Output::Status::Error) {
+    error(output.error());
+    ok = false;
+  }
+  if (config.stats) {
+    const MergeStats& s = merger.stats();
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    fmt::print(stderr, "trendtop: stats inputs={} lines={} windows_in={} bad={} windows={} elapsed={:.3f}s\n",
+               inputs.size(), s.lines, s.windows_in, s.bad, s.windows, elapsed);
+  }
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Config config;
   if (int rc = parse_cli(argc, argv, config); rc >= 0) return rc;
+  if (config.merge) return merge_main(config);
   // No source at all means stdin, as for any filter.
-  if (config.inputs.empty() && config.listen.empty() && config.connect.empty()) config.inputs.push_back("-");
+  if (config.inputs.empty() && config.listen.empty() && config.connect.empty() &&
+      config.kafka_brokers.empty())
+    config.inputs.push_back("-");
+  if (!config.kafka_brokers.empty()) {
+    std::string err;
+    if (!KafkaSource::check(config, err)) {
+      fmt::print(stderr, "trendtop: error: {} (see trendtop --help)\n", err);
+      return 2;
+    }
+  }
 
   install_signals();
   auto started = std::chrono::steady_clock::now();
@@ -227,9 +288,12 @@ int main(int argc, char** argv) {
       chart_ok = false;  // once: the run goes on, and exits 1
     }
   };
+  // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
+  KafkaSource* kafka = reader.kafka();
+  bool ok = true;
+  if (kafka && !config.state_path.empty()) kafka->checkpoint = [&] { return save_state(config, pipeline); };
 
   // Wall-clock duties between reads: SIGUSR1 reports, --duration, --checkpoint-every.
-  bool ok = true;
   int64_t run_end = config.duration_ms > 0 ? start_ms + config.duration_ms : Windower::kNone;
   int64_t next_checkpoint =
       config.state_path.empty() ? Windower::kNone : start_ms + config.checkpoint_every_ms;
@@ -243,7 +307,9 @@ int main(int argc, char** argv) {
     }
     if (run_end != Windower::kNone && now >= run_end) return Reader::kEndRun;
     if (next_checkpoint != Windower::kNone && now >= next_checkpoint) {
-      ok = save_state(config, pipeline) && ok;
+      bool saved = save_state(config, pipeline);
+      if (saved && kafka) kafka->checkpointed();
+      ok = saved && ok;
       next_checkpoint = now + config.checkpoint_every_ms;
     }
     int64_t wake = Windower::kNone;
@@ -288,14 +354,15 @@ int main(int argc, char** argv) {
   if (view) view->ending();
   if (g_stop) {
     if (uint64_t hidden = pipeline.interrupt(now); hidden > 0)
-      fmt::print(stderr,
-                 "trendtop: interrupted: {} open window{} not printed (TSV/CSV rows are final; --emit "
-                 "every=DUR adds "
-                 "a final column)\n",
-                 hidden, hidden == 1 ? "" : "s");
+      fmt::print(stderr, "trendtop: interrupted: {} open window{} not printed ({})\n", hidden,
+                 hidden == 1 ? "" : "s",
+                 config.output == OutputFormat::Partial
+                     ? "partial streams carry closed windows only"
+                     : "TSV/CSV rows are final; --emit every=DUR adds a final column");
   } else if (config.state_path.empty() || config.flush) {
     pipeline.finish(now);
   }
+  pipeline.end_output();
   pipeline.flush();
   if (output.status() == Output::Status::Error) {
     error(output.error());
@@ -305,6 +372,7 @@ int main(int argc, char** argv) {
     if (config.flush && !g_stop) {
       Output none(-1);  // --flush leaves the state empty: a fresh pipeline's
       Pipeline fresh(config, none, now);
+      fresh.offsets() = pipeline.offsets();  // where Kafka goes on: everything before was printed
       ok = save_state(config, fresh) && ok;
     } else {
       ok = save_state(config, pipeline) && ok;
@@ -312,6 +380,9 @@ int main(int argc, char** argv) {
   }
   if (chart && chart->dirty()) write_chart();
   if (view) view->end();  // the last window stays in the scrollback
+  // Leave the group, committing what was consumed if it is printed or saved (not after a signal without a
+  // state: those records' windows were never printed final, so the next run reads them again).
+  if (kafka) kafka->close(ok && (!g_stop || !config.state_path.empty()));
   if (config.stats) print_stats(pipeline, reader, started);
   return ok && chart_ok ? 0 : 1;
 }

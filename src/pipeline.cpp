@@ -39,6 +39,8 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
   // N threads parse: N - 1 workers, and this (the reading) thread when they fall behind (ExtractPool::help).
   if (config.threads > 1)
     pool_ = std::make_unique<ExtractPool>(config.threads - 1, config, config.batch_bytes);
+  if (config.output == OutputFormat::Partial) partial_ = std::make_unique<PartialWriter>();
+  log_time_ = !config.kafka_brokers.empty() && config.time != TimeMode::Arrival;
 }
 
 Pipeline::~Pipeline() = default;
@@ -152,6 +154,8 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
     stats_.keys += real_keys(keys);
     return;
   }
+  // Kafka: a record without an event time of its own has its log timestamp (the arrival time given).
+  if (!time && log_time_) time = arrival_ms;
   if (time_ == TimeMode::Auto) {
     // The first tweet decides: event time when records carry a timestamp.
     time_ = time ? TimeMode::Event : TimeMode::Arrival;
@@ -323,7 +327,7 @@ uint64_t Pipeline::interrupt(int64_t now_ms) {
   // A held jump stays undecided in the state for the next run; without one this run is all there is.
   if (held_.present && config_.state_path.empty()) release_held(true);
   if (time_ == TimeMode::Arrival && !windower_.advance(now_ms, emit_final_)) return 0;  // closed on time
-  if (!sink_->marks_partial()) {
+  if (!sink_->marks_partial() || partial_) {  // partial streams carry closed windows only
     uint64_t open = 0;
     windower_.peek_open([&](const ClosedWindow&) { return ++open, true; });
     return open;
@@ -384,6 +388,7 @@ bool Pipeline::peek(const WindowObserver& visit) {
 }
 
 bool Pipeline::emit(const ClosedWindow& w, bool final) {
+  if (partial_) return emit_partial(w);
   if (!begun_) {
     sink_->begin(output_.buffer());
     begun_ = true;
@@ -428,6 +433,29 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
   return true;
 }
 
+bool Pipeline::emit_partial(const ClosedWindow& w) {
+  if (!begun_) partial_header();
+  partial_->window(w, config_.count == CountMode::Users, output_.buffer());
+  if (output_.buffer().size() >= kOutputChunk && output_.flush() != Output::Status::Ok) {
+    done_ = true;
+    return false;
+  }
+  ++stats_.windows;
+  if (config_.intervals != 0 && stats_.windows >= config_.intervals) {
+    done_ = true;
+    return false;
+  }
+  return true;
+}
+
+void Pipeline::end_output() {
+  if (!partial_ || config_.print_keys) return;
+  if (!begun_) partial_header();
+  uint64_t open = 0;
+  windower_.peek_open([&](const ClosedWindow&) { return ++open, true; });
+  partial_->end(stats_.windows, open, output_.buffer());
+}
+
 Output::Status Pipeline::flush() {
   if (pool_) {
     pool_->submit();  // a live stream's last lines must not wait for a full batch
@@ -467,6 +495,22 @@ std::string keys_name(uint8_t keys) {
 }
 }  // namespace
 
+void Pipeline::partial_header() {
+  begun_ = true;
+  PartialHeader h;
+  h.window_ms = config_.window_ms;
+  h.slide_ms = config_.slide_ms;
+  h.lateness_ms = config_.lateness_ms;
+  h.max_skew_ms = config_.max_skew_ms;
+  h.time = time_name(time_);
+  h.keys = keys_name(config_.keys);
+  static const char* const kCounts[] = {"records", "occurrences", "users"};
+  h.count = kCounts[static_cast<int>(config_.count)];
+  h.case_mode = config_.keep_case ? "keep" : "fold";
+  h.extract = extract_name(config_.extract);
+  partial_->header(h, output_.buffer());
+}
+
 void Pipeline::save(StateWriter& out) const {
   // The settings that give counts their meaning: a state is only continued under the same ones.
   out.i64(config_.window_ms);
@@ -493,6 +537,12 @@ void Pipeline::save(StateWriter& out) const {
     out.i64(held_.time);
     out.u64(held_.keys.size());
     for (std::string_view k : held_.keys) out.str(k);
+  }
+  out.u64(offsets_.size());
+  for (const SourceOffset& o : offsets_) {
+    out.str(o.topic);
+    out.i64(o.partition);
+    out.i64(o.next);
   }
 }
 
@@ -552,7 +602,17 @@ bool Pipeline::load(StateReader& in, std::string& error) {
   } else if (held_ok) {
     held_ok = stats_.held == 0;
   }
-  if (!held_ok || in.failed() || !in.at_end()) {
+  bool offsets_ok = held_ok;
+  uint64_t offsets = offsets_ok ? in.u64() : 0;
+  offsets_ok = offsets_ok && offsets <= in.left() / 24;  // each at least a length, partition and offset
+  offsets_.clear();
+  for (uint64_t i = 0; offsets_ok && i < offsets && !in.failed(); ++i) {
+    std::string topic(in.str());
+    int64_t partition = in.i64(), next = in.i64();
+    if (partition < 0 || partition > INT32_MAX || next < 0) offsets_ok = false;
+    offsets_.push_back({std::move(topic), static_cast<int32_t>(partition), next});
+  }
+  if (!offsets_ok || in.failed() || !in.at_end()) {
     error = "is corrupt (bad window data)";
     return false;
   }

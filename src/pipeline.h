@@ -24,6 +24,7 @@
 #include "framer.h"
 #include "output.h"
 #include "parallel.h"
+#include "partial.h"
 #include "rank.h"
 #include "sink.h"
 #include "state.h"
@@ -51,6 +52,10 @@ class Pipeline {
   // Interrupted (a signal): prints the open windows marked partial, leaves them open. Returns how many open
   // windows could not be printed because the format cannot mark them (TSV/CSV without a final column).
   uint64_t interrupt(int64_t now_ms);
+  // The run is over: --output partial writes its end line (and its header if no window came).
+  void end_output();
+  // Prints a window assembled elsewhere (trendtop merge) as a closed one: ranked, annotated, formatted.
+  bool print_window(const ClosedWindow& w) { return emit(w, true); }
 
   // True once --intervals windows were emitted or the output's reader went away: stop reading.
   bool done() const { return done_; }
@@ -81,6 +86,8 @@ class Pipeline {
   // The running top-k of the window that closes next, ranked as it would be printed, given to `visit`
   // (nothing is printed or remembered). False when no window is open.
   bool peek(const WindowObserver& visit);
+  // Log sources' positions (Kafka), part of the state: updated by the source as it hands records in.
+  std::vector<SourceOffset>& offsets() { return offsets_; }
   // Batches handed to parsing threads and not yet counted (bounded; for tests).
   size_t batches_in_flight() const { return pool_ ? pool_->in_flight() : 0; }
   size_t max_batches_in_flight() const { return pool_ ? pool_->max_in_flight() : 0; }
@@ -103,6 +110,9 @@ class Pipeline {
   // Counts parsed batches in order: those ready, or (all) every one given so far.
   void collect(bool all);
   void print_keys(std::span<const std::string_view> keys);
+  // --output partial: the window's complete counts instead of a ranking.
+  bool emit_partial(const ClosedWindow& w);
+  void partial_header();
   size_t spellings(const CountMap& counts);
   // Whether tick(now) may have work that needs every line given so far counted first.
   bool tick_due(int64_t now_ms) const;
@@ -116,7 +126,8 @@ class Pipeline {
   WindowObserver observer_;  // observe()
   Windower::Emit emit_final_, emit_partial_;
   Record record_;
-  std::unique_ptr<ExtractPool> pool_;  // --threads > 1
+  std::unique_ptr<ExtractPool> pool_;       // --threads > 1
+  std::unique_ptr<PartialWriter> partial_;  // --output partial
   Ranker ranker_;
   std::vector<RankedKey> top_;
   CountMap users_;
@@ -137,13 +148,15 @@ class Pipeline {
     std::vector<std::string_view> keys;
     std::vector<uint64_t> hashes;
   } held_;
+  std::vector<SourceOffset> offsets_;
   int64_t idle_timeout_ms_;
   int64_t last_record_wall_ = Windower::kNone;  // arrival of the last tweet, for --idle-timeout
   int64_t next_partial_ = Windower::kNone;      // next --emit every=DUR output
   bool done_ = false;
   bool begun_ = false;
   bool chain_partials_ = false;
-  bool warned_approximate_ = false;  // interrupt(): each partial window is the previous one for the next
+  bool warned_approximate_ = false;
+  bool log_time_ = false;  // --kafka: arrival times are log timestamps, standing in for missing event times
 };
 
 }  // namespace trendtop

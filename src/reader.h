@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "framer.h"
+#include "kafka.h"
 #include "net.h"
 #include "pipeline.h"
 #include "source.h"
@@ -49,6 +50,8 @@ class Reader {
   bool run(const volatile std::sig_atomic_t& stop, const TickHook& hook);
 
   const std::vector<SourceStats>& stats() const { return stats_; }
+  // The Kafka source (--kafka), nullptr without: main checkpoints and commits through it.
+  KafkaSource* kafka() { return kafka_.get(); }
   uint64_t bytes() const;
 
  private:
@@ -110,6 +113,9 @@ class Reader {
   size_t file_source_ = 0;
   Framer file_framer_;
   uint64_t connections_ = 0;
+  std::unique_ptr<KafkaSource> kafka_;
+  size_t kafka_source_ = 0;
+  bool kafka_more_ = false;  // poll() stopped at its per-call bound: more messages wait
   bool warned_full_ = false;
   bool warned_refused_ = false;
   int64_t next_expiry_ = 0;

@@ -229,6 +229,7 @@ std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column, bool tre
     case OutputFormat::Json:
       return std::make_unique<JsonSink>(trend);
     case OutputFormat::Text:
+    case OutputFormat::Partial:  // not a sink: the pipeline writes partial.h's lines itself
       break;
   }
   return std::make_unique<TextSink>(trend, color);

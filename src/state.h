@@ -14,7 +14,15 @@
 
 namespace trendtop {
 
-inline constexpr uint32_t kStateVersion = 3;
+inline constexpr uint32_t kStateVersion = 4;
+
+// Where a log source (a Kafka topic partition) goes on: the offset of the next record to read. Saved with
+// the windows the records before it were counted into, so a restart neither loses nor repeats any.
+struct SourceOffset {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t next = 0;
+};
 
 // Appends fixed-width values to a payload.
 class StateWriter {

@@ -244,3 +244,37 @@ TEST_CASE("pipeline: observe sees every window printed; peek ranks the open one 
   REQUIRE(seen.size() == 2);
   CHECK(seen[1].top == std::vector<std::pair<std::string, uint64_t>>{{"#c", 1}});
 }
+
+TEST_CASE("pipeline: log sources' offsets ride in the state with the windows", "[pipeline]") {
+  Config c = json_config();
+  Captured out;
+  Pipeline p(c, out.output, kT0);
+  TweetLine t(kT0, "a");
+  p.line(t.line, kT0);
+  p.offsets().push_back({"tweets", 3, 1741});
+  p.offsets().push_back({"other", 0, 7});
+  StateWriter w;
+  p.save(w);
+  Pipeline q(c, out.output, kT0);
+  StateReader in(w.payload());
+  std::string err;
+  REQUIRE(q.load(in, err));
+  REQUIRE(q.offsets().size() == 2);
+  CHECK(q.offsets()[0].topic == "tweets");
+  CHECK(q.offsets()[0].partition == 3);
+  CHECK(q.offsets()[0].next == 1741);
+  CHECK(q.offsets()[1].topic == "other");
+  CHECK(q.offsets()[1].next == 7);
+  // A payload cut inside the offsets, or with a negative offset, is refused.
+  std::string cut = w.payload().substr(0, w.payload().size() - 4);
+  StateReader short_in(cut);
+  Pipeline r(c, out.output, kT0);
+  CHECK_FALSE(r.load(short_in, err));
+  Pipeline bad_source(c, out.output, kT0);
+  bad_source.offsets().push_back({"t", 0, -5});
+  StateWriter bw;
+  bad_source.save(bw);
+  StateReader bad_in(bw.payload());
+  Pipeline s(c, out.output, kT0);
+  CHECK_FALSE(s.load(bad_in, err));
+}

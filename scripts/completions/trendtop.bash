@@ -17,7 +17,7 @@ _trendtop() {
     --extract) COMPREPLY=($(compgen -W "auto entities text split" -- "$cur")); return ;;
     --count) COMPREPLY=($(compgen -W "records occurrences users" -- "$cur")); return ;;
     --case) COMPREPLY=($(compgen -W "fold keep" -- "$cur")); return ;;
-    -o|--output) COMPREPLY=($(compgen -W "text tsv csv json" -- "$cur")); return ;;
+    -o|--output) COMPREPLY=($(compgen -W "text tsv csv json partial" -- "$cur")); return ;;
     --schema) COMPREPLY=($(compgen -W "auto twitter x-v2 bluesky mastodon json text" -- "$cur")); return ;;
     --emit) COMPREPLY=($(compgen -W "final every=" -- "$cur")); compopt -o nospace 2>/dev/null || true; return ;;
     --view) COMPREPLY=($(compgen -W "live scroll" -- "$cur")); return ;;
@@ -27,7 +27,7 @@ _trendtop() {
       COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null || true; return ;;
     -w|--window|-s|--slide|--lateness|--max-skew|--max-keys|--allow|--client-timeout|--baseline|--idle-timeout|--duration|--checkpoint-every|-k|--top|\
     --min-count|--exclude|--track|--lang|-n|--intervals|--max-line|--key-field|--text-field|--time-field|\
-    --user-field|-j|--threads|-l|--listen|-c|--connect|--max-connections)
+    --user-field|-j|--threads|-l|--listen|-c|--connect|--max-connections|--kafka|--topic|--group|-X)
       return ;;  # a value of the user's own
   esac
   if [[ $cur == -* ]]; then
@@ -36,7 +36,7 @@ _trendtop() {
       --track --lang --no-retweets --print-keys -o --output -n --intervals --stats --chart --max-line
       --schema --key-field --text-field --time-field --user-field -j --threads --idle-timeout --emit
       --duration --state --checkpoint-every --flush -l --listen -c --connect --retry --max-connections --allow --client-timeout
-      --view --color --progress --no-progress" -- "$cur"))
+      --view --color --progress --no-progress --kafka --topic --group -X --exit-at-end" -- "$cur"))
     return
   fi
   COMPREPLY=($(compgen -f -- "$cur"))

@@ -74,3 +74,22 @@ tail -n +100001 "$WORK/small" >"$WORK/b"
 "$TRENDTOP" -w 1d --max-keys 2000 -o json --state "$WORK/st" "$WORK/a" >"$WORK/two"
 "$TRENDTOP" -w 1d --max-keys 2000 -o json --state "$WORK/st" --flush "$WORK/b" >>"$WORK/two"
 assert_files_eq "split through --state" "$WORK/one" "$WORK/two"
+
+# Approximate windows in partial streams: two processes over halves of the flood, merged. The merge adds
+# counts and errors, says the result is approximate, and the heavy hitters stay within the summed bound.
+"$TRENDTOP" -w 1d --max-keys 2000 -o partial "$WORK/a" >"$WORK/a.p"
+"$TRENDTOP" -w 1d --max-keys 2000 -o partial "$WORK/b" >"$WORK/b.p"
+grep -q '"exact":false,"error":[1-9]' "$WORK/a.p" || fail "partial stream does not say approximate"
+"$TRENDTOP" merge -o json "$WORK/a.p" "$WORK/b.p" >"$WORK/merged" 2>"$WORK/err"
+python3 - "$WORK/merged" "$WORK/truth.small" "$WORK/a.p" "$WORK/b.p" <<'PY' || fail "merged approximate top 10"
+import json, sys
+w = json.loads(open(sys.argv[1]).readline())
+truth = json.load(open(sys.argv[2]))
+errors = [json.loads(l)["error"] for p in sys.argv[3:] for l in open(p) if '"t":"window"' in l]
+assert w.get("approximate") is True and w["max_error"] == sum(errors), (w.get("max_error"), errors)
+top = {t["key"]: t["count"] for t in w["top"]}
+assert set(top) == set(truth), sorted(top)
+for k, c in top.items():
+    assert truth[k] <= c <= truth[k] + w["max_error"], (k, truth[k], c)
+PY
+grep -q "approximate" "$WORK/err" || fail "merge did not note the approximate inputs"

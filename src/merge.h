@@ -1,0 +1,100 @@
+// Merger (`trendtop merge`): sums the partial streams (partial.h) of any number of processes window by
+// window and prints the final top-k of each window as a single run over all their input would.
+//
+// Streaming: each input is in window order, so a window is complete once every input still open has
+// written a window ending at or after it (or ended). The merger reads the input furthest behind first,
+// prints every complete window in order of end — empty windows in between included, as a single run
+// prints them — and forgets it: memory is the windows open between the slowest and the fastest input.
+//
+// Every input must have the same window, slide, --count and --case (else the counts mean different
+// things): a mismatch is an error. A line that is not a partial line, or a window out of order, is counted
+// as bad and skipped. An input that ends without its end line is reported (its process may have died).
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "count_map.h"
+#include "output.h"
+#include "partial.h"
+#include "pipeline.h"
+
+namespace trendtop {
+
+struct MergeStats {
+  uint64_t lines = 0;       // lines read from all inputs
+  uint64_t windows_in = 0;  // window lines summed
+  uint64_t bad = 0;         // lines skipped: not partial lines, bad fields, out of order
+  uint64_t windows = 0;     // merged windows printed
+  bool approximate = false;
+};
+
+class Merger {
+ public:
+  // `options`: --top, --min-count, --rank, --baseline, --output, --intervals; the window settings come from
+  // the inputs' headers.
+  Merger(const Config& options, Output& output);
+  ~Merger();
+  // An input to read (not owned; the caller closes it). `name` is for messages.
+  void add_input(std::string name, std::FILE* in);
+  // Reads every input to its end (or until --intervals or the output's reader went away) and prints the
+  // merged windows. False on a fatal error (inputs that cannot be merged), with error() saying why.
+  bool run();
+  const std::string& error() const { return error_; }
+  // Warnings and the first bad line, for stderr (one line each).
+  const std::vector<std::string>& notes() const { return notes_; }
+  const MergeStats& stats() const { return stats_; }
+
+ private:
+  struct Input {
+    std::string name;
+    std::FILE* in;
+    int64_t last_end;  // end of the last window read, Windower::kNone before the first
+    uint64_t line = 0;
+    bool header = false;  // a header was read (and not yet closed by an end line)
+    bool ended = false;   // EOF
+    bool clean = false;   // the last thing read was an end line
+    uint64_t open = 0;    // windows its last end line says were left open
+  };
+  struct Open {
+    int64_t start;
+    uint64_t records = 0;
+    uint64_t error = 0;  // approximate inputs: their errors add up, as Space-Saving summaries do
+    CountMap counts;
+  };
+  // Reads and handles one line of `in`; false on a fatal error.
+  bool step(Input& in);
+  bool header(Input& in, const PartialHeader& h);
+  void bad(const Input& in, const std::string& why);
+  // Prints every open window ending at or before `frontier`.
+  bool print_through(int64_t frontier);
+  bool print(int64_t start, int64_t end, uint64_t records, const CountMap& counts, uint64_t error = 0,
+             uint64_t skipped_before = 0);
+
+  const Config& options_;
+  Output& output_;
+  Config config_;  // options_ plus the inputs' window settings
+  std::unique_ptr<Pipeline> pipeline_;
+  PartialHeader first_;
+  std::string first_name_;
+  std::vector<Input> inputs_;
+  std::map<int64_t, Open> open_;  // by end
+  std::vector<CountMap> spare_;
+  CountMap empty_;
+  int64_t printed_end_;
+  PartialParser parser_;
+  PartialLine parsed_;
+  std::string scratch_;
+  char* line_ = nullptr;
+  size_t line_cap_ = 0;
+  MergeStats stats_;
+  std::string error_;
+  std::vector<std::string> notes_;
+  bool stopped_ = false;
+};
+
+}  // namespace trendtop
