@@ -62,3 +62,15 @@ json_to_tsv() {
     [$s, $e, .key + 1, .value.key, .value.count, .value.prev, .value.delta,
      (if .value.new then "new" else .value.rank_change end)] | @tsv'
 }
+# start_kafka_mock TOPIC PARTITIONS: librdkafka's mock cluster (tests/kafka_mock.cpp) in the background, taking
+# commands on fd 7 and writing to $WORK/mock.out; sets $bs to its bootstrap address and stops it at exit.
+start_kafka_mock() {
+  mkfifo "$WORK/cmd"
+  "$KAFKA_MOCK" "$1" "$2" <"$WORK/cmd" >"$WORK/mock.out" 2>"$WORK/mock.err" &
+  mock=$!
+  exec 7>"$WORK/cmd"
+  trap 'exec 7>&-; kill $mock 2>/dev/null; rm -rf "$WORK"' EXIT
+  for _ in $(seq 100); do [ -s "$WORK/mock.out" ] && break; sleep 0.05; done
+  bs=$(head -1 "$WORK/mock.out")
+  [ -n "$bs" ] || fail "mock cluster: $(cat "$WORK/mock.err")"
+}

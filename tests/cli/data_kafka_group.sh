@@ -7,14 +7,7 @@
 need_data
 [ -n "${KAFKA_MOCK:-}" ] || skip "built without Kafka (TRENDTOP_KAFKA)"
 bzcat "$DATA/tweets_v1_stream_20210101T0729Z.json.bz2" >"$WORK/minute"
-mkfifo "$WORK/cmd"
-"$KAFKA_MOCK" tweets 4 <"$WORK/cmd" >"$WORK/mock.out" 2>"$WORK/mock.err" &
-mock=$!
-exec 7>"$WORK/cmd"
-trap 'exec 7>&-; kill $mock 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 100); do [ -s "$WORK/mock.out" ] && break; sleep 0.05; done
-bs=$(head -1 "$WORK/mock.out")
-[ -n "$bs" ] || fail "mock cluster: $(cat "$WORK/mock.err")"
+start_kafka_mock tweets 4
 echo "produce $WORK/minute" >&7
 for _ in $(seq 300); do grep -q produced "$WORK/mock.out" && break; sleep 0.1; done
 assert_eq "produced" "produced 3480" "$(tail -1 "$WORK/mock.out")"

@@ -9,14 +9,7 @@ need_data
 bzcat "$DATA/tweets_v1_stream_20210101T0729Z.json.bz2" >"$WORK/minute"
 head -1740 "$WORK/minute" >"$WORK/first"
 tail -n +1741 "$WORK/minute" >"$WORK/second"
-mkfifo "$WORK/cmd"
-"$KAFKA_MOCK" tweets 4 <"$WORK/cmd" >"$WORK/mock.out" 2>"$WORK/mock.err" &
-mock=$!
-exec 7>"$WORK/cmd"
-trap 'exec 7>&-; kill $mock 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 100); do [ -s "$WORK/mock.out" ] && break; sleep 0.05; done
-bs=$(head -1 "$WORK/mock.out")
-[ -n "$bs" ] || fail "mock cluster: $(cat "$WORK/mock.err")"
+start_kafka_mock tweets 4
 produce() {
   local n
   n=$(grep -c produced "$WORK/mock.out" || true)
