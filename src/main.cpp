@@ -112,8 +112,6 @@ bool save_state(const Config& config, Pipeline& pipeline) {
   return false;
 }
 
-// The bytes the inputs hold when every one is a regular file (for the progress line); 0 otherwise.
-
 // Whether every input is a regular file, and the bytes they hold (for the progress line).
 bool only_regular_files(const Config& config, uint64_t& total) {
   total = 0;

@@ -393,17 +393,9 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
     sink_->begin(output_.buffer());
     begun_ = true;
   }
-  const CountMap* counts = &w.counts;
-  if (config_.count == CountMode::Users) {
-    // The window holds one entry per (key, author): count the authors of each key.
-    users_.clear();
-    w.counts.for_each([&](std::string_view k, uint64_t) { users_.add(k.substr(0, k.rfind('\x1f'))); });
-    counts = &users_;
-  }
   if (final) ranker_.skipped(w.skipped_before);
-  ranker_.rank(*counts, config_.top, config_.min_count, top_, kSpellingMark);
-  size_t distinct =
-      counts->size() - (tracks_spellings(config_) ? spellings(*counts) : 0);  // markers: no keys
+  size_t distinct = 0;
+  const CountMap& counts = rank(w, distinct);
   if (w.max_error > 0 && !sink_->marks_approximate() && !warned_approximate_) {
     warned_approximate_ = true;
     fmt::print(stderr,
@@ -420,11 +412,11 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
   }
   if (observer_) observer_({w.start, w.end, w.records, distinct, top_, final, w.max_error});
   if (!final) {
-    if (chain_partials_) ranker_.closed(*counts, top_, kSpellingMark);
+    if (chain_partials_) ranker_.closed(counts, top_, kSpellingMark);
     ++stats_.partials;
     return true;
   }
-  ranker_.closed(*counts, top_, kSpellingMark);
+  ranker_.closed(counts, top_, kSpellingMark);
   ++stats_.windows;
   if (config_.intervals != 0 && stats_.windows >= config_.intervals) {
     done_ = true;
