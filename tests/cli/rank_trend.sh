@@ -1,12 +1,16 @@
 # --rank trend on a generated stream with injected bursts whose start, end and size are known: a new tag
-# (#surge, 0 -> about 30 a window from 60 s to 120 s) and an existing one multiplied about 5x (#fune, about 7
-# -> 35 a window from 150 s to 210 s). Both top the trend ranking within a window or two and stay out of the
+# (#surge, 0 -> about 40 a window from 60 s to 120 s) and an existing one multiplied about 4x (#fune, about 8
+# -> 33 a window from 150 s to 210 s). Both top the trend ranking within a window or two and stay out of the
 # count top 10; the steady giant (#gupa, first by count in every window) never tops the trend after the first
 # window. Every window of every key equals tests/reference/recount.py's independent implementation of the
 # formula; threads and a split run through --state change nothing.
 . "$(dirname "$0")/common.sh"
 GEN="$SRC/scripts/gen-tweets"
-"$GEN" --count 80000 --vocab 2000 --burst surge:60:120:0.015 --burst fune:150:210:0.012 >"$WORK/in"
+# The ranks below hold for this stream (seed 1), not for every seed: popular originals retweeted many times in
+# one window make spikes that compete with the bursts. The mix is the one the bursts were sized for (35 %
+# retweets, as gen-tweets made before its defaults followed the real minute's 49 %, which spikes more).
+"$GEN" --count 80000 --vocab 2000 --retweets 0.35 --extended 0.2 --quotes 0.04 --deletes 0.01 \
+  --burst surge:60:120:0.02 --burst fune:150:210:0.01 >"$WORK/in"
 
 "$TRENDTOP" -w 10s --rank trend -k 0 -o tsv "$WORK/in" >"$WORK/trend"
 "$TRENDTOP" -w 10s -k 0 -o tsv "$WORK/in" >"$WORK/count"
@@ -17,7 +21,9 @@ le() { [ -n "$2" ] && [ "$2" -le "$3" ] || fail "$1: rank '$2', wanted <= $3"; }
 gt() { [ -z "$2" ] || [ "$2" -gt "$3" ] || fail "$1: rank '$2', wanted > $3 or unranked"; }
 
 assert_eq "#surge first by trend in its first window [60,70)" 1 "$(rank_of "$WORK/trend" '#surge' 70)"
-for end in 80 90 100 110; do le "#surge trend, window ending ${end}s" "$(rank_of "$WORK/trend" '#surge' $end)" 2; done
+# Later in the burst the baseline catches up (the EWMA rises, z falls): how fast depends on the stream, so
+# only the next two windows are held to the top 2.
+for end in 80 90; do le "#surge trend, window ending ${end}s" "$(rank_of "$WORK/trend" '#surge' $end)" 2; done
 for end in 70 80 90 100 110 120; do gt "#surge count, window ending ${end}s" "$(rank_of "$WORK/count" '#surge' $end)" 10; done
 for end in 40 50 60 140 150 200; do gt "#surge trend outside its burst, ${end}s" "$(rank_of "$WORK/trend" '#surge' $end)" 10; done
 
@@ -33,8 +39,8 @@ assert_eq "#gupa first by trend only in the first window (no history yet)" "2021
   "$(awk -F'\t' '$4 == "#gupa" && $3 == 1 { print $2 }' "$WORK/trend")"
 
 # The formula, independently: every key of every window, scores and baselines to the last digit.
-$REF --window 10000 --rank trend --top 0 "$WORK/in" >"$WORK/expect" 2>/dev/null
-assert_files_eq "trend vs reference" "$WORK/expect" "$WORK/trend"
+$REF --window 10000 --rank trend --top 0 "$WORK/in" >"$WORK/expect.trend" 2>/dev/null
+assert_files_eq "trend vs reference" "$WORK/expect.trend" "$WORK/trend"
 $REF --window 20000 --slide 10000 --rank trend --baseline 60000 --top 5 --min-count 3 "$WORK/in" >"$WORK/expect" 2>/dev/null
 "$TRENDTOP" -w 20s -s 10s --rank trend --baseline 1m -k 5 --min-count 3 -o tsv "$WORK/in" >"$WORK/got"
 assert_files_eq "sliding, 1m baseline, top 5, min-count 3 vs reference" "$WORK/expect" "$WORK/got"
@@ -53,9 +59,11 @@ assert_files_eq "three runs through --state vs one" "$WORK/trend" "$WORK/split"
 "$TRENDTOP" -w 10s -o tsv --state "$WORK/state" /dev/null 2>"$WORK/err" && fail "a trend state resumed by a count run"
 grep -q "does not match" "$WORK/err" || fail "refusal message: $(cat "$WORK/err")"
 
-# Text output: the score and the moves.
+# Text output: the score and the moves, as the reference computes them for #surge's first window.
+read -r count delta z < <(awk -F'\t' '$4 == "#surge" { printf "%s %s %.1f\n", $5, $7, $9; exit }' "$WORK/expect.trend")
 "$TRENDTOP" -w 10s --rank trend -k 3 "$WORK/in" >"$WORK/text"
-grep -q '^  1  #surge  *30  z=13\.4  *+30  new$' "$WORK/text" || fail "text row of #surge: $(grep -m1 surge "$WORK/text")"
+grep -q "^  1  #surge  *$count  z=$z  *+$delta  new\$" "$WORK/text" ||
+  fail "text row of #surge (want $count z=$z +$delta): $(grep -m1 surge "$WORK/text")"
 
 # Usage errors.
 set +e
