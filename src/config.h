@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "net.h"
+#include "input/net.h"
 
 namespace trendtop {
 

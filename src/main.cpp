@@ -17,19 +17,19 @@
 
 #include <fmt/format.h>
 
-#include "chart.h"
 #include "cli.h"
 #include "config.h"
-#include "duration.h"
-#include "kafka.h"
+#include "input/kafka.h"
+#include "input/reader.h"
 #include "merge.h"
-#include "output.h"
+#include "output/output.h"
 #include "pipeline.h"
-#include "progress.h"
-#include "reader.h"
 #include "state.h"
-#include "term.h"
-#include "view.h"
+#include "terminal/chart.h"
+#include "terminal/progress.h"
+#include "terminal/term.h"
+#include "terminal/view.h"
+#include "util/duration.h"
 
 using namespace trendtop;
 

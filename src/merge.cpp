@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "duration.h"
-#include "timefmt.h"
-#include "window.h"
+#include "count/window.h"
+#include "util/duration.h"
+#include "util/timefmt.h"
 
 namespace trendtop {
 

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "config.h"
-#include "count_map.h"
-#include "output.h"
-#include "partial.h"
+#include "count/count_map.h"
+#include "output/output.h"
+#include "output/partial.h"
 #include "pipeline.h"
 
 namespace trendtop {

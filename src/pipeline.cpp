@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "duration.h"
-#include "timefmt.h"
+#include "util/duration.h"
+#include "util/timefmt.h"
 
 namespace trendtop {
 

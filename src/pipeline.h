@@ -20,17 +20,17 @@
 #include <vector>
 
 #include "config.h"
-#include "extract.h"
-#include "framer.h"
-#include "output.h"
-#include "parallel.h"
-#include "partial.h"
-#include "rank.h"
-#include "sink.h"
+#include "count/rank.h"
+#include "count/topk.h"
+#include "count/window.h"
+#include "extract/extract.h"
+#include "extract/parallel.h"
+#include "input/framer.h"
+#include "output/output.h"
+#include "output/partial.h"
+#include "output/sink.h"
 #include "state.h"
-#include "stats.h"
-#include "topk.h"
-#include "window.h"
+#include "util/stats.h"
 
 namespace trendtop {
 

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "count_map.h"
+#include "count/count_map.h"
 
 namespace trendtop {
 

@@ -8,7 +8,7 @@
 
 #include <unistd.h>
 
-#include "framer.h"
+#include "input/framer.h"
 #include "pipeline.h"
 
 using namespace trendtop;

@@ -12,8 +12,8 @@
 
 #include <unistd.h>
 
+#include "count/window.h"
 #include "state.h"
-#include "window.h"
 
 using namespace trendtop;
 

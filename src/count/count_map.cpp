@@ -1,4 +1,4 @@
-#include "count_map.h"
+#include "count/count_map.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "rank.h"
+#include "count/rank.h"
 
 #include <algorithm>
 #include <bit>

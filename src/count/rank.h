@@ -22,9 +22,9 @@
 #include <vector>
 
 #include "config.h"
-#include "count_map.h"
+#include "count/count_map.h"
+#include "count/topk.h"
 #include "state.h"
-#include "topk.h"
 
 namespace trendtop {
 

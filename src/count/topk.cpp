@@ -1,4 +1,4 @@
-#include "topk.h"
+#include "count/topk.h"
 
 #include <algorithm>
 #include <cstddef>

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "count_map.h"
+#include "count/count_map.h"
 
 namespace trendtop {
 

@@ -1,9 +1,9 @@
-#include "window.h"
+#include "count/window.h"
 
 #include <algorithm>
 #include <utility>
 
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 namespace trendtop {
 

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "count_map.h"
+#include "count/count_map.h"
 #include "state.h"
 
 namespace trendtop {

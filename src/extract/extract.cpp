@@ -1,13 +1,13 @@
-#include "extract.h"
+#include "extract/extract.h"
 
 #include <algorithm>
 #include <bit>
 #include <cstring>
 
-#include "framer.h"
-#include "schema.h"
-#include "timefmt.h"
-#include "words.h"
+#include "extract/schema.h"
+#include "extract/words.h"
+#include "input/framer.h"
+#include "util/timefmt.h"
 
 namespace trendtop {
 

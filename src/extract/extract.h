@@ -33,8 +33,8 @@
 #include <simdjson.h>
 
 #include "config.h"
-#include "normalize.h"
-#include "twitter_text.h"
+#include "extract/normalize.h"
+#include "extract/twitter_text.h"
 
 namespace trendtop {
 

@@ -1,4 +1,4 @@
-#include "normalize.h"
+#include "extract/normalize.h"
 
 #include <utf8proc.h>
 

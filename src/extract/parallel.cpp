@@ -1,4 +1,4 @@
-#include "parallel.h"
+#include "extract/parallel.h"
 
 #include <algorithm>
 #include <cstring>
@@ -6,7 +6,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "count_map.h"
+#include "count/count_map.h"
 
 namespace trendtop {
 

@@ -28,8 +28,8 @@
 #include <vector>
 
 #include "config.h"
-#include "extract.h"
-#include "framer.h"
+#include "extract/extract.h"
+#include "input/framer.h"
 
 namespace trendtop {
 

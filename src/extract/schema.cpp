@@ -1,9 +1,9 @@
-#include "schema.h"
+#include "extract/schema.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 namespace trendtop {
 namespace {

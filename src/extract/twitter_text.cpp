@@ -1,4 +1,4 @@
-#include "twitter_text.h"
+#include "extract/twitter_text.h"
 
 #include <algorithm>
 #include <array>

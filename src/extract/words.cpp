@@ -1,4 +1,4 @@
-#include "words.h"
+#include "extract/words.h"
 
 #include <algorithm>
 #include <cctype>

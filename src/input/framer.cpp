@@ -1,4 +1,4 @@
-#include "framer.h"
+#include "input/framer.h"
 
 #include <algorithm>
 #include <cstring>

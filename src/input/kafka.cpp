@@ -1,4 +1,4 @@
-#include "kafka.h"
+#include "input/kafka.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -13,8 +13,8 @@
 #include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 
-#include "framer.h"
-#include "reader.h"
+#include "input/framer.h"
+#include "input/reader.h"
 
 namespace trendtop {
 

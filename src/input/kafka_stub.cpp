@@ -1,5 +1,5 @@
 // The Kafka source in a build without librdkafka (TRENDTOP_KAFKA off): --kafka is refused.
-#include "kafka.h"
+#include "input/kafka.h"
 
 namespace trendtop {
 

@@ -17,11 +17,11 @@
 #include <vector>
 
 #include "config.h"
-#include "framer.h"
-#include "kafka.h"
-#include "net.h"
+#include "input/framer.h"
+#include "input/kafka.h"
+#include "input/net.h"
+#include "input/source.h"
 #include "pipeline.h"
-#include "source.h"
 
 namespace trendtop {
 

@@ -1,4 +1,4 @@
-#include "source.h"
+#include "input/source.h"
 
 #include <cerrno>
 #include <cstring>

@@ -1,10 +1,10 @@
-#include "partial.h"
+#include "output/partial.h"
 
 #include <algorithm>
 #include <iterator>
 
-#include "extract.h"
-#include "sink.h"
+#include "extract/extract.h"
+#include "output/sink.h"
 
 namespace trendtop {
 

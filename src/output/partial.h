@@ -32,8 +32,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "count_map.h"
-#include "window.h"
+#include "count/count_map.h"
+#include "count/window.h"
 
 namespace trendtop {
 

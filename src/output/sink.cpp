@@ -1,4 +1,4 @@
-#include "sink.h"
+#include "output/sink.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include <utf8proc.h>
 
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 namespace trendtop {
 

@@ -16,7 +16,7 @@
 #include <fmt/format.h>
 
 #include "config.h"
-#include "topk.h"
+#include "count/topk.h"
 
 namespace trendtop {
 

@@ -1,4 +1,4 @@
-#include "chart.h"
+#include "terminal/chart.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -12,8 +12,8 @@
 
 #include <fmt/format.h>
 
-#include "term.h"
-#include "timefmt.h"
+#include "terminal/term.h"
+#include "util/timefmt.h"
 
 namespace trendtop {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "history.h"
+#include "terminal/history.h"
 
 namespace trendtop {
 

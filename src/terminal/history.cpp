@@ -1,4 +1,4 @@
-#include "history.h"
+#include "terminal/history.h"
 
 #include <algorithm>
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sink.h"
+#include "output/sink.h"
 
 namespace trendtop {
 

@@ -1,4 +1,4 @@
-#include "term.h"
+#include "terminal/term.h"
 
 #include <cstring>
 

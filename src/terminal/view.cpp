@@ -1,4 +1,4 @@
-#include "view.h"
+#include "terminal/view.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 namespace trendtop {
 

@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "history.h"
-#include "sink.h"
-#include "stats.h"
-#include "term.h"
+#include "output/sink.h"
+#include "terminal/history.h"
+#include "terminal/term.h"
+#include "util/stats.h"
 
 namespace trendtop {
 

@@ -1,4 +1,4 @@
-#include "duration.h"
+#include "util/duration.h"
 
 #include <cctype>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 #include <iterator>
 
