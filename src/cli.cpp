@@ -16,6 +16,7 @@
 
 #include "extract/schema.h"
 #include "input/kafka.h"
+#include "input/net.h"
 #include "util/duration.h"
 
 namespace trendtop {

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-namespace trendtop {
+#include "util/hash.h"
 
-uint64_t hash_key(std::string_view key);
+namespace trendtop {
 
 class CountMap {
  public:

@@ -24,7 +24,7 @@
 #include "config.h"
 #include "count/count_map.h"
 #include "count/topk.h"
-#include "state.h"
+#include "util/serial.h"
 
 namespace trendtop {
 

@@ -11,11 +11,11 @@ Windower::Windower(WindowSpec spec) : spec_(spec) {}
 
 void Windower::start_at(int64_t t) {
   int64_t end = floor_to(t, spec_.slide_ms) + spec_.slide_ms;
-  if (emitted_end_ == kNone && (first_end_ == kNone || end < first_end_)) first_end_ = end;
+  if (emitted_end_ == kNoTime && (first_end_ == kNoTime || end < first_end_)) first_end_ = end;
 }
 
 int64_t Windower::next_end() const {
-  if (emitted_end_ != kNone) return emitted_end_ + spec_.slide_ms;
+  if (emitted_end_ != kNoTime) return emitted_end_ + spec_.slide_ms;
   return first_end_;
 }
 
@@ -37,7 +37,7 @@ Windower::Pane& Windower::pane_at(int64_t start) {
 bool Windower::add(int64_t t, std::span<const std::string_view> keys, std::span<const uint64_t> hashes) {
   int64_t start = floor_to(t, spec_.slide_ms);
   // The last window holding this pane ends at start + window; if that one was emitted, all were.
-  if (emitted_end_ != kNone && start + spec_.window_ms <= emitted_end_) return false;
+  if (emitted_end_ != kNoTime && start + spec_.window_ms <= emitted_end_) return false;
   Pane& pane = pane_at(start);
   ++pane.records;
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -47,7 +47,7 @@ bool Windower::add(int64_t t, std::span<const std::string_view> keys, std::span<
     pane.counts.add_hashed(keys[i], hash, n);
   }
   if (spec_.max_keys > 0 && pane.counts.size() >= spec_.max_keys) compact(pane);
-  if (emitted_end_ == kNone && (first_end_ == kNone || start + spec_.slide_ms < first_end_))
+  if (emitted_end_ == kNoTime && (first_end_ == kNoTime || start + spec_.slide_ms < first_end_))
     first_end_ = start + spec_.slide_ms;
   last_end_ = std::max(last_end_, start + spec_.window_ms);
   return true;
@@ -62,14 +62,14 @@ bool Windower::process(int64_t t, std::span<const std::string_view> keys, const 
 }
 
 bool Windower::advance(int64_t watermark, const Emit& emit) {
-  if (watermark == kNone) return true;
-  for (int64_t end = next_end(); end != kNone && end <= watermark; end = next_end()) {
-    if (int64_t last = gap_from(end, watermark); last != kNone) {
+  if (watermark == kNoTime) return true;
+  for (int64_t end = next_end(); end != kNoTime && end <= watermark; end = next_end()) {
+    if (int64_t last = gap_from(end, watermark); last != kNoTime) {
       uint64_t n = static_cast<uint64_t>((last - end) / spec_.slide_ms + 1);
       skipped_windows_ += n;
       skipped_pending_ += n;
       emitted_end_ = last;
-      first_end_ = kNone;
+      first_end_ = kNoTime;
       release_panes_before(last - spec_.window_ms + spec_.slide_ms);
       continue;
     }
@@ -79,7 +79,7 @@ bool Windower::advance(int64_t watermark, const Emit& emit) {
 }
 
 int64_t Windower::gap_from(int64_t end, int64_t limit) const {
-  if (spec_.max_gap_ms <= 0) return kNone;
+  if (spec_.max_gap_ms <= 0) return kNoTime;
   // The first window at or after `end` holding a pane: the one ending just after the first pane that a window
   // ending at `end` or later can hold.
   auto next = std::lower_bound(panes_.begin(), panes_.end(), end - spec_.window_ms,
@@ -87,12 +87,12 @@ int64_t Windower::gap_from(int64_t end, int64_t limit) const {
   int64_t last = floor_to(limit, spec_.slide_ms);
   if (next != panes_.end())
     last = std::min(last, std::max(end, next->start + spec_.slide_ms) - spec_.slide_ms);
-  return last - end + spec_.slide_ms > spec_.max_gap_ms ? last : kNone;
+  return last - end + spec_.slide_ms > spec_.max_gap_ms ? last : kNoTime;
 }
 
 bool Windower::flush(const Emit& emit, int64_t now) {
   int64_t target = last_end_;
-  if (now != kNone && next_end() != kNone)
+  if (now != kNoTime && next_end() != kNoTime)
     target = std::max(target, floor_to(now, spec_.slide_ms) + spec_.slide_ms);
   return advance(target, emit);
 }
@@ -143,7 +143,7 @@ ClosedWindow Windower::contents(int64_t end) {
 
 bool Windower::emit_window(int64_t end, const Emit& emit) {
   emitted_end_ = end;
-  first_end_ = kNone;
+  first_end_ = kNoTime;
   ClosedWindow w = contents(end);
   w.skipped_before = std::exchange(skipped_pending_, 0);
   bool go_on = emit(w);
@@ -154,8 +154,8 @@ bool Windower::emit_window(int64_t end, const Emit& emit) {
 
 bool Windower::peek_open(const Emit& visit, int64_t through) {
   int64_t target = std::max(last_end_, through);
-  for (int64_t end = next_end(); end != kNone && end <= target; end += spec_.slide_ms) {
-    if (int64_t last = gap_from(end, target); last != kNone) {
+  for (int64_t end = next_end(); end != kNoTime && end <= target; end += spec_.slide_ms) {
+    if (int64_t last = gap_from(end, target); last != kNoTime) {
       end = last;  // the same empty runs advance() would skip
       continue;
     }
@@ -196,7 +196,7 @@ bool Windower::load(StateReader& in) {
   // No record time reaches 2^61 ms (the parsers stop below 10^18), so window arithmetic on what a run saved
   // never overflows; a time beyond that is corrupt.
   constexpr int64_t kMaxTime = int64_t{1} << 61;
-  auto plausible = [](int64_t t) { return t == kNone || (t >= -kMaxTime && t <= kMaxTime); };
+  auto plausible = [](int64_t t) { return t == kNoTime || (t >= -kMaxTime && t <= kMaxTime); };
   emitted_end_ = in.i64();
   first_end_ = in.i64();
   last_end_ = in.i64();

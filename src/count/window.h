@@ -21,7 +21,8 @@
 #include <vector>
 
 #include "count/count_map.h"
-#include "state.h"
+#include "util/clock.h"
+#include "util/serial.h"
 
 namespace trendtop {
 
@@ -53,7 +54,6 @@ class Windower {
  public:
   // Receives each closed window; returns false to stop emitting (e.g. --intervals reached).
   using Emit = std::function<bool(const ClosedWindow&)>;
-  static constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
 
   explicit Windower(WindowSpec spec);
 
@@ -70,19 +70,19 @@ class Windower {
   // Emits every window ending at or before `watermark`. Returns false if emit asked to stop.
   bool advance(int64_t watermark, const Emit& emit);
   // End of input: emits every remaining window up to the last one holding a record, and at least up to the
-  // window containing `now` (kNone: no such minimum). Returns false if emit asked to stop.
-  bool flush(const Emit& emit, int64_t now = kNone);
+  // window containing `now` (kNoTime: no such minimum). Returns false if emit asked to stop.
+  bool flush(const Emit& emit, int64_t now = kNoTime);
 
   // Visits the windows still open, from next_end() through the last one holding a record (at least through
   // `through`), with what they hold now, without closing anything: partial results.
-  bool peek_open(const Emit& visit, int64_t through = kNone);
+  bool peek_open(const Emit& visit, int64_t through = kNoTime);
 
-  // End of the next window to emit, kNone before anything can be emitted.
+  // End of the next window to emit, kNoTime before anything can be emitted.
   int64_t next_end() const;
-  // The last window end holding a counted record, kNone if none.
+  // The last window end holding a counted record, kNoTime if none.
   int64_t last_end() const { return last_end_; }
-  int64_t watermark() const { return max_time_ == kNone ? kNone : max_time_ - spec_.lateness_ms; }
-  // The latest event time seen (process()), kNone before any.
+  int64_t watermark() const { return max_time_ == kNoTime ? kNoTime : max_time_ - spec_.lateness_ms; }
+  // The latest event time seen (process()), kNoTime before any.
   int64_t max_time() const { return max_time_; }
   // Empty windows skipped under spec.max_gap_ms.
   uint64_t skipped_windows() const { return skipped_windows_; }
@@ -108,7 +108,7 @@ class Windower {
   ClosedWindow contents(int64_t end);
   bool emit_window(int64_t end, const Emit& emit);
   // The last window end of a run of empty windows from `end` (through at most `limit`) longer than
-  // spec.max_gap_ms, or kNone if there is no such run.
+  // spec.max_gap_ms, or kNoTime if there is no such run.
   int64_t gap_from(int64_t end, int64_t limit) const;
   void release_panes_before(int64_t start);
 
@@ -118,10 +118,10 @@ class Windower {
   CountMap scratch_;             // a sliding window's panes summed; compact()'s rebuilt map
   std::vector<std::pair<uint64_t, std::string_view>> ranked_;  // compact()'s scratch
   CountMap empty_;
-  int64_t emitted_end_ = kNone;  // E
-  int64_t first_end_ = kNone;    // before the first emission: the earliest window to emit
-  int64_t last_end_ = kNone;     // the last window end that holds a counted record
-  int64_t max_time_ = kNone;
+  int64_t emitted_end_ = kNoTime;  // E
+  int64_t first_end_ = kNoTime;    // before the first emission: the earliest window to emit
+  int64_t last_end_ = kNoTime;     // the last window end that holds a counted record
+  int64_t max_time_ = kNoTime;
   uint64_t skipped_windows_ = 0;
   uint64_t skipped_pending_ = 0;  // skipped since the last emission, for the next ClosedWindow
 };

@@ -6,7 +6,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "count/count_map.h"
+#include "util/hash.h"
 
 namespace trendtop {
 

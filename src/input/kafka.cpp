@@ -15,21 +15,14 @@
 
 #include "input/framer.h"
 #include "input/reader.h"
+#include "util/clock.h"
+#include "util/log.h"
 
 namespace trendtop {
 
 namespace {
 
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-void warn(const std::string& what) {
-  fmt::print(stderr, "trendtop: {}\n", what);
-}
-
-// Messages handed to the pipeline per poll() call, so the other sources and the clock get their turn.
+// Messages handed to the sink per poll() call, so the other sources and the clock get their turn.
 constexpr int kMessagesPerPoll = 4096;
 
 // A configuration with trendtop's defaults, then the user's -X properties (which win).
@@ -60,7 +53,7 @@ rd_kafka_conf_t* make_conf(const Config& config, std::string& error) {
 
 struct KafkaSource::Impl {
   const Config& config;
-  Pipeline& pipeline;
+  LineSink& sink;
   KafkaSource* self = nullptr;
   rd_kafka_t* rk = nullptr;
   rd_kafka_queue_t* queue = nullptr;
@@ -77,7 +70,7 @@ struct KafkaSource::Impl {
   bool commits_allowed = true;  // false: leaving without committing (results neither printed nor saved)
   std::string line;             // a message's line, with the parser's padding after it
 
-  Impl(const Config& c, Pipeline& p) : config(c), pipeline(p) {}
+  Impl(const Config& c, LineSink& p) : config(c), sink(p) {}
   ~Impl() {
     if (rk && !closing) {  // an error path: leave without committing anything
       closing = true;
@@ -91,7 +84,7 @@ struct KafkaSource::Impl {
   }
 
   SourceOffset* offset_of(std::string_view topic, int32_t partition) {
-    for (SourceOffset& o : pipeline.offsets())
+    for (SourceOffset& o : sink.offsets())
       if (o.partition == partition && o.topic == topic) return &o;
     return nullptr;
   }
@@ -99,7 +92,7 @@ struct KafkaSource::Impl {
   // The offsets of the partitions still assigned, as the state has them: what a commit says.
   rd_kafka_topic_partition_list_t* commit_list(const rd_kafka_topic_partition_list_t* only = nullptr) {
     rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(8);
-    for (const SourceOffset& o : pipeline.offsets()) {
+    for (const SourceOffset& o : sink.offsets()) {
       bool mine = false;
       if (only) {
         for (int i = 0; i < only->cnt && !mine; ++i)
@@ -140,7 +133,7 @@ struct KafkaSource::Impl {
     // What was consumed of these partitions is counted; make it durable, then tell the group, so the next
     // owner starts right after it.
     if (!closing) {
-      pipeline.sync();
+      sink.sync();
       if (self->checkpoint && !self->checkpoint())
         warn("warning: kafka: checkpoint before a rebalance failed");
     }
@@ -150,7 +143,7 @@ struct KafkaSource::Impl {
       std::erase_if(assigned,
                     [&](const Assigned& a) { return a.partition == p.partition && a.topic == p.topic; });
       // No longer ours: another process goes on from the commit; a stale offset here must not be reused.
-      std::erase_if(pipeline.offsets(),
+      std::erase_if(sink.offsets(),
                     [&](const SourceOffset& o) { return o.partition == p.partition && o.topic == p.topic; });
     }
   }
@@ -184,7 +177,7 @@ struct KafkaSource::Impl {
     const char* p = static_cast<const char*>(m->payload);
     size_t left = p ? m->len : 0;
     stats.bytes += left;
-    pipeline.count_bytes(left);
+    sink.count_bytes(left);
     // One record per line (most messages are one line without a newline).
     while (left > 0 || p == m->payload) {
       const char* nl = left ? static_cast<const char*>(std::memchr(p, '\n', left)) : nullptr;
@@ -199,7 +192,7 @@ struct KafkaSource::Impl {
         l.text = std::string_view(line.data(), text);
       }
       ++stats.lines;
-      pipeline.line(l, arrival);
+      sink.line(l, arrival);
       if (!nl) break;
       p = nl + 1;
       left -= n + 1;
@@ -209,7 +202,7 @@ struct KafkaSource::Impl {
     if (SourceOffset* o = offset_of(topic, m->partition)) {
       o->next = m->offset + 1;
     } else {
-      pipeline.offsets().push_back({std::string(topic), m->partition, m->offset + 1});
+      sink.offsets().push_back({std::string(topic), m->partition, m->offset + 1});
     }
     for (Assigned& a : assigned)
       if (a.partition == m->partition && a.topic == topic) a.eof = false;
@@ -231,8 +224,7 @@ bool KafkaSource::check(const Config& config, std::string& error) {
   return true;
 }
 
-KafkaSource::KafkaSource(const Config& config, Pipeline& pipeline)
-    : impl_(std::make_unique<Impl>(config, pipeline)) {
+KafkaSource::KafkaSource(const Config& config, LineSink& sink) : impl_(std::make_unique<Impl>(config, sink)) {
   impl_->self = this;
 }
 
@@ -318,7 +310,7 @@ bool KafkaSource::poll(SourceStats& stats) {
   while (::read(k.pipe_r, drain, sizeof drain) > 0) {
   }
   for (int i = 0; i < kMessagesPerPoll; ++i) {
-    if (k.pipeline.done()) return false;
+    if (k.sink.done()) return false;
     rd_kafka_message_t* m = rd_kafka_consumer_poll(k.rk, 0);
     if (!m) return false;
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
@@ -331,7 +323,7 @@ bool KafkaSource::poll(SourceStats& stats) {
       // Without --state the results are not durable until printed at the end of the run: commit then.
       if (ended() && !k.at_end_committed && checkpoint) {
         k.at_end_committed = true;
-        k.pipeline.sync();
+        k.sink.sync();
         if (checkpoint()) k.commit(false);
       }
     } else if (m->err) {

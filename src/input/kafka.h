@@ -6,7 +6,7 @@
 // none of its own.
 //
 // Offsets: never committed automatically. With --state, the offset of the next record of every partition
-// is saved in the same atomic checkpoint as the windows its records were counted into (Pipeline::offsets),
+// is saved in the same atomic checkpoint as the windows its records were counted into (LineSink::offsets),
 // restored from there at start, and committed to Kafka only after the checkpoint is on disk. Without
 // --state, offsets are committed at the end of the run, once every window was printed.
 //
@@ -24,7 +24,7 @@
 #include <string>
 
 #include "config.h"
-#include "pipeline.h"
+#include "input/line_sink.h"
 
 namespace trendtop {
 
@@ -38,7 +38,7 @@ class KafkaSource {
   // Checks --kafka's settings (-X properties) without connecting: false with a message for a usage error.
   static bool check(const Config& config, std::string& error);
 
-  KafkaSource(const Config& config, Pipeline& pipeline);
+  KafkaSource(const Config& config, LineSink& sink);
   ~KafkaSource();
   // Creates the consumer and subscribes (group) or assigns every partition. False with a message.
   bool open(std::string& error);

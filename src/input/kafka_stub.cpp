@@ -15,7 +15,7 @@ bool KafkaSource::check(const Config&, std::string& error) {
   error = "--kafka: this trendtop was built without Kafka support (librdkafka; CMake option TRENDTOP_KAFKA)";
   return false;
 }
-KafkaSource::KafkaSource(const Config&, Pipeline&) {}
+KafkaSource::KafkaSource(const Config&, LineSink&) {}
 KafkaSource::~KafkaSource() = default;
 bool KafkaSource::open(std::string& error) {
   return check({}, error);

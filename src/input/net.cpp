@@ -12,11 +12,6 @@
 
 namespace trendtop {
 
-std::string Endpoint::text() const {
-  return host.find(':') != std::string::npos ? fmt::format("[{}]:{}", host, port)
-                                             : fmt::format("{}:{}", host, port);
-}
-
 std::optional<Endpoint> parse_endpoint(std::string_view text, bool host_required, std::string& error) {
   Endpoint ep;
   std::string_view port;

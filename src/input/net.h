@@ -1,18 +1,15 @@
-// TCP endpoints and sockets for --listen and --connect. Addresses are parsed up front (a bad one is a usage
-// error); sockets are non-blocking and close-on-exec. IPv4 and IPv6 alike.
+// TCP endpoints and sockets for --listen and --connect (config.h holds the endpoints as plain values).
+// Addresses are parsed up front (a bad one is a usage error); sockets are non-blocking and close-on-exec.
+// IPv4 and IPv6 alike.
 #pragma once
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace trendtop {
+#include "config.h"
 
-struct Endpoint {
-  std::string host;  // as given, brackets removed ("::1"); defaulted to 127.0.0.1 for a bare listen port
-  uint16_t port = 0;
-  std::string text() const;  // "127.0.0.1:9999", "[::1]:9999"
-};
+namespace trendtop {
 
 // "[HOST:]PORT" for --listen (HOST defaults to 127.0.0.1: listening on all interfaces must be asked for),
 // "HOST:PORT" for --connect. IPv6 hosts in brackets: "[::]:9999". Returns an error message on failure.
@@ -30,13 +27,6 @@ int connect_result(int fd);
 // "address:port" of the peer of a connected socket.
 std::string peer_name(int fd);
 
-// --allow: a block of addresses, "10.0.0.0/8", "2001:db8::/32", or one address ("192.168.1.5", "::1").
-struct Cidr {
-  bool v6 = false;
-  uint8_t bytes[16] = {};
-  int prefix = 0;  // bits that must match
-  std::string text;
-};
 std::optional<Cidr> parse_cidr(std::string_view text, std::string& error);
 // Whether the peer of a connected socket lies in the block (an IPv4 peer seen on an IPv6 socket as
 // ::ffff:a.b.c.d matches IPv4 blocks).

@@ -13,6 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "util/clock.h"
+#include "util/log.h"
+
 namespace trendtop {
 
 namespace {
@@ -28,22 +31,10 @@ uint64_t tag(Tag kind, uint64_t value) {
   return (static_cast<uint64_t>(kind) << 56) | value;
 }
 
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-void warn(const std::string& what) {
-  fmt::print(stderr, "trendtop: {}\n", what);
-}
-void error(const std::string& what) {
-  fmt::print(stderr, "trendtop: error: {}\n", what);
-}
-
 }  // namespace
 
-Reader::Reader(const Config& config, Pipeline& pipeline)
-    : config_(config), pipeline_(pipeline), file_framer_(config.max_line) {}
+Reader::Reader(const Config& config, LineSink& sink)
+    : config_(config), sink_(sink), file_framer_(config.max_line) {}
 
 Reader::~Reader() {
   for (auto& [fd, s] : streams_) ::close(fd);
@@ -78,7 +69,7 @@ bool Reader::open(std::string& err) {
     return false;
   }
   // Parsing threads say when a batch is ready to count, so a quiet stream's last lines are not held back.
-  if (int fd = pipeline_.parsed_fd(); fd >= 0) watch(fd, EPOLLIN, tag(kParsed, 0));
+  if (int fd = sink_.parsed_fd(); fd >= 0) watch(fd, EPOLLIN, tag(kParsed, 0));
   for (const Endpoint& ep : config_.listen) {
     int fd = listen_on(ep, err);
     if (fd < 0) return false;
@@ -87,7 +78,7 @@ bool Reader::open(std::string& err) {
     watch(fd, EPOLLIN, tag(kListener, listeners_.size() - 1));
   }
   if (!config_.kafka_brokers.empty()) {
-    kafka_ = std::make_unique<KafkaSource>(config_, pipeline_);
+    kafka_ = std::make_unique<KafkaSource>(config_, sink_);
     if (!kafka_->open(err)) return false;
     stats_.push_back({"kafka " + config_.kafka_brokers, 0, 0, 0, 0, 0, 0, true});
     kafka_source_ = stats_.size() - 1;
@@ -130,7 +121,7 @@ void Reader::finish_file() {
   Line line;
   if (file_framer_.finish(line)) {
     ++stats_[file_source_].lines;
-    pipeline_.line(line, wall_ms());
+    sink_.line(line, wall_ms());
   }
   if (file_polled_) unwatch(file_.fd());
   file_open_ = false;
@@ -151,9 +142,9 @@ void Reader::read_file_chunk() {
   }
   int64_t now = wall_ms();
   stats_[file_source_].bytes += static_cast<uint64_t>(n);
-  pipeline_.count_bytes(static_cast<uint64_t>(n));
+  sink_.count_bytes(static_cast<uint64_t>(n));
   file_framer_.commit(static_cast<size_t>(n));
-  pipeline_.lines_from(file_framer_, now, stats_[file_source_].lines);
+  sink_.lines_from(file_framer_, now, stats_[file_source_].lines);
 }
 
 void Reader::pause_listeners(bool pause) {
@@ -222,13 +213,13 @@ bool Reader::read_stream(int fd) {
     return false;
   }
   stats_[s.source].bytes += static_cast<uint64_t>(n);
-  pipeline_.count_bytes(static_cast<uint64_t>(n));
+  sink_.count_bytes(static_cast<uint64_t>(n));
   s.last_read = now;
   s.framer.commit(static_cast<size_t>(n));
   Line line;
   while (s.framer.next(line)) {
     ++stats_[s.source].lines;
-    pipeline_.line(line, now);
+    sink_.line(line, now);
   }
   return true;
 }
@@ -237,7 +228,7 @@ void Reader::drain_streams() {
   std::vector<int> fds;
   for (const auto& [fd, s] : streams_) fds.push_back(fd);
   for (int fd : fds) {
-    for (int reads = 0; reads < 1024 && !pipeline_.done() && read_stream(fd); ++reads) {
+    for (int reads = 0; reads < 1024 && !sink_.done() && read_stream(fd); ++reads) {
     }
   }
 }
@@ -249,7 +240,7 @@ void Reader::close_stream(int fd) {
   Line line;
   if (s.framer.finish(line)) {
     ++stats_[s.source].lines;
-    pipeline_.line(line, wall_ms());
+    sink_.line(line, wall_ms());
   }
   unwatch(fd);
   ::close(fd);
@@ -269,13 +260,13 @@ void Reader::close_stream(int fd) {
 
 int64_t Reader::expire_idle(int64_t now) {
   int64_t timeout = config_.client_timeout_ms;
-  int64_t next = Windower::kNone;
+  int64_t next = kNoTime;
   std::vector<int> idle;
   for (const auto& [fd, s] : streams_) {
     if (s.connector >= 0) continue;  // --connect servers have their own reconnect logic
     if (now - s.last_read >= timeout) {
       idle.push_back(fd);
-    } else if (next == Windower::kNone || s.last_read + timeout < next) {
+    } else if (next == kNoTime || s.last_read + timeout < next) {
       next = s.last_read + timeout;
     }
   }
@@ -347,26 +338,26 @@ void Reader::connector_lost(size_t i, int64_t now, const std::string& why, bool 
 
 int Reader::poll_timeout(int64_t now, int64_t hook_wake) const {
   if ((file_open_ && !file_polled_) || kafka_more_) return 0;  // a regular file is always readable
-  int64_t wake = Windower::kNone;
+  int64_t wake = kNoTime;
   auto sooner = [&](int64_t t) {
-    if (t != Windower::kNone && (wake == Windower::kNone || t < wake)) wake = t;
+    if (t != kNoTime && (wake == kNoTime || t < wake)) wake = t;
   };
   sooner(hook_wake);
-  sooner(pipeline_.next_deadline());
-  if (config_.client_timeout_ms > 0 && next_expiry_ != Windower::kNone) sooner(next_expiry_);
+  sooner(sink_.next_deadline());
+  if (config_.client_timeout_ms > 0 && next_expiry_ != kNoTime) sooner(next_expiry_);
   for (const Connector& c : connectors_)
     if (!c.gave_up && c.fd < 0) sooner(c.retry_at);
   // librdkafka signals its queue's first message; --exit-at-end's partition ends are checked at least
   // every 100 ms besides.
   int64_t cap = kafka_ ? 100 : 60'000;
-  if (wake == Windower::kNone) return kafka_ ? static_cast<int>(cap) : -1;
+  if (wake == kNoTime) return kafka_ ? static_cast<int>(cap) : -1;
   return static_cast<int>(std::clamp<int64_t>(wake - now, 0, cap));
 }
 
 bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
   epoll_event events[64];
   for (;;) {
-    if (pipeline_.done() || stop) break;
+    if (sink_.done() || stop) break;
     int64_t now = wall_ms();
     int64_t hook_wake = hook(now);
     if (hook_wake == kEndRun) break;
@@ -387,7 +378,7 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
       failed_ = true;
       break;
     }
-    for (int i = 0; i < n && !pipeline_.done(); ++i) {
+    for (int i = 0; i < n && !sink_.done(); ++i) {
       uint64_t t = events[i].data.u64;
       uint64_t value = t & ((uint64_t{1} << 56) - 1);
       switch (static_cast<Tag>(t >> 56)) {
@@ -404,20 +395,20 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
           if (file_open_) read_file_chunk();
           break;
         case kParsed:
-          pipeline_.clear_parsed();  // tick() below counts what is ready
+          sink_.clear_parsed();  // tick() below counts what is ready
           break;
         case kKafka:
           break;  // polled below, every turn
       }
     }
-    if (kafka_ && !pipeline_.done()) kafka_more_ = kafka_->poll(stats_[kafka_source_]);
-    if (file_open_ && !file_polled_ && !pipeline_.done()) read_file_chunk();
+    if (kafka_ && !sink_.done()) kafka_more_ = kafka_->poll(stats_[kafka_source_]);
+    if (file_open_ && !file_polled_ && !sink_.done()) read_file_chunk();
     if (config_.client_timeout_ms > 0 && !listeners_.empty()) {
       int64_t t = wall_ms();
       if (t >= next_expiry_) next_expiry_ = expire_idle(t);
     }
-    pipeline_.tick(wall_ms());
-    pipeline_.flush();
+    sink_.tick(wall_ms());
+    sink_.flush();
   }
   // Stopped by a signal: what producers already sent sits in our socket buffers; count it, lose nothing.
   if (stop) drain_streams();

@@ -19,9 +19,9 @@
 #include "config.h"
 #include "input/framer.h"
 #include "input/kafka.h"
+#include "input/line_sink.h"
 #include "input/net.h"
 #include "input/source.h"
-#include "pipeline.h"
 
 namespace trendtop {
 
@@ -36,12 +36,12 @@ struct SourceStats {
 
 class Reader {
  public:
-  Reader(const Config& config, Pipeline& pipeline);
+  Reader(const Config& config, LineSink& sink);
   ~Reader();
   // Binds the listeners. False (with a message) when one cannot be bound: nothing has been read yet.
   bool open(std::string& error);
   // Called once per turn of the loop with the wall clock. Returns when it wants to be called again
-  // (Windower::kNone: no need), or kEndRun to end the run as if the input had ended.
+  // (kNoTime: no need), or kEndRun to end the run as if the input had ended.
   using TickHook = std::function<int64_t(int64_t now_ms)>;
   static constexpr int64_t kEndRun = std::numeric_limits<int64_t>::max();
 
@@ -97,7 +97,7 @@ class Reader {
   void unwatch(int fd);
 
   const Config& config_;
-  Pipeline& pipeline_;
+  LineSink& sink_;
   int epoll_ = -1;
   bool failed_ = false;
   std::vector<SourceStats> stats_;
