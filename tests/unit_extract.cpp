@@ -89,6 +89,20 @@ TEST_CASE("extract: malformed lines", "[extract]") {
   CHECK(extract(tweet(R"("entities":{"hashtags":[{"text":"\ud800"}]})")).kind == Record::Kind::Malformed);
 }
 
+TEST_CASE("extract: a value or an opening brace missing where the pass reads is malformed", "[extract]") {
+  // On-Demand let these through (its skip steps over a missing value); the pass checks the structure it
+  // walks (issue 20).
+  CHECK(extract(tweet(R"("entities":{"hashtags":[],"urls":],"user_mentions":[]})")).kind ==
+        Record::Kind::Malformed);
+  CHECK(extract(tweet(R"("entities":"hashtags":[],"urls":[]})")).kind == Record::Kind::Malformed);
+  CHECK(extract(tweet(R"("place":,"entities":{"hashtags":[]})")).kind == Record::Kind::Malformed);
+  CHECK(extract(tweet(R"("entities":{"hashtags":[{"text":"a"}]},"x":[1,2)")).kind == Record::Kind::Malformed);
+  // What the pass skips is only bracket-counted, as with On-Demand: a subtree that is not read may be broken
+  // inside and still close.
+  CHECK(extract(tweet(R"("entities":{"hashtags":[{"text":"a"}]},"x":{"a" 1})")).keys == V{"#a"});
+  CHECK(extract(tweet(R"("entities":{"hashtags":[{"text":"a"}]},"x":[1,2})")).keys == V{"#a"});
+}
+
 TEST_CASE("extract: wrong types are ignored, not fatal", "[extract]") {
   Got g = extract(tweet(R"("entities":{"hashtags":null})"));
   CHECK(g.kind == Record::Kind::Tweet);

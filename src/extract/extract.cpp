@@ -35,14 +35,9 @@ Extractor::Extractor(const Config& c)
 }
 
 std::string_view Extractor::decode(std::string_view raw, std::string& buf) {
-  if (raw.find('\\') == std::string_view::npos) return raw;
-  if (buf.size() < raw.size() + simdjson::SIMDJSON_PADDING)
-    buf.resize(raw.size() + simdjson::SIMDJSON_PADDING);
-  auto* dst = reinterpret_cast<uint8_t*>(buf.data());
   std::string_view s;
   // The raw view sits in the padded input, its closing quote right after it: what the parser expects.
-  if (parser_.unescape(od::raw_json_string(reinterpret_cast<const uint8_t*>(raw.data())), dst).get(s))
-    return {};
+  if (cursor_.unescape(raw, buf, s)) return {};
   return s;
 }
 
@@ -217,11 +212,14 @@ void Extractor::extract(std::string_view line, Record& out) {
   // '}'. Checking the last byte also catches trailing garbage, which On-Demand does not look at.
   size_t last = line.find_last_not_of(" \t");
   if (last == std::string_view::npos || line[last] != '}') return;
-  od::document doc;
-  if (parser_.iterate(line.data(), line.size(), line.size() + Framer::kPadding).get(doc)) return;
-  if (schema_ == Schema::Json) return extract_json(doc, out);
-  od::object root;
-  if (doc.get_object().get(root)) return;
+  if (schema_ == Schema::Json) {
+    od::document doc;
+    if (parser_.iterate(line.data(), line.size(), line.size() + Framer::kPadding).get(doc)) return;
+    return extract_json(doc, out);
+  }
+  json::Value doc;
+  json::Object root;
+  if (cursor_.parse(line.data(), line.size(), doc) || doc.get_object(root)) return;
   Post& top = scan_.new_post();
   scan_.top = &top;
   if (scan_.read_object(root, top, true)) return;

@@ -2,15 +2,16 @@
 // one JSON record (or a plain text line with --schema text); the parallel pool (parallel.h) runs one
 // Extractor per thread and hands the records, with their keys hashed, to the counting stage.
 //
-// Extractor: one input line -> one Record. Objects are parsed with simdjson On-Demand in a single forward
-// pass shared by every stream format (scan.h); the format is recognised from what the pass saw and picks
-// the post that counts (format.h: one file per format); --schema json reads field paths (json.h) and text
-// takes the line itself (text.cpp). Which keys the post gives (--extract): its structured entities (v1/v2
-// entities, Mastodon tags and mentions, Bluesky facets and tags); its full text by twitter-text's rules
-// (text; Mastodon's HTML is turned into text first); entities when the post has them, else text (auto;
-// kinds a format never marks, like Mastodon's URLs, come from the text). Each distinct key once per record
-// (keys.h normalises, spells, excludes). In split mode the tutorial's pipeline is reproduced: top-level
-// text, split on ' ', words starting with '#', lower-cased, every occurrence counted. Filters (--track,
+// Extractor: one input line -> one Record. Objects are read in a single forward pass over simdjson's
+// structural index (cursor.h), shared by every stream format (scan.h); the format is recognised from what the
+// pass saw and picks the post that counts (format.h: one file per format); --schema json reads field paths
+// (json.h) and text takes the line itself (text.cpp). Which keys the post gives (--extract): its structured
+// entities (v1/v2 entities, Mastodon tags and mentions, Bluesky facets and tags); its full text by
+// twitter-text's rules (text; Mastodon's HTML is turned into text first); entities when the post has them,
+// else text (auto; kinds a format never marks, like Mastodon's URLs, come from the text). Each distinct key
+// once per record (keys.h normalises, spells, excludes). In split mode the tutorial's pipeline is reproduced:
+// top-level text, split on ' ', words starting with '#', lower-cased, every occurrence counted. Filters
+// (--track,
 // --lang, --no-retweets) decide whether a status counts at all.
 //
 // Nothing here allocates per record once its reused buffers have grown; the keys handed out are views into
@@ -89,7 +90,8 @@ class Extractor {
   bool no_retweets_ = false;
   std::string fold_buf_;  // a folded text, for --track
   Normalizer normalizer_;
-  simdjson::ondemand::parser parser_;
+  json::Parser cursor_;                // the pass
+  simdjson::ondemand::parser parser_;  // --schema json (json.h)
   Scan scan_;
   JsonPaths json_;
   KeyBuilder key_builder_;

@@ -11,46 +11,45 @@ namespace {
 
 using simdjson::error_code;
 using simdjson::SUCCESS;
-namespace od = simdjson::ondemand;
 using namespace std::string_view_literals;
 
 const Field kFields[] = {
     {"content",
-     [](Scan&, od::value& v, Post& p) {
+     [](Scan&, json::Value& v, Post& p) {
        error_code e = scan::string(v, p.content);
        p.has_content = p.has_content || !e;
        return e;
      }},
     {"mentions",
-     [](Scan& s, od::value& v, Post& p) -> error_code {
+     [](Scan& s, json::Value& v, Post& p) -> error_code {
        p.has_entities = true;
        return (s.keys & kMentions) ? scan::read_strings(v, "acct", {}, p.entities.mentions) : SUCCESS;
      }},
-    {"language", [](Scan&, od::value& v, Post& p) { return scan::string(v, p.lang); }},
+    {"language", [](Scan&, json::Value& v, Post& p) { return scan::string(v, p.lang); }},
     {"reblog", scan::read_original, true},
     {"account",  // account.id
-     [](Scan& s, od::value& v, Post& p) { return scan::read_author(s, v, p, p.has_account); }, true},
+     [](Scan& s, json::Value& v, Post& p) { return scan::read_author(s, v, p, p.has_account); }, true},
     {"edited_at",  // set on status.update
-     [](Scan&, od::value& v, Post& p) -> error_code {
+     [](Scan&, json::Value& v, Post& p) -> error_code {
        bool null = false;
-       if (v.is_null().get(null) == SUCCESS && !null) p.edited = true;
+       if (v.is_null(null) == SUCCESS && !null) p.edited = true;
        return SUCCESS;
      },
      true},
     {"uri",
-     [](Scan&, od::value&, Post& p) -> error_code {
+     [](Scan&, json::Value&, Post& p) -> error_code {
        p.has_uri = true;
        return SUCCESS;
      },
      true},
     {"event",
-     [](Scan& s, od::value& v, Post&) {
+     [](Scan& s, json::Value& v, Post&) {
        s.msg.has_event = true;
        return scan::string(v, s.msg.event);
      },
      true},
     {"payload",
-     [](Scan& s, od::value& v, Post&) {
+     [](Scan& s, json::Value& v, Post&) {
        s.msg.has_payload = true;
        return scan::string(v, s.msg.payload);
      },
@@ -73,15 +72,13 @@ Format::Verdict choose(Scan& s, Choice& c) {
     if (s.msg.event != "update"sv) return Format::Verdict::NotStatus;
     s.payload_buf.assign(s.msg.payload);
     s.payload_buf.append(simdjson::SIMDJSON_PADDING, ' ');
-    od::document doc;
-    od::object root;
+    json::Value doc;
+    json::Object root;
     Post& p = s.new_post();
     s.msg.clear();
-    if (s.payload_parser
-            .iterate(s.payload_buf.data(), s.payload_buf.size() - simdjson::SIMDJSON_PADDING,
-                     s.payload_buf.size())
-            .get(doc) ||
-        doc.get_object().get(root) || s.read_object(root, p, true))
+    if (s.payload_parser.parse(s.payload_buf.data(), s.payload_buf.size() - simdjson::SIMDJSON_PADDING,
+                               doc) ||
+        doc.get_object(root) || s.read_object(root, p, true))
       return Format::Verdict::Malformed;
     s.top = &p;
     if (!is_status(p) || s.msg.data || s.msg.has_kind || s.msg.has_event) return Format::Verdict::NotStatus;

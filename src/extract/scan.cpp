@@ -1,5 +1,7 @@
 #include "extract/scan.h"
 
+#include <cstring>
+
 #include "extract/format.h"
 #include "extract/schema.h"
 #include "util/timefmt.h"
@@ -8,141 +10,108 @@ namespace trendtop {
 
 using simdjson::error_code;
 using simdjson::SUCCESS;
-namespace od = simdjson::ondemand;
 using namespace std::string_view_literals;
 
 namespace scan {
 
-error_code string(od::value& value, std::string_view& to) {
+error_code string(json::Value& value, std::string_view& to) {
   std::string_view s;
-  error_code e = value.get_string().get(s);
+  error_code e = value.get_string(s);
   if (e == SUCCESS) to = s;
   return tolerate_type(e);
 }
 
-error_code raw_string(od::value& value, std::string_view& to) {
-  std::string_view token = value.raw_json_token();
-  size_t close = token.find_last_of('"');
-  if (token.empty() || token[0] != '"' || close == 0 || close == std::string_view::npos)
-    return SUCCESS;  // not a string: ignored, as a field of the wrong type is
-  to = token.substr(1, close - 1);
+error_code raw_string(json::Value& value, std::string_view& to) {
+  std::string_view s;
+  if (value.raw_string(s) == SUCCESS) to = s;  // another type is ignored, as a field of the wrong type is
   return SUCCESS;
 }
 
-error_code read_strings(od::value value, std::string_view field, std::string_view fallback,
+error_code read_strings(json::Value& value, std::string_view field, std::string_view fallback,
                         std::vector<std::string_view>& out) {
-  od::array items;
-  if (error_code e = value.get_array().get(items)) return tolerate_type(e);
-  for (auto item : items) {
-    od::object object;
-    if (error_code e = item.get_object().get(object)) {
-      if (tolerate_type(e)) return e;
-      continue;
-    }
+  json::Array items;
+  if (error_code e = value.get_array(items)) return tolerate_type(e);
+  return items.each([&](json::Value& item) -> error_code {
+    json::Object object;
+    if (item.get_object(object) != SUCCESS) return SUCCESS;  // an item of another shape
     std::string_view found, second;
-    for (auto f : object) {
-      std::string_view k;
-      if (error_code e = key_of(f, k)) return e;
-      bool primary = k == field, backup = !fallback.empty() && k == fallback;
-      if (!primary && !backup) continue;
-      std::string_view text;
-      if (error_code e = f.value().get_string().get(text)) {
-        if (tolerate_type(e)) return e;
-        continue;
-      }
-      (primary ? found : second) = text;
-    }
+    if (error_code e = object.each([&](std::string_view k, json::Value& v) -> error_code {
+          bool primary = k == field, backup = !fallback.empty() && k == fallback;
+          if (!primary && !backup) return SUCCESS;
+          std::string_view text;
+          if (error_code e = v.get_string(text)) return tolerate_type(e);
+          (primary ? found : second) = text;
+          return SUCCESS;
+        }))
+      return e;
     if (found.empty()) found = second;  // urls[]: expanded_url, else url
     if (!found.empty()) out.push_back(found);
-  }
-  return SUCCESS;
+    return SUCCESS;
+  });
 }
 
-error_code read_entities(od::object entities, uint8_t keys, EntityLists& into) {
+error_code read_entities(json::Object entities, uint8_t keys, EntityLists& into) {
   // v1.1 and v2 name things differently (hashtags[].text vs .tag, user_mentions[].screen_name vs
   // mentions[].username, symbols vs cashtags); one object only ever uses one of the two spellings.
-  for (auto field : entities) {
-    std::string_view key;
-    if (error_code e = key_of(field, key)) return e;
-    od::value value;
-    if (error_code e = field.value().get(value)) return e;
-    error_code e = SUCCESS;
-    if ((keys & kHashtags) && key == "hashtags"sv) {
-      e = read_strings(value, "text", "tag", into.hashtags);
-    } else if ((keys & kMentions) && key == "user_mentions"sv) {
-      e = read_strings(value, "screen_name", {}, into.mentions);
-    } else if ((keys & kMentions) && key == "mentions"sv) {
-      e = read_strings(value, "username", {}, into.mentions);
-    } else if ((keys & kCashtags) && key == "symbols"sv) {
-      e = read_strings(value, "text", {}, into.cashtags);
-    } else if ((keys & kCashtags) && key == "cashtags"sv) {
-      e = read_strings(value, "tag", {}, into.cashtags);
-    } else if ((keys & kUrls) && key == "urls"sv) {
-      e = read_strings(value, "expanded_url", "url", into.urls);
-    }
-    if (e) return e;
-  }
-  return SUCCESS;
+  return entities.each([&](std::string_view key, json::Value& value) -> error_code {
+    if ((keys & kHashtags) && key == "hashtags"sv) return read_strings(value, "text", "tag", into.hashtags);
+    if ((keys & kMentions) && key == "user_mentions"sv)
+      return read_strings(value, "screen_name", {}, into.mentions);
+    if ((keys & kMentions) && key == "mentions"sv) return read_strings(value, "username", {}, into.mentions);
+    if ((keys & kCashtags) && key == "symbols"sv) return read_strings(value, "text", {}, into.cashtags);
+    if ((keys & kCashtags) && key == "cashtags"sv) return read_strings(value, "tag", {}, into.cashtags);
+    if ((keys & kUrls) && key == "urls"sv) return read_strings(value, "expanded_url", "url", into.urls);
+    return SUCCESS;
+  });
 }
 
-error_code read_long_text(od::value& value, Post& post, bool note, uint8_t keys) {
-  od::object ext;
-  if (value.get_object().get(ext) != SUCCESS) return SUCCESS;
-  for (auto f : ext) {
-    std::string_view k;
-    if (error_code e = key_of(f, k)) return e;
-    if (k == "entities"sv) {
-      od::object entities;
-      if (f.value().get_object().get(entities) == SUCCESS) {
-        post.has_extended = true;
-        post.extended.clear();
-        if (error_code e = read_entities(entities, keys, post.extended)) return e;
-      }
-    } else if (k == (note ? "text" : "full_text")) {
-      od::value v;
-      if (error_code e = f.value().get(v)) return e;
-      std::string_view token = v.raw_json_token();
-      if (token.size() >= 2 && token[0] == '"') {
-        size_t close = token.find_last_of('"');
-        if (close > 0) post.full_text = token.substr(1, close - 1);
-      }
-    }
-  }
+error_code read_long_text(json::Value& value, Post& post, bool note, uint8_t keys) {
+  json::Object ext;
+  if (value.get_object(ext) != SUCCESS) return SUCCESS;
+  if (error_code e = ext.each([&](std::string_view k, json::Value& v) -> error_code {
+        if (k == "entities"sv) {
+          json::Object entities;
+          if (v.get_object(entities) != SUCCESS) return SUCCESS;
+          post.has_extended = true;
+          post.extended.clear();
+          return read_entities(entities, keys, post.extended);
+        }
+        if (k == (note ? "text" : "full_text")) return raw_string(v, post.full_text);
+        return SUCCESS;
+      }))
+    return e;
   // v1's extended_tweet always carries the full entities; a note_tweet without entities has none.
   if (!note) post.has_extended = true;
   return SUCCESS;
 }
 
-error_code read_author(Scan& scan, od::value& value, Post& post, bool& seen) {
-  od::json_type type;
-  if (value.type().get(type) != SUCCESS || type != od::json_type::object) return SUCCESS;
+error_code read_author(Scan& scan, json::Value& value, Post& post, bool& seen) {
+  json::Type type;
+  if (value.type(type) != SUCCESS || type != json::Type::Object) return SUCCESS;
   seen = true;
   if (!scan.want_user) return SUCCESS;
-  od::object user;
-  if (error_code e = value.get_object().get(user)) return e;
-  for (auto f : user) {
-    std::string_view k;
-    if (error_code e = key_of(f, k)) return e;
+  json::Object user;
+  if (error_code e = value.get_object(user)) return e;
+  bool have_id_str = false;
+  return user.each([&](std::string_view k, json::Value& v) -> error_code {
+    if (have_id_str) return SUCCESS;
     if (k == "id_str"sv) {
       std::string_view id;
-      if (f.value().get_string().get(id) == SUCCESS) post.user = id;
-      break;
+      if (v.get_string(id) == SUCCESS) post.user = id;
+      have_id_str = true;
+    } else if (k == "id"sv && post.user.empty()) {
+      std::string_view raw = v.raw_json_token();
+      raw = raw.substr(0, raw.find_last_not_of(" \t\r\n") + 1);
+      if (raw.size() >= 2 && raw.front() == '"') raw = raw.substr(1, raw.size() - 2);
+      post.user = raw;
     }
-    if (k == "id"sv && post.user.empty()) {
-      std::string_view raw;
-      if (f.value().raw_json_token().get(raw) == SUCCESS) {
-        raw = raw.substr(0, raw.find_last_not_of(" \t\r\n") + 1);
-        if (raw.size() >= 2 && raw.front() == '"') raw = raw.substr(1, raw.size() - 2);
-        post.user = raw;
-      }
-    }
-  }
-  return SUCCESS;
+    return SUCCESS;
+  });
 }
 
-error_code read_original(Scan& scan, od::value& value, Post& post) {
-  od::object original;
-  if (value.get_object().get(original) != SUCCESS) return SUCCESS;
+error_code read_original(Scan& scan, json::Value& value, Post& post) {
+  json::Object original;
+  if (value.get_object(original) != SUCCESS) return SUCCESS;
   Post& o = scan.new_post();
   if (error_code e = scan.read_object(original, o, false)) return e;
   post.original = &o;
@@ -156,52 +125,46 @@ namespace {
 // The fields several formats share.
 const Field kSharedFields[] = {
     {"entities",  // v1.1 and x-v2
-     [](Scan& s, od::value& v, Post& p) -> error_code {
-       od::object entities;
-       if (v.get_object().get(entities) != SUCCESS) return SUCCESS;
+     [](Scan& s, json::Value& v, Post& p) -> error_code {
+       json::Object entities;
+       if (v.get_object(entities) != SUCCESS) return SUCCESS;
        p.has_entities = true;
        p.entities.clear();  // a repeated field: the last one wins, as with jq and Python's json
        return scan::read_entities(entities, s.keys, p.entities);
      }},
-    {"text", [](Scan&, od::value& v, Post& p) { return scan::raw_string(v, p.text); }},
-    {"lang", [](Scan&, od::value& v, Post& p) { return scan::string(v, p.lang); }},
-    {"id", [](Scan&, od::value& v, Post& p) { return scan::string(v, p.id); }},
+    {"text", [](Scan&, json::Value& v, Post& p) { return scan::raw_string(v, p.text); }},
+    {"lang", [](Scan&, json::Value& v, Post& p) { return scan::string(v, p.lang); }},
+    {"id", [](Scan&, json::Value& v, Post& p) { return scan::string(v, p.id); }},
     {"tags",  // Mastodon tags[].name, Bluesky record.tags[]
-     [](Scan& s, od::value& value, Post& p) -> error_code {
+     [](Scan& s, json::Value& value, Post& p) -> error_code {
        p.has_entities = true;
-       od::array items;
-       if (error_code e = value.get_array().get(items)) return scan::tolerate_type(e);
-       for (auto item : items) {
-         od::value v;
-         if (error_code e = item.get(v)) return e;
-         od::json_type type;
-         if (error_code e = v.type().get(type)) return e;
-         if (type == od::json_type::string) {
+       json::Array items;
+       if (error_code e = value.get_array(items)) return scan::tolerate_type(e);
+       return items.each([&](json::Value& v) -> error_code {
+         json::Type type;
+         if (error_code e = v.type(type)) return e;
+         if (type == json::Type::String) {
            std::string_view str;
-           if (error_code e = v.get_string().get(str)) return e;
+           if (error_code e = v.get_string(str)) return e;
            if (!str.empty() && (s.keys & kHashtags)) p.entities.hashtags.push_back(str);
-         } else if (type == od::json_type::object) {
-           od::object o;
-           if (error_code e = v.get_object().get(o)) return e;
-           for (auto f : o) {
-             std::string_view k;
-             if (error_code e = scan::key_of(f, k)) return e;
-             if (k != "name"sv) continue;
+         } else if (type == json::Type::Object) {
+           json::Object o;
+           if (error_code e = v.get_object(o)) return e;
+           return o.each([&](std::string_view k, json::Value& f) -> error_code {
+             if (k != "name"sv) return SUCCESS;
              std::string_view str;
-             if (error_code e = f.value().get_string().get(str)) {
-               if (scan::tolerate_type(e)) return e;
-               continue;
-             }
+             if (error_code e = f.get_string(str)) return scan::tolerate_type(e);
              if (!str.empty() && (s.keys & kHashtags)) p.entities.hashtags.push_back(str);
-           }
+             return SUCCESS;
+           });
          }
-       }
-       return SUCCESS;
+         return SUCCESS;
+       });
      }},
     {"created_at",  // v1.1 (its own format), x-v2 and Mastodon (RFC 3339)
-     [](Scan&, od::value& v, Post& p) -> error_code {
+     [](Scan&, json::Value& v, Post& p) -> error_code {
        std::string_view s;
-       if (v.get_string().get(s) == SUCCESS) {
+       if (v.get_string(s) == SUCCESS) {
          p.has_created_at = true;
          p.time = parse_twitter_time(s);
          if (!p.time) p.time = parse_rfc3339(s);
@@ -220,8 +183,8 @@ class FieldTable {
     add(kSharedFields);
     for (const Format* f : formats()) add(f->fields);
   }
-  const Field* find(od::raw_json_string key) const {
-    const char* raw = key.raw();
+  const Field* find(std::string_view key) const {
+    const char* raw = key.data();
     unsigned slot = static_cast<unsigned char>(raw[0]) & 63;
     for (uint8_t i = 0; i < count_[slot]; ++i) {
       const Field* f = fields_[slot][i];
@@ -262,18 +225,13 @@ Post& Scan::new_post() {
   return p;
 }
 
-error_code Scan::read_object(od::object object, Post& into, bool at_top) {
+error_code Scan::read_object(json::Object object, Post& into, bool at_top) {
   static const FieldTable table;
-  for (auto field : object) {
-    od::raw_json_string raw_key;
-    if (error_code e = field.key().get(raw_key)) return e;
-    const Field* f = table.find(raw_key);
-    if (!f || (f->top_only && !at_top)) continue;
-    od::value value;
-    if (error_code e = field.value().get(value)) return e;
-    if (error_code e = f->read(*this, value, into)) return e;
-  }
-  return SUCCESS;
+  return object.each([&](std::string_view key, json::Value& value) -> error_code {
+    const Field* f = table.find(key);
+    if (!f || (f->top_only && !at_top)) return SUCCESS;  // skipped
+    return f->read(*this, value, into);
+  });
 }
 
 }  // namespace trendtop

@@ -9,9 +9,7 @@
 // into the parser's buffers (text still JSON-escaped: decoded only when a record's text is needed), valid
 // until the next record. Posts are recycled: nothing is allocated per record once the buffers have grown.
 #pragma once
-#include <bit>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +19,7 @@
 #include <simdjson.h>
 
 #include "config.h"
+#include "extract/cursor.h"
 
 namespace trendtop {
 
@@ -93,10 +92,10 @@ class Scan {
   Post& new_post();
   // The pass: every field of `object` whose name some format reads, into `into` (and msg). `top`: the
   // message's top level (or x-v2's data), where message-level fields are read.
-  simdjson::error_code read_object(simdjson::ondemand::object object, Post& into, bool top);
+  simdjson::error_code read_object(json::Object object, Post& into, bool top);
 
   // mastodon.cpp: a streaming message's payload, a status as a JSON string, parsed a second time.
-  simdjson::ondemand::parser payload_parser;
+  json::Parser payload_parser;
   std::string payload_buf;
 
  private:
@@ -105,7 +104,7 @@ class Scan {
 };
 
 // How a format reads one named field: the value into the post (or scan.msg).
-using FieldReader = simdjson::error_code (*)(Scan& scan, simdjson::ondemand::value& value, Post& post);
+using FieldReader = simdjson::error_code (*)(Scan& scan, json::Value& value, Post& post);
 struct Field {
   std::string_view name;
   FieldReader read;
@@ -114,51 +113,26 @@ struct Field {
 
 // Readers the formats share (scan.cpp).
 namespace scan {
-// A field's key as written (between the quotes, escapes not decoded), so that matching it against a name is
-// a length check and a memcmp. A key with escapes matches no name. The closing quote is found eight bytes at
-// a time (the document is padded, so reading past it is safe).
-template <class FieldT>
-[[gnu::always_inline]] inline simdjson::error_code key_of(FieldT& field, std::string_view& out) {
-  simdjson::ondemand::raw_json_string raw;
-  if (simdjson::error_code e = field.key().get(raw)) return e;
-  const char* begin = raw.raw();
-  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
-  auto zero_bytes = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };  // lowest set bit is exact
-  for (size_t n = 0;; n += 8) {
-    uint64_t w;
-    std::memcpy(&w, begin + n, 8);
-    uint64_t quote = zero_bytes(w ^ (kOnes * '"')), backslash = zero_bytes(w ^ (kOnes * '\\'));
-    if (!(quote | backslash)) continue;
-    if (backslash && (!quote || std::countr_zero(backslash) < std::countr_zero(quote))) {
-      const char* end = begin + n;  // an escape: step over escaped characters
-      while (*end != '"') end += *end == '\\' ? 2 : 1;
-      out = std::string_view(begin, static_cast<size_t>(end - begin));
-      return simdjson::SUCCESS;
-    }
-    out = std::string_view(begin, n + static_cast<size_t>(std::countr_zero(quote)) / 8);
-    return simdjson::SUCCESS;
-  }
-}
 // A field of an unexpected type (say "hashtags": null) is ignored; only broken JSON makes a line malformed.
 inline simdjson::error_code tolerate_type(simdjson::error_code e) {
   return e == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : e;
 }
 // A string value into `to` (another type is ignored).
-simdjson::error_code string(simdjson::ondemand::value& value, std::string_view& to);
+simdjson::error_code string(json::Value& value, std::string_view& to);
 // A string value kept raw, still escaped (see Post::text); another type is ignored.
-simdjson::error_code raw_string(simdjson::ondemand::value& value, std::string_view& to);
+simdjson::error_code raw_string(json::Value& value, std::string_view& to);
 // items[].<field> (strings) -> out, with `fallback` as a second choice; items of another shape are ignored.
-simdjson::error_code read_strings(simdjson::ondemand::value value, std::string_view field,
-                                  std::string_view fallback, std::vector<std::string_view>& out);
+simdjson::error_code read_strings(json::Value& value, std::string_view field, std::string_view fallback,
+                                  std::vector<std::string_view>& out);
 // An "entities" object (v1.1 and x-v2 spellings) into lists of the kinds `keys` asks for.
-simdjson::error_code read_entities(simdjson::ondemand::object entities, uint8_t keys, EntityLists& into);
+simdjson::error_code read_entities(json::Object entities, uint8_t keys, EntityLists& into);
 // v1.1's extended_tweet and x-v2's note_tweet: the long text and its entities.
-simdjson::error_code read_long_text(simdjson::ondemand::value& value, Post& post, bool note, uint8_t keys);
+simdjson::error_code read_long_text(json::Value& value, Post& post, bool note, uint8_t keys);
 // v1.1's user and Mastodon's account, an object: sets `seen`, and reads the author's id into the post when
 // --count users wants it. Another type is ignored.
-simdjson::error_code read_author(Scan& scan, simdjson::ondemand::value& value, Post& post, bool& seen);
+simdjson::error_code read_author(Scan& scan, json::Value& value, Post& post, bool& seen);
 // v1.1's retweeted_status and Mastodon's reblog: the post a repost carries, read into post.original.
-simdjson::error_code read_original(Scan& scan, simdjson::ondemand::value& value, Post& post);
+simdjson::error_code read_original(Scan& scan, json::Value& value, Post& post);
 }  // namespace scan
 
 }  // namespace trendtop

@@ -11,36 +11,35 @@ namespace {
 
 using simdjson::error_code;
 using simdjson::SUCCESS;
-namespace od = simdjson::ondemand;
 
 // timestamp_ms is a string in the streaming API ("1609486140658"); tolerate a number as well.
-std::optional<int64_t> read_timestamp_ms(od::value& v) {
+std::optional<int64_t> read_timestamp_ms(json::Value& v) {
   std::string_view s;
-  if (v.get_string().get(s) == SUCCESS) return parse_epoch_ms(s);
+  if (v.get_string(s) == SUCCESS) return parse_epoch_ms(s);
   int64_t n;
-  if (v.get_int64().get(n) == SUCCESS) return n;
+  if (v.get_int64(n) == SUCCESS) return n;
   return std::nullopt;
 }
 
-error_code notice(Scan& s, od::value&, Post&) {
+error_code notice(Scan& s, json::Value&, Post&) {
   s.msg.notice = true;
   return SUCCESS;
 }
 
 const Field kFields[] = {
     {"extended_tweet",
-     [](Scan& s, od::value& v, Post& p) { return scan::read_long_text(v, p, false, s.keys); }},
+     [](Scan& s, json::Value& v, Post& p) { return scan::read_long_text(v, p, false, s.keys); }},
     // The REST API with tweet_mode=extended, and archives made with it.
-    {"full_text", [](Scan&, od::value& v, Post& p) { return scan::raw_string(v, p.full_text); }},
+    {"full_text", [](Scan&, json::Value& v, Post& p) { return scan::raw_string(v, p.full_text); }},
     {"retweeted_status", scan::read_original, true},
     {"timestamp_ms",
-     [](Scan& s, od::value& v, Post&) -> error_code {
+     [](Scan& s, json::Value& v, Post&) -> error_code {
        if (auto t = read_timestamp_ms(v)) s.msg.timestamp_ms = t;
        return SUCCESS;
      },
      true},
     {"user",  // user.id_str (else id)
-     [](Scan& s, od::value& v, Post& p) { return scan::read_author(s, v, p, p.has_user); }, true},
+     [](Scan& s, json::Value& v, Post& p) { return scan::read_author(s, v, p, p.has_user); }, true},
     {"delete", notice, true},
     {"limit", notice, true},
     {"status_withheld", notice, true},

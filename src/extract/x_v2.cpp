@@ -11,37 +11,36 @@ namespace {
 
 using simdjson::error_code;
 using simdjson::SUCCESS;
-namespace od = simdjson::ondemand;
 using namespace std::string_view_literals;
 
 const Field kFields[] = {
-    {"note_tweet", [](Scan& s, od::value& v, Post& p) { return scan::read_long_text(v, p, true, s.keys); }},
-    {"type", [](Scan&, od::value& v, Post& p) { return scan::string(v, p.type); }},
+    {"note_tweet", [](Scan& s, json::Value& v, Post& p) { return scan::read_long_text(v, p, true, s.keys); }},
+    {"type", [](Scan&, json::Value& v, Post& p) { return scan::string(v, p.type); }},
     {"referenced_tweets",  // [{type,id}], or whole tweets (twarc's flattening)
-     [](Scan& s, od::value& v, Post& p) -> error_code {
-       od::array refs;
-       if (v.get_array().get(refs) != SUCCESS) return SUCCESS;
-       for (auto r : refs) {
-         od::object ref;
-         if (r.get_object().get(ref) != SUCCESS) continue;
+     [](Scan& s, json::Value& v, Post& p) -> error_code {
+       json::Array refs;
+       if (v.get_array(refs) != SUCCESS) return SUCCESS;
+       return refs.each([&](json::Value& r) -> error_code {
+         json::Object ref;
+         if (r.get_object(ref) != SUCCESS) return SUCCESS;
          Post& referenced = s.new_post();
          if (error_code e = s.read_object(ref, referenced, false)) return e;
-         if (referenced.type != "retweeted"sv) continue;
+         if (referenced.type != "retweeted"sv) return SUCCESS;
          p.retweeted_id = referenced.id.empty() ? std::string_view("?") : referenced.id;
          if (!referenced.text.empty() || referenced.has_entities) p.original = &referenced;
-       }
-       return SUCCESS;
+         return SUCCESS;
+       });
      }},
     {"author_id",
-     [](Scan&, od::value& v, Post& p) {
+     [](Scan&, json::Value& v, Post& p) {
        p.has_author_id = true;
        return scan::string(v, p.user);
      },
      true},
     {"data",
-     [](Scan& s, od::value& v, Post&) -> error_code {
-       od::object data;
-       if (v.get_object().get(data) != SUCCESS) return SUCCESS;
+     [](Scan& s, json::Value& v, Post&) -> error_code {
+       json::Object data;
+       if (v.get_object(data) != SUCCESS) return SUCCESS;
        Post& tweet = s.new_post();
        if (error_code e = s.read_object(data, tweet, true)) return e;
        s.msg.data = &tweet;
@@ -49,29 +48,27 @@ const Field kFields[] = {
      },
      true},
     {"includes",  // includes.tweets[]
-     [](Scan& s, od::value& v, Post&) -> error_code {
+     [](Scan& s, json::Value& v, Post&) -> error_code {
        s.msg.has_includes = true;
-       od::object includes;
-       if (v.get_object().get(includes) != SUCCESS) return SUCCESS;
-       for (auto f : includes) {
-         std::string_view k;
-         if (error_code e = scan::key_of(f, k)) return e;
-         if (k != "tweets"sv) continue;
-         od::array tweets;
-         if (f.value().get_array().get(tweets) != SUCCESS) continue;
-         for (auto t : tweets) {
-           od::object tweet;
-           if (t.get_object().get(tweet) != SUCCESS) continue;
+       json::Object includes;
+       if (v.get_object(includes) != SUCCESS) return SUCCESS;
+       return includes.each([&](std::string_view k, json::Value& f) -> error_code {
+         if (k != "tweets"sv) return SUCCESS;
+         json::Array tweets;
+         if (f.get_array(tweets) != SUCCESS) return SUCCESS;
+         return tweets.each([&](json::Value& t) -> error_code {
+           json::Object tweet;
+           if (t.get_object(tweet) != SUCCESS) return SUCCESS;
            Post& included = s.new_post();
            if (error_code e = s.read_object(tweet, included, false)) return e;
            s.includes.push_back(&included);
-         }
-       }
-       return SUCCESS;
+           return SUCCESS;
+         });
+       });
      },
      true},
     {"__twarc",
-     [](Scan& s, od::value&, Post&) -> error_code {
+     [](Scan& s, json::Value&, Post&) -> error_code {
        s.msg.twarc = true;
        return SUCCESS;
      },
