@@ -80,13 +80,7 @@ error_code Parser::unescape(std::string_view raw, std::string& buf, std::string_
   return SUCCESS;
 }
 
-error_code Parser::skip(uint32_t i) {
-  uint8_t c = at(i);
-  if (c != '{' && c != '[') {
-    if (c == ',' || c == ':' || c == '}' || c == ']') return simdjson::TAPE_ERROR;  // a value is missing
-    pos_ = i + 1;
-    return SUCCESS;
-  }
+error_code Parser::skip_container(uint32_t i) {
   // Add up depth changes until the bracket that closes this one.
   const uint32_t* p = index_ + i + 1;
   const uint32_t* end = index_ + n_;

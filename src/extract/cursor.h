@@ -54,8 +54,16 @@ class Parser {
   uint8_t* strings_end_ = nullptr;  // where the next unescaped string goes
 
   uint8_t at(uint32_t i) const { return buf_[index_[i]]; }
-  // Moves the walk past the value at position i (a scalar, or a whole object or array).
-  error_code skip(uint32_t i);
+  // Moves the walk past the value at position i (a scalar, or a whole object or array): inline for a scalar,
+  // the common case.
+  error_code skip(uint32_t i) {
+    uint8_t c = at(i);
+    if (c == '{' || c == '[') return skip_container(i);
+    if (c == ',' || c == ':' || c == '}' || c == ']') return simdjson::TAPE_ERROR;  // a value is missing
+    pos_ = i + 1;
+    return simdjson::SUCCESS;
+  }
+  error_code skip_container(uint32_t i);
   friend class Object;
   friend class Array;
 };

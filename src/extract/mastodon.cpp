@@ -87,7 +87,7 @@ Format::Verdict choose(Scan& s, Choice& c) {
   }
   const Post& top = *s.top;
   c.post = top.original ? top.original : &top;
-  c.time = top.time;
+  c.time = scan::time_of(top);
   c.user = top.user;
   c.lang = top.lang.empty() ? c.post->lang : top.lang;
   c.retweet = top.original != nullptr;

@@ -118,6 +118,12 @@ error_code read_original(Scan& scan, json::Value& value, Post& post) {
   return SUCCESS;
 }
 
+std::optional<int64_t> time_of(const Post& post) {
+  if (post.time || !post.has_created_at) return post.time;
+  std::optional<int64_t> t = parse_twitter_time(post.created_at);
+  return t ? t : parse_rfc3339(post.created_at);
+}
+
 }  // namespace scan
 
 namespace {
@@ -163,12 +169,7 @@ const Field kSharedFields[] = {
      }},
     {"created_at",  // v1.1 (its own format), x-v2 and Mastodon (RFC 3339)
      [](Scan&, json::Value& v, Post& p) -> error_code {
-       std::string_view s;
-       if (v.get_string(s) == SUCCESS) {
-         p.has_created_at = true;
-         p.time = parse_twitter_time(s);
-         if (!p.time) p.time = parse_rfc3339(s);
-       }
+       if (v.get_string(p.created_at) == SUCCESS) p.has_created_at = true;
        return SUCCESS;
      },
      true},

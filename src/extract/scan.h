@@ -44,8 +44,11 @@ struct Post {
   std::string_view text, full_text;
   std::string_view content;  // Mastodon: HTML
   std::string_view id, type, lang, user, retweeted_id;
-  std::optional<int64_t> time;  // created_at / createdAt
-  Post* original = nullptr;     // retweeted_status, reblog, twarc's inlined retweeted tweet
+  // createdAt (Bluesky), parsed as read; created_at, parsed only when the format takes the time from it
+  // (scan::time_of): a v1.1 stream status has timestamp_ms.
+  std::optional<int64_t> time;
+  std::string_view created_at;
+  Post* original = nullptr;  // retweeted_status, reblog, twarc's inlined retweeted tweet
   bool has_created_at = false, has_user = false, has_account = false, has_content = false;
   bool has_uri = false, has_author_id = false, edited = false;
   void clear() {
@@ -54,6 +57,7 @@ struct Post {
     has_entities = has_extended = false;
     text = full_text = content = id = type = lang = user = retweeted_id = {};
     time.reset();
+    created_at = {};
     original = nullptr;
     has_created_at = has_user = has_account = has_content = has_uri = has_author_id = edited = false;
   }
@@ -133,6 +137,8 @@ simdjson::error_code read_long_text(json::Value& value, Post& post, bool note, u
 simdjson::error_code read_author(Scan& scan, json::Value& value, Post& post, bool& seen);
 // v1.1's retweeted_status and Mastodon's reblog: the post a repost carries, read into post.original.
 simdjson::error_code read_original(Scan& scan, json::Value& value, Post& post);
+// The post's time: createdAt, else its created_at (v1.1's format, else RFC 3339).
+std::optional<int64_t> time_of(const Post& post);
 }  // namespace scan
 
 }  // namespace trendtop

@@ -56,7 +56,7 @@ Format::Match match(const Scan& s) {
 Format::Verdict choose(Scan& s, Choice& c) {
   const Post& top = *s.top;
   c.post = top.original ? top.original : &top;
-  c.time = s.msg.timestamp_ms ? s.msg.timestamp_ms : top.time;
+  c.time = s.msg.timestamp_ms ? s.msg.timestamp_ms : scan::time_of(top);
   c.user = top.user;
   c.lang = top.lang;
   c.retweet = top.original != nullptr;

@@ -90,7 +90,7 @@ Format::Verdict choose_tweet(Scan& s, const Post& tweet, Choice& c) {
         }
     }
   }
-  c.time = tweet.time;
+  c.time = scan::time_of(tweet);
   c.user = tweet.user;
   c.lang = tweet.lang;
   return Format::Verdict::Status;
