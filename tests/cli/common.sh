@@ -74,3 +74,48 @@ start_kafka_mock() {
   bs=$(head -1 "$WORK/mock.out")
   [ -n "$bs" ] || fail "mock cluster: $(cat "$WORK/mock.err")"
 }
+# slow_build: the binary under test is built without optimisation or with sanitizers (ASan, TSan), where it
+# runs several times slower: heavy tests use a smaller input there rather than skip the case.
+slow_build() {
+  local cache=${BUILD_DIR:-$(dirname "$TRENDTOP")}/CMakeCache.txt
+  if [ -f "$cache" ]; then
+    grep -Eq '^(CMAKE_BUILD_TYPE:[A-Z]*=Debug|TRENDTOP_SANITIZE:[A-Z]*=.+)$' "$cache"
+  else
+    ldd "$TRENDTOP" 2>/dev/null | grep -Eq 'lib(a|t|ub)san'
+  fi
+}
+# wait_for WHAT COMMAND...: until COMMAND succeeds (polled, at most 60 s: CI may be a busy machine running
+# sanitizer builds); fails the test naming WHAT. Tests wait for events this way, never for fixed sleeps.
+wait_for() {
+  local what=$1
+  shift
+  for _ in $(seq 1200); do
+    "$@" && return 0
+    sleep 0.05
+  done
+  fail "waited 60 s for $what"
+}
+# connections_open PORT: whether a connection to our listening PORT is still open on the listener's side:
+# established, or closed by the peer but not yet by the listener (accept queue included).
+connections_open() {
+  awk -v port=":$(printf %04X "$1")" '$2 ~ port "$" && ($4 == "01" || $4 == "08") { open = 1 } END { exit !open }' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+# wait_read PORT: after the producers closed their connections, until the listener read each one to its end
+# and closed it.
+wait_read() { wait_for "every connection to port $1 read and closed" eval "! connections_open $1"; }
+# catches_usr1 PID: whether the process has its SIGUSR1 handler in place (before, SIGUSR1 would kill it).
+catches_usr1() { [ $((16#$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0) & 0x200)) != 0 ]; }
+# wait_lines PID ERRFILE N: until trendtop (stderr in ERRFILE) has taken at least N lines in: asks with
+# SIGUSR1, whose stats line goes to ERRFILE (so ERRFILE gets such lines; read the last one).
+wait_lines() {
+  wait_for "trendtop's signal handlers" catches_usr1 "$1"
+  local i got
+  for i in $(seq 600); do
+    kill -USR1 "$1" 2>/dev/null || fail "trendtop ended: $(cat "$2")"
+    sleep 0.1
+    got=$(stat_of lines "$(grep '^trendtop: stats lines=' "$2" | tail -1)" || true)
+    [ "${got:-0}" -ge "$3" ] && return 0
+  done
+  fail "waited 60 s for $3 lines: $(tail -3 "$2")"
+}

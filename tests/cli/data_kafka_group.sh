@@ -78,7 +78,7 @@ fi
 # group's next run reads every record again.
 "$TRENDTOP" --kafka "$bs" --topic tweets --group sig "${shape[@]}" -o partial --stats >"$WORK/sig.p" 2>"$WORK/sig.err" &
 pid=$!
-sleep 1 # its signal handlers are in place (SIGUSR1 would end it before)
+wait_for "its signal handlers (SIGUSR1 would end it before)" catches_usr1 $pid
 for _ in $(seq 300); do
   kill -USR1 $pid
   sleep 0.1

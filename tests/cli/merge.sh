@@ -84,7 +84,7 @@ pid=$!
 exec 3>"$WORK/in"
 tweet $T a >&3
 tweet $((T + 12000)) b >&3
-sleep 0.5
+wait_for "the closed window [0,10)" grep -q '"t":"window"' "$WORK/sig.p"
 kill -TERM $pid
 wait $pid || fail "exit status after SIGTERM"
 exec 3>&-
