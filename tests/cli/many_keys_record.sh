@@ -25,7 +25,7 @@ for mode in lower upper text; do
   for j in 1 2; do
     start=$(date +%s%3N)
     set +e
-    s=$(timeout -k 1 30 "$TRENDTOP" -j $j --extract $extract -k 3 -o tsv --stats "$WORK/$mode" 2>&1 >"$WORK/out")
+    s=$(timeout -k 1 30 "$TRENDTOP" -j $j --extract $extract -k 3 -o json --stats "$WORK/$mode" 2>&1 >"$WORK/out")
     rc=$?
     set -e
     ms=$(($(date +%s%3N) - start))
@@ -33,11 +33,13 @@ for mode in lower upper text; do
     [ $rc = 0 ] || fail "$mode -j $j: exit $rc after $ms ms (30 s allowed)"
     assert_eq "$mode -j $j: distinct keys" $N "$(stat_of keys "$s")"
     assert_eq "$mode -j $j: counted" 1 "$(stat_of counted "$s")"
-    # Count 1 each (the repeats too), ranked by key: the first three; shown as written (upper case).
+    # Count 1 each (the repeats too), ranked by key: the first three; shown as written (upper case: one
+    # spelling marker per key, deduplicated the same way).
     prefix=t
     [ $mode = upper ] && prefix=T
     assert_eq "$mode -j $j: top 3" "#${prefix}000000 1
 #${prefix}000001 1
-#${prefix}000002 1" "$(cut -f4,5 "$WORK/out" | tr '\t' ' ')"
+#${prefix}000002 1" "$(jq -r '.top[] | "\(.display // .key) \(.count)"' "$WORK/out")"
+    assert_eq "$mode -j $j: keys in the window" $N "$(jq .keys "$WORK/out")"
   done
 done
