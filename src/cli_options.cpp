@@ -11,6 +11,7 @@
 #include "extract/schema.h"
 #include "input/kafka.h"
 #include "input/net.h"
+#include "util/clock.h"
 #include "util/duration.h"
 
 namespace trendtop::cli {
@@ -18,7 +19,7 @@ namespace trendtop::cli {
 namespace {
 
 // Longest window or lateness accepted: ten years keeps every time computation far from int64 overflow.
-constexpr int64_t kMaxDurationMs = 10LL * 366 * 86'400'000;
+constexpr int64_t kMaxDurationMs = kMaxDuration;
 
 // The cores this process may run on (taskset, cgroups' cpusets), not merely those the machine has.
 unsigned available_cores() {

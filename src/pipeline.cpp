@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "util/clock.h"
 #include "util/duration.h"
 #include "util/timefmt.h"
 
@@ -174,18 +175,24 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
     ++stats_.skipped;
     return;
   }
+  if (!in_time_range(*time)) {  // dated outside years 0000..9999: a broken clock, with or without --max-skew
+    ++stats_.skewed;
+    return;
+  }
   last_record_wall_ = arrival_ms;
   int64_t skew = config_.max_skew_ms;
   // A jump past every time so far by more than the skew, and far enough to close the window of the latest
   // records (window + lateness), waits for the next record's verdict before it moves the watermark: one far
   // before it says the jump was a lone spike. (A state may bring a held jump into a run without --max-skew.)
   int64_t jump = std::max(skew, config_.window_ms + config_.lateness_ms);
-  if (held_.present && !(skew > 0 && *time > arrival_ms + skew))
+  // (time - skew, not arrival + skew: the time is in range, a Kafka log time standing in for the arrival
+  // may not be.)
+  if (held_.present && !(skew > 0 && *time - skew > arrival_ms))
     release_held(skew == 0 || *time >= held_.time - jump);
   if (skew > 0) {
     // --max-skew. A time this far ahead of the wall clock that read it is a broken clock, whatever the
     // source.
-    if (*time > arrival_ms + skew) {
+    if (*time - skew > arrival_ms) {
       ++stats_.skewed;
       return;
     }
@@ -265,7 +272,8 @@ void Pipeline::tick(int64_t now_ms) {
       Windower::Emit once = [&](const ClosedWindow& w) { return emit(w, false), false; };
       windower_.peek_open(once);
     }
-    while (next_partial_ <= now_ms) next_partial_ += config_.emit_every_ms;
+    // The next one after now (in one step: the clock may have jumped by days).
+    next_partial_ += ((now_ms - next_partial_) / config_.emit_every_ms + 1) * config_.emit_every_ms;
   }
 }
 
@@ -281,7 +289,7 @@ void Pipeline::finish(int64_t now_ms) {
 
 uint64_t Pipeline::interrupt(int64_t now_ms) {
   sync();
-  if (done_ || config_.print_keys) return 0;
+  if (done_ || config_.print_keys || windower_.interrupted()) return 0;
   // A held jump stays undecided in the state for the next run; without one this run is all there is.
   if (held_.present && config_.state_path.empty()) release_held(true);
   if (time_ == TimeMode::Arrival && !windower_.advance(now_ms, emit_final_)) return 0;  // closed on time

@@ -53,7 +53,11 @@ class Pipeline : public LineSink {
   void finish(int64_t now_ms);
   // Interrupted (a signal): prints the open windows marked partial, leaves them open. Returns how many open
   // windows could not be printed because the format cannot mark them (TSV/CSV without a final column).
+  // After a long run of windows was cut short (stop_on), nothing more is printed.
   uint64_t interrupt(int64_t now_ms);
+  // The stop signal's flag: a long run of windows (years of empty ones, with --max-skew 0) ends as soon as
+  // it is set rather than when the run is done (Windower::stop_on).
+  void stop_on(const volatile std::sig_atomic_t* flag) { windower_.stop_on(flag); }
   // The run is over: --output partial writes its end line (and its header if no window came).
   void end_output();
   // Prints a window assembled elsewhere (trendtop merge) as a closed one: ranked, annotated, formatted.

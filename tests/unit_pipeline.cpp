@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -277,4 +278,57 @@ TEST_CASE("pipeline: log sources' offsets ride in the state with the windows", "
   StateReader bad_in(bw.payload());
   Pipeline s(c, out.output, kT0);
   CHECK_FALSE(s.load(bad_in, err));
+}
+
+namespace {
+// A status whose timestamp_ms is written as given (a JSON number or string, any value).
+struct RawTimeLine {
+  std::string storage;
+  Line line;
+  explicit RawTimeLine(const std::string& ts) {
+    storage = R"({"created_at":"Fri Jan 01 00:00:00 +0000 2021","user":{"id":1},"text":"x",)"
+              R"("entities":{"hashtags":[{"text":"bad"}]},"timestamp_ms":)" +
+              ts + "}";
+    size_t len = storage.size();
+    storage.append(Framer::kPadding, ' ');
+    line.text = std::string_view(storage.data(), len);
+  }
+};
+}  // namespace
+
+TEST_CASE("pipeline: times outside years 0000..9999 are skewed, at int64's edges too", "[pipeline]") {
+  const std::string min = std::to_string(std::numeric_limits<int64_t>::min());
+  const std::string max = std::to_string(std::numeric_limits<int64_t>::max());
+  for (int64_t skew : {int64_t{0}, int64_t{3'600'000}}) {
+    for (const std::string& ts : std::vector<std::string>{
+             min, max, "-9223372036854775807", "\"-999999999999999999\"", "\"999999999999999999\"",
+             std::to_string(kMinTime - 1), std::to_string(kMaxTime + 1)}) {
+      Config c = json_config();
+      c.max_skew_ms = skew;
+      Captured out;
+      Pipeline p(c, out.output, kT0, 0);
+      // Before, between and after good records (arrival: the wall clock of 2021).
+      p.line(RawTimeLine(ts).line, kT0);
+      p.line(TweetLine(kT0 + 1000, "a").line, kT0);
+      p.line(RawTimeLine(ts).line, kT0);
+      p.line(TweetLine(kT0 + 11000, "b").line, kT0);
+      p.line(RawTimeLine(ts).line, kT0);
+      p.finish(kT0);
+      p.flush();
+      INFO(ts << " with --max-skew " << skew);
+      CHECK(p.stats().skewed == 3);
+      CHECK(p.stats().counted == 2);
+      CHECK(p.stats().balanced());
+      CHECK(lines_in(out.take()) == 2);  // [0,10) and [10,20): nothing else, nothing from another era
+    }
+  }
+  // The ends of the range are times like any other.
+  Config c = json_config();
+  Captured out;
+  Pipeline p(c, out.output, kT0, 0);
+  p.line(TweetLine(kMinTime, "first").line, kT0);
+  p.finish(kT0);
+  p.flush();
+  CHECK(p.stats().counted == 1);
+  CHECK(out.take().find(R"("window_start":"0000-01-01T00:00:00Z")") != std::string::npos);
 }

@@ -63,7 +63,9 @@ bool Windower::process(int64_t t, std::span<const std::string_view> keys, const 
 
 bool Windower::advance(int64_t watermark, const Emit& emit) {
   if (watermark == kNoTime) return true;
+  uint64_t n = 0;
   for (int64_t end = next_end(); end != kNoTime && end <= watermark; end = next_end()) {
+    if (cut(++n)) return true;
     if (int64_t last = gap_from(end, watermark); last != kNoTime) {
       uint64_t n = static_cast<uint64_t>((last - end) / spec_.slide_ms + 1);
       skipped_windows_ += n;
@@ -154,7 +156,9 @@ bool Windower::emit_window(int64_t end, const Emit& emit) {
 
 bool Windower::peek_open(const Emit& visit, int64_t through) {
   int64_t target = std::max(last_end_, through);
+  uint64_t n = 0;
   for (int64_t end = next_end(); end != kNoTime && end <= target; end += spec_.slide_ms) {
+    if (cut(++n)) return true;
     if (int64_t last = gap_from(end, target); last != kNoTime) {
       end = last;  // the same empty runs advance() would skip
       continue;
@@ -193,10 +197,10 @@ void Windower::save(StateWriter& out) const {
 }
 
 bool Windower::load(StateReader& in) {
-  // No record time reaches 2^61 ms (the parsers stop below 10^18), so window arithmetic on what a run saved
-  // never overflows; a time beyond that is corrupt.
-  constexpr int64_t kMaxTime = int64_t{1} << 61;
-  auto plausible = [](int64_t t) { return t == kNoTime || (t >= -kMaxTime && t <= kMaxTime); };
+  // Every time a run saves is a record's time (in [kMinTime, kMaxTime]) or a window end or pane start
+  // near one: anything further out is corrupt (and arithmetic on it could overflow).
+  constexpr int64_t kLow = kMinTime - 2 * kMaxDuration, kHigh = kMaxTime + 2 * kMaxDuration;
+  auto plausible = [](int64_t t) { return t == kNoTime || (t >= kLow && t <= kHigh); };
   emitted_end_ = in.i64();
   first_end_ = in.i64();
   last_end_ = in.i64();
@@ -210,7 +214,7 @@ bool Windower::load(StateReader& in) {
   panes_.clear();
   for (uint64_t i = 0; i < panes; ++i) {
     int64_t start = in.i64();
-    if (start < -kMaxTime || start > kMaxTime) return false;
+    if (start < kLow || start > kHigh) return false;
     if (!panes_.empty() && start <= panes_.back().start) return false;  // sorted, distinct
     Pane& p = panes_.emplace_back(Pane{start, in.u64(), {}, 0});
     p.floor = in.u64();

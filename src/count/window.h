@@ -17,7 +17,11 @@
 // - flush() emits what is left, up to the last window that holds a record (or the one containing `now`).
 // - Except: a run of consecutive empty windows longer than spec.max_gap_ms is skipped, not emitted.
 // A pane is recycled as soon as no open window needs it, so memory follows the open windows' keys.
+// Times are in [kMinTime, kMaxTime] and durations at most kMaxDuration (util/clock.h): no arithmetic here
+// comes near int64's limits. A run of windows can still be long (years of empty windows with max_gap_ms 0):
+// a stop flag (stop_on) ends it early.
 #pragma once
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -82,6 +86,14 @@ class Windower {
   // `through`), with what they hold now, without closing anything: partial results.
   bool peek_open(const Emit& visit, int64_t through = kNoTime);
 
+  // A flag (set by a stop signal) that cuts a long run of windows short: once advance() or peek_open() went
+  // through kStopCheckAfter windows in one call, they return as soon as it is set, leaving the rest for
+  // later (a resumed run emits them). Short runs, the usual ones, are never cut.
+  static constexpr uint64_t kStopCheckAfter = 4096;
+  void stop_on(const volatile std::sig_atomic_t* flag) { stop_ = flag; }
+  // Whether a run of windows was cut short by the stop flag.
+  bool interrupted() const { return interrupted_; }
+
   // End of the next window to emit, kNoTime before anything can be emitted.
   int64_t next_end() const;
   // The last window end holding a counted record, kNoTime if none.
@@ -129,6 +141,14 @@ class Windower {
   int64_t max_time_ = kNoTime;
   uint64_t skipped_windows_ = 0;
   uint64_t skipped_pending_ = 0;  // skipped since the last emission, for the next ClosedWindow
+  const volatile std::sig_atomic_t* stop_ = nullptr;
+  bool interrupted_ = false;
+  // Whether the `n`th window of a run must not be gone through: the stop flag is set and the run is long.
+  bool cut(uint64_t n) {
+    if (n <= kStopCheckAfter || stop_ == nullptr || *stop_ == 0) return false;
+    interrupted_ = true;
+    return true;
+  }
 };
 
 }  // namespace trendtop

@@ -173,7 +173,9 @@ struct KafkaSource::Impl {
   void feed(const rd_kafka_message_t* m, SourceStats& stats) {
     rd_kafka_timestamp_type_t type;
     int64_t ts = rd_kafka_message_timestamp(m, &type);
-    int64_t arrival = config.time == TimeMode::Arrival || ts < 0 ? wall_ms() : ts;
+    // A log timestamp stands in for the wall clock (and for a missing event time); one that is missing (-1)
+    // or beyond the years a record may carry (see kMaxTime) is no clock at all.
+    int64_t arrival = config.time == TimeMode::Arrival || ts < 0 || ts > kMaxTime ? wall_ms() : ts;
     const char* p = static_cast<const char*>(m->payload);
     size_t left = p ? m->len : 0;
     stats.bytes += left;
