@@ -127,6 +127,11 @@ TEST_CASE("partial: lines that are not partial lines are refused with a reason",
            "{\"t\":\"window\",\"start\":\"0\",\"end\":10,\"counts\":[]}",
            "{\"t\":\"header\",\"version\":1,\"window_ms\":10,\"slide_ms\":3}",
            "{\"t\":\"header\",\"window_ms\":10,\"slide_ms\":10}",
+           // Durations and times at int64's edges: the merge's arithmetic on them would overflow.
+           "{\"t\":\"header\",\"version\":1,\"window_ms\":9223372036854775807,\"slide_ms\":1}",
+           "{\"t\":\"header\",\"version\":1,\"window_ms\":10,\"slide_ms\":10,\"max_skew_ms\":-1}",
+           "{\"t\":\"window\",\"start\":-9223372036854775808,\"end\":10,\"counts\":[]}",
+           "{\"t\":\"window\",\"start\":0,\"end\":9223372036854775807,\"counts\":[]}",
        }) {
     INFO(bad);
     CHECK_FALSE(parser.parse(bad, parsed, why));

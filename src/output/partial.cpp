@@ -5,6 +5,7 @@
 
 #include "extract/extract.h"
 #include "output/sink.h"
+#include "util/clock.h"
 
 namespace trendtop {
 
@@ -237,14 +238,22 @@ bool PartialParser::parse(std::string_view line, PartialLine& out, std::string& 
     why = "no \"t\" field";
     return false;
   }
+  // Durations as trendtop takes them (at most kMaxDuration), times near those a record may carry: what the
+  // merge computes with them stays far from int64's limits.
+  auto duration = [](int64_t d, bool zero) { return (zero ? d >= 0 : d > 0) && d <= kMaxDuration; };
+  auto time = [](int64_t t) { return t >= kMinTime - 2 * kMaxDuration && t <= kMaxTime + 2 * kMaxDuration; };
   if (out.kind == PartialLine::Kind::Header) {
-    if (out.header.version == 0 || out.header.window_ms <= 0 || out.header.slide_ms <= 0 ||
-        out.header.window_ms % out.header.slide_ms != 0) {
-      why = "header without a version, or with a bad window or slide";
+    if (out.header.version == 0 || !duration(out.header.window_ms, false) ||
+        !duration(out.header.slide_ms, false) || out.header.window_ms % out.header.slide_ms != 0 ||
+        !duration(out.header.lateness_ms, true) || !duration(out.header.max_skew_ms, true)) {
+      why = "header without a version, or with a bad window, slide, lateness or skew";
       return false;
     }
   } else if (out.kind == PartialLine::Kind::Window && (!has_start || !has_end || !has_counts)) {
     why = "window without start, end or counts";
+    return false;
+  } else if (out.kind == PartialLine::Kind::Window && (!time(out.start) || !time(out.end))) {
+    why = "window start or end beyond the years 0000..9999";
     return false;
   }
   return true;
