@@ -181,10 +181,11 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
   }
   last_record_wall_ = arrival_ms;
   int64_t skew = config_.max_skew_ms;
-  // A jump past every time so far by more than the skew, and far enough to close the window of the latest
-  // records (window + lateness), waits for the next record's verdict before it moves the watermark: one far
-  // before it says the jump was a lone spike. (A state may bring a held jump into a run without --max-skew.)
-  int64_t jump = std::max(skew, config_.window_ms + config_.lateness_ms);
+  // A record far ahead of the stream (jump_ms(): far enough to close windows the stream's next records
+  // belong in), though maybe not of the wall clock, waits for the next record's verdict before it moves the
+  // watermark: one far before it says the jump was a lone spike, one near it confirms it. (A state may bring
+  // a held jump into a run without --max-skew.)
+  int64_t jump = jump_ms();
   // (time - skew, not arrival + skew: the time is in range, a Kafka log time standing in for the arrival
   // may not be.)
   if (held_.present && !(skew > 0 && *time - skew > arrival_ms))
@@ -196,17 +197,34 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
       ++stats_.skewed;
       return;
     }
-    if (int64_t max = windower_.max_time(); max != kNoTime && *time > max + jump) {
-      hold(*time, keys, hashes);
+    if (int64_t stream = stream_time(arrival_ms); stream != kNoTime && *time > stream + jump) {
+      hold(*time, keys, hashes, arrival_ms);
       return;
     }
   }
-  count_event(*time, keys, hashes);
+  count_event(*time, keys, hashes, arrival_ms);
+}
+
+int64_t Pipeline::stream_time(int64_t now_ms) const {
+  int64_t max = windower_.max_time();
+  if (max == kNoTime || idle_timeout_ms_ <= 0 || max_arrival_ == kNoTime || now_ms <= max_arrival_)
+    return max;
+  // Live: a quiet stream is not behind; its records arrive as they happen. (A file is read faster than it
+  // happened: there the stream is where its records are, whatever the wall clock.)
+  return max + std::min(now_ms - max_arrival_, kMaxDuration);
+}
+
+int64_t Pipeline::held_due() const {
+  int64_t max = windower_.max_time();
+  if (!held_.present || idle_timeout_ms_ <= 0 || max == kNoTime || max_arrival_ == kNoTime) return kNoTime;
+  // stream_time(now) + jump_ms() >= held time
+  return max_arrival_ + std::max<int64_t>(0, held_.time - jump_ms() - max);
 }
 
 void Pipeline::count_event(int64_t time, std::span<const std::string_view> keys,
-                           std::span<const uint64_t> hashes) {
+                           std::span<const uint64_t> hashes, int64_t arrival_ms) {
   bool stopped = false;
+  if (windower_.max_time() == kNoTime || time > windower_.max_time()) max_arrival_ = arrival_ms;
   if (windower_.process(time, keys, emit_final_, stopped, hashes)) {
     ++stats_.counted;
     stats_.keys += real_keys(keys);
@@ -216,9 +234,11 @@ void Pipeline::count_event(int64_t time, std::span<const std::string_view> keys,
   if (stopped) done_ = true;
 }
 
-void Pipeline::hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes) {
+void Pipeline::hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
+                    int64_t arrival_ms) {
   held_.present = true;
   held_.time = time;
+  held_.arrival = arrival_ms;
   held_.bytes.clear();
   for (std::string_view k : keys) held_.bytes.append(k);
   held_.keys.clear();
@@ -235,7 +255,7 @@ void Pipeline::release_held(bool count) {
   held_.present = false;
   --stats_.held;
   if (count) {
-    count_event(held_.time, held_.keys, held_.hashes);
+    count_event(held_.time, held_.keys, held_.hashes, held_.arrival);
   } else {
     ++stats_.skewed;
   }
@@ -246,6 +266,7 @@ bool Pipeline::tick_due(int64_t now_ms) const {
   if (next_partial_ != kNoTime && now_ms >= next_partial_) return true;
   if (time_ == TimeMode::Arrival) return windower_.next_end() != kNoTime && now_ms >= windower_.next_end();
   // Lines still parsing can only make the last record more recent, so this errs towards waiting.
+  if (int64_t due = held_due(); due != kNoTime && now_ms >= due) return true;
   return idle_timeout_ms_ > 0 &&
          (last_record_wall_ == kNoTime || now_ms - last_record_wall_ >= idle_timeout_ms_);
 }
@@ -258,6 +279,12 @@ void Pipeline::tick(int64_t now_ms) {
     if (done_) return;
   }
   if (config_.print_keys) return;  // no windows
+  // Live: a held record that the quiet stream has caught up with is no longer ahead of it. (Before the idle
+  // advance below, which cannot pass its windows while it is still ahead.)
+  if (int64_t due = held_due(); due != kNoTime && now_ms >= due) {
+    release_held(true);
+    if (done_) return;
+  }
   if (time_ == TimeMode::Arrival) {
     if (!windower_.advance(now_ms, emit_final_)) done_ = true;
   } else if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != kNoTime &&
@@ -319,6 +346,7 @@ int64_t Pipeline::next_deadline() const {
   if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != kNoTime &&
       windower_.next_end() != kNoTime)
     sooner(last_record_wall_ + std::max(idle_timeout_ms_, windower_.next_end() - windower_.watermark()));
+  sooner(held_due());
   sooner(next_partial_);
   return wake;
 }
@@ -417,7 +445,7 @@ bool Pipeline::load(StateReader& in, std::string& error) {
     held_ok = !in.failed() && keys.size() == n && stats_.held == 1;
     if (held_ok) {
       --stats_.held;  // hold() counts it again
-      hold(t, keys, hashes);
+      hold(t, keys, hashes, kNoTime);
     }
   } else if (held_ok) {
     held_ok = stats_.held == 0;

@@ -107,10 +107,21 @@ class Pipeline : public LineSink {
              std::span<const uint64_t> hashes, int64_t arrival_ms);
   void apply_batch(const Batch& b);
   // Event time: a counted tweet into the windows (or late).
-  void count_event(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes);
-  // --max-skew: keeps a record that jumped ahead until the next one confirms (count) or contradicts it.
-  void hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes);
+  void count_event(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
+                   int64_t arrival_ms);
+  // --max-skew: keeps a record that jumped ahead of the stream until the next one confirms (count) or
+  // contradicts it, or (live) the stream catches up with it.
+  void hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
+            int64_t arrival_ms);
   void release_held(bool count);
+  // How far ahead of the stream a record may be before it is held: past the lateness and three slides, it
+  // would close windows that the stream's next records still belong in.
+  int64_t jump_ms() const { return config_.lateness_ms + 3 * config_.slide_ms; }
+  // Where the stream is at wall time `now`: its latest event time, and in a live run (an idle timeout)
+  // moved on by the wall time since the record that brought it arrived. kNoTime before any record.
+  int64_t stream_time(int64_t now_ms) const;
+  // Live: when the stream will have caught up with the held record (kNoTime: nothing held, or never).
+  int64_t held_due() const;
   // After a batch was submitted: count what is ready, and wait while too many are out.
   void submitted();
   // Counts parsed batches in order: those ready, or (all) every one given so far.
@@ -150,6 +161,7 @@ class Pipeline : public LineSink {
   struct Held {
     bool present = false;
     int64_t time = 0;
+    int64_t arrival = kNoTime;
     std::string bytes;  // the keys, back to back
     std::vector<std::string_view> keys;
     std::vector<uint64_t> hashes;
@@ -157,6 +169,7 @@ class Pipeline : public LineSink {
   std::vector<SourceOffset> offsets_;
   int64_t idle_timeout_ms_;
   int64_t last_record_wall_ = kNoTime;  // arrival of the last tweet, for --idle-timeout
+  int64_t max_arrival_ = kNoTime;       // arrival of the record that brought the latest event time
   int64_t next_partial_ = kNoTime;      // next --emit every=DUR output
   bool done_ = false;
   bool begun_ = false;

@@ -332,3 +332,90 @@ TEST_CASE("pipeline: times outside years 0000..9999 are skewed, at int64's edges
   CHECK(p.stats().counted == 1);
   CHECK(out.take().find(R"("window_start":"0000-01-01T00:00:00Z")") != std::string::npos);
 }
+
+TEST_CASE("pipeline: a lone record far ahead of the stream is held, then contradicted or confirmed",
+          "[pipeline]") {
+  Config c = json_config();
+  c.max_skew_ms = 3'600'000;  // the default: every jump below is within it of the wall clock
+  for (int64_t idle : {int64_t{0}, int64_t{10'000}}) {  // a file, a live stream
+    for (int64_t jump_min : {1, 5, 30, 50}) {
+      INFO("jump of " << jump_min << " min, idle timeout " << idle);
+      Captured out;
+      int64_t now = kT0 + 100'000;  // the wall clock: the stream is live, the records a little behind
+      Pipeline p(c, out.output, now, idle);
+      for (int i = 0; i < 20; ++i) p.line(TweetLine(kT0 + i * 1000, "a").line, now);
+      p.line(TweetLine(kT0 + 19'000 + jump_min * 60'000, "spike").line, now);
+      CHECK(p.stats().held == 1);  // 1 min: past the lateness (0) and three 10 s slides
+      for (int i = 20; i < 40; ++i) p.line(TweetLine(kT0 + i * 1000, "b").line, now);
+      p.finish(now);
+      p.flush();
+      CHECK(p.stats().skewed == 1);
+      CHECK(p.stats().held == 0);
+      CHECK(p.stats().late == 0);
+      CHECK(p.stats().counted == 40);
+      CHECK(out.take().find("spike") == std::string::npos);
+    }
+  }
+  // A jump the next records confirm (an archive's gap): counted, nothing lost.
+  Captured out;
+  Pipeline p(c, out.output, kT0 + 7'200'000, 0);
+  for (int i = 0; i < 10; ++i) p.line(TweetLine(kT0 + i * 1000, "a").line, kT0 + 7'200'000);
+  for (int i = 0; i < 10; ++i) p.line(TweetLine(kT0 + 1'800'000 + i * 1000, "b").line, kT0 + 7'200'000);
+  p.finish(kT0 + 7'200'000);
+  CHECK(p.stats().skewed == 0);
+  CHECK(p.stats().counted == 20);
+  // Within three slides (and the lateness): not a jump, counted at once.
+  Captured out2;
+  Pipeline q(c, out2.output, kT0 + 100'000, 0);
+  q.line(TweetLine(kT0, "a").line, kT0 + 100'000);
+  q.line(TweetLine(kT0 + 30'000, "b").line, kT0 + 100'000);
+  CHECK(q.stats().held == 0);
+  CHECK(q.stats().counted == 2);
+  // Sliding windows: three slides, not the window. A 5-minute jump in 1 h windows sliding by 1 min would
+  // close five windows the stream's next records belong in.
+  Config s = c;
+  s.window_ms = 3'600'000;
+  s.slide_ms = 60'000;
+  Captured out3;
+  Pipeline r(s, out3.output, kT0 + 100'000, 0);
+  r.line(TweetLine(kT0, "a").line, kT0 + 100'000);
+  r.line(TweetLine(kT0 + 300'000, "spike").line, kT0 + 100'000);
+  CHECK(r.stats().held == 1);
+  r.line(TweetLine(kT0 + 1000, "a").line, kT0 + 100'000);
+  CHECK(r.stats().skewed == 1);
+  CHECK(r.stats().late == 0);
+}
+
+TEST_CASE("pipeline: live, a quiet stream is not behind; a held record counts once the stream catches up",
+          "[pipeline]") {
+  Config c = json_config();
+  c.max_skew_ms = 3'600'000;
+  Captured out;
+  // Records stamped as they arrive, a minute apart (six 10 s windows): each is where the stream is now, not
+  // a jump, so none waits for the next.
+  Pipeline p(c, out.output, kT0, 10'000);
+  for (int i = 0; i < 5; ++i) {
+    int64_t t = kT0 + i * 60'000;
+    p.tick(t);
+    p.line(TweetLine(t, "sparse").line, t);
+    CHECK(p.stats().held == 0);
+  }
+  CHECK(p.stats().counted == 5);
+  // A spike 50 minutes ahead, then silence: held while the stream (the last record, plus the quiet time
+  // since) is still far behind it, counted when the stream catches up — before the idle timeout's watermark
+  // could pass its window.
+  int64_t last = kT0 + 4 * 60'000, spike = last + 50 * 60'000;
+  p.line(TweetLine(spike, "spike").line, last + 1000);
+  CHECK(p.stats().held == 1);
+  int64_t due = last + (spike - 30'000 - last);  // the stream's time + three slides reaches the spike
+  CHECK(p.next_deadline() <= due);
+  for (int64_t t = last + 1000; t < due; t += 60'000) p.tick(t);
+  CHECK(p.stats().held == 1);
+  p.tick(due);
+  CHECK(p.stats().held == 0);
+  CHECK(p.stats().counted == 6);
+  CHECK(p.stats().late == 0);
+  p.finish(due);
+  p.flush();
+  CHECK(out.take().find("#spike") != std::string::npos);
+}
