@@ -264,6 +264,10 @@ void OutputOptions::add(CLI::App& app, Config& config) {
       ->group("Output");
   app.add_flag("--stats", config.stats, "At exit, print counters for every input line to stderr")
       ->group("Output");
+  app.add_flag("-q,--quiet", config.quiet,
+               "Do not say on stderr how many lines were not counted and why (malformed, late, oversized, "
+               "skewed), which trendtop otherwise does at exit and, in a live run, at most once a minute")
+      ->group("Output");
   app.add_option("--chart", config.chart_path,
                  "Write an SVG chart of the top 10 keys' counts over the last 120 windows to FILE, rewritten "
                  "atomically as windows close (at most once a second, and at the end)")

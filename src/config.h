@@ -107,6 +107,7 @@ struct Config {
   bool merge = false;       // `trendtop merge`: the inputs are partial streams (merge.h)
   uint64_t intervals = 0;   // 0: no limit
   bool stats = false;
+  bool quiet = false;  // --quiet: no summary of the lines not counted
   uint64_t max_line = 16u << 20;
   unsigned threads = 1;           // --threads: parsing threads (cli.cpp resolves the default, the cores)
   size_t batch_bytes = 1u << 20;  // lines handed to a parsing thread at a time (tests make it small)

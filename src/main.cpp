@@ -71,9 +71,8 @@ void install_signals() {
 
 // --- What the inputs are.
 
-// Live sources never end by themselves; --idle-timeout defaults on for them (the slide, at least 1 s).
-int64_t resolve_idle_timeout(const Config& config) {
-  if (config.idle_timeout_ms >= 0) return config.idle_timeout_ms;
+// Whether a source is live: it never ends by itself.
+bool live_input(const Config& config) {
   // A Kafka topic is live unless read to its end (--exit-at-end: a batch run, whose pauses for group
   // rebalances must not close windows).
   bool live = !config.listen.empty() || !config.connect.empty() ||
@@ -82,7 +81,13 @@ int64_t resolve_idle_timeout(const Config& config) {
   bool stdin_read = std::find(config.inputs.begin(), config.inputs.end(), "-") != config.inputs.end();
   if (stdin_read && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
     live = true;
-  return live ? std::max<int64_t>(config.slide_ms, 1000) : 0;
+  return live;
+}
+
+// --idle-timeout defaults on for live sources (the slide, at least 1 s).
+int64_t resolve_idle_timeout(const Config& config) {
+  if (config.idle_timeout_ms >= 0) return config.idle_timeout_ms;
+  return live_input(config) ? std::max<int64_t>(config.slide_ms, 1000) : 0;
 }
 
 // Whether every input is a regular file, and the bytes they hold (for the progress line).
@@ -233,6 +238,10 @@ struct Duties {
   // The live view redraws every second (and at once on SIGWINCH); the chart is rewritten at most once a
   // second while windows close.
   int64_t next_frame, next_chart;
+  // A live run says what it did not count as it goes (at most once a minute; not on the live view's screen).
+  bool report_drops;
+  uint64_t drops_reported = 0;
+  int64_t next_drop_report;
   bool ok = true;  // every checkpoint was saved
 
   Duties(const Config& c, Pipeline& p, Reader& r, Screen& s, std::chrono::steady_clock::time_point t0,
@@ -246,7 +255,9 @@ struct Duties {
         run_end(c.duration_ms > 0 ? start_ms + c.duration_ms : kNoTime),
         next_checkpoint(c.state_path.empty() ? kNoTime : start_ms + c.checkpoint_every_ms),
         next_frame(start_ms),
-        next_chart(start_ms) {
+        next_chart(start_ms),
+        report_drops(!c.quiet && !s.view && live_input(c)),
+        next_drop_report(start_ms) {
     describe(config, status);
     status.total_bytes = screen.total_bytes;
     // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
@@ -289,6 +300,15 @@ struct Duties {
       sooner(next_frame);
     }
     if (screen.progress) screen.progress->update(pipeline.stats().bytes, now);
+    if (uint64_t dropped = pipeline.stats().dropped(); report_drops && dropped != drops_reported) {
+      if (now >= next_drop_report) {
+        warn(pipeline.stats().dropped_summary());
+        drops_reported = dropped;
+        next_drop_report = now + 60'000;
+      } else {
+        sooner(next_drop_report);
+      }
+    }
     if (screen.chart && screen.chart->dirty() && !screen.chart->history().windows().empty()) {
       if (now >= next_chart) {
         screen.write_chart();
@@ -382,6 +402,9 @@ int main(int argc, char** argv) {
   if (screen.view) screen.view->begin();
   bool ok = reader.run(g_stop, std::ref(duties));
   ok = end_run(config, pipeline, output, screen, reader.kafka(), ok && duties.ok);
-  if (config.stats) print_stats(pipeline, reader, started);
+  if (config.stats)
+    print_stats(pipeline, reader, started);
+  else if (!config.quiet && pipeline.stats().dropped() > 0)  // no trace otherwise
+    warn(pipeline.stats().dropped_summary());
   return ok && screen.chart_ok ? 0 : 1;
 }
