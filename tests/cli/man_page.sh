@@ -1,6 +1,6 @@
 # The man pages are valid roff (groff lints each clean) and document every option: each option --help
 # lists is in trendtop(1), each option `merge --help` lists is in trendtop-merge(1). The pages refer to
-# each other.
+# each other, and the README links all of them.
 . "$(dirname "$0")/common.sh"
 command -v groff >/dev/null || skip "groff not installed"
 pages=("$SRC"/man/*.[1-9])
@@ -39,11 +39,15 @@ for opt in $(options "$WORK/merge-help"); do
 done
 [ "$n" -ge 8 ] || fail "only $n options found in merge --help"
 
-# Cross references: each page names the others in SEE ALSO.
+# Cross references: each page names the others in SEE ALSO; the README links every page.
 for page in trendtop.1 trendtop-merge.1 trendtop-formats.5; do
   see_also=$(render "$SRC/man/$page" | sed -n '/^SEE ALSO/,$p')
   for other in "trendtop(1)" "trendtop-merge(1)" "trendtop-formats(5)"; do
     [ "${other%%(*}" = "${page%.*}" ] && continue
     grep -qF -- "$other" <<<"$see_also" || fail "$page: SEE ALSO lacks $other"
   done
+  grep -qF -- "(man/$page)" "$SRC/README.md" || fail "README does not link man/$page"
 done
+# The README is an entry point, not a second reference.
+size=$(wc -c <"$SRC/README.md")
+[ "$size" -le 25600 ] || fail "README.md is $size bytes; keep it an entry point (<= 25 KiB) and link the man pages"
