@@ -14,9 +14,10 @@
 #include <utf8proc.h>
 #include <CLI/CLI.hpp>
 
-#include "duration.h"
-#include "kafka.h"
-#include "schema.h"
+#include "extract/schema.h"
+#include "input/kafka.h"
+#include "input/net.h"
+#include "util/duration.h"
 
 namespace trendtop {
 namespace {

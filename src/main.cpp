@@ -17,19 +17,21 @@
 
 #include <fmt/format.h>
 
-#include "chart.h"
 #include "cli.h"
 #include "config.h"
-#include "duration.h"
-#include "kafka.h"
+#include "input/kafka.h"
+#include "input/reader.h"
 #include "merge.h"
-#include "output.h"
+#include "output/output.h"
 #include "pipeline.h"
-#include "progress.h"
-#include "reader.h"
 #include "state.h"
-#include "term.h"
-#include "view.h"
+#include "terminal/chart.h"
+#include "terminal/progress.h"
+#include "terminal/term.h"
+#include "terminal/view.h"
+#include "util/clock.h"
+#include "util/duration.h"
+#include "util/log.h"
 
 using namespace trendtop;
 
@@ -63,15 +65,6 @@ void install_signals() {
   sigaction(SIGTERM, &sa, nullptr);
   sa.sa_handler = on_report_signal;
   sigaction(SIGUSR1, &sa, nullptr);
-}
-
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-void error(const std::string& what) {
-  fmt::print(stderr, "trendtop: error: {}\n", what);
 }
 
 // Live sources never end by themselves; --idle-timeout defaults on for them (the slide, at least 1 s).
@@ -292,9 +285,8 @@ int main(int argc, char** argv) {
   if (kafka && !config.state_path.empty()) kafka->checkpoint = [&] { return save_state(config, pipeline); };
 
   // Wall-clock duties between reads: SIGUSR1 reports, --duration, --checkpoint-every.
-  int64_t run_end = config.duration_ms > 0 ? start_ms + config.duration_ms : Windower::kNone;
-  int64_t next_checkpoint =
-      config.state_path.empty() ? Windower::kNone : start_ms + config.checkpoint_every_ms;
+  int64_t run_end = config.duration_ms > 0 ? start_ms + config.duration_ms : kNoTime;
+  int64_t next_checkpoint = config.state_path.empty() ? kNoTime : start_ms + config.checkpoint_every_ms;
   // The live view redraws every second (and at once on SIGWINCH); the chart is rewritten at most once a
   // second while windows close.
   int64_t next_frame = start_ms, next_chart = start_ms;
@@ -303,16 +295,16 @@ int main(int argc, char** argv) {
       g_report = 0;
       print_stats(pipeline, reader, started);
     }
-    if (run_end != Windower::kNone && now >= run_end) return Reader::kEndRun;
-    if (next_checkpoint != Windower::kNone && now >= next_checkpoint) {
+    if (run_end != kNoTime && now >= run_end) return Reader::kEndRun;
+    if (next_checkpoint != kNoTime && now >= next_checkpoint) {
       bool saved = save_state(config, pipeline);
       if (saved && kafka) kafka->checkpointed();
       ok = saved && ok;
       next_checkpoint = now + config.checkpoint_every_ms;
     }
-    int64_t wake = Windower::kNone;
+    int64_t wake = kNoTime;
     auto sooner = [&](int64_t t) {
-      if (t != Windower::kNone && (wake == Windower::kNone || t < wake)) wake = t;
+      if (t != kNoTime && (wake == kNoTime || t < wake)) wake = t;
     };
     sooner(run_end);
     sooner(next_checkpoint);

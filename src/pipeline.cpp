@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "duration.h"
-#include "timefmt.h"
+#include "util/duration.h"
+#include "util/timefmt.h"
 
 namespace trendtop {
 
@@ -190,7 +190,7 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
       ++stats_.skewed;
       return;
     }
-    if (int64_t max = windower_.max_time(); max != Windower::kNone && *time > max + jump) {
+    if (int64_t max = windower_.max_time(); max != kNoTime && *time > max + jump) {
       hold(*time, keys, hashes);
       return;
     }
@@ -277,12 +277,11 @@ void Pipeline::print_keys(std::span<const std::string_view> keys) {
 
 bool Pipeline::tick_due(int64_t now_ms) const {
   if (time_ == TimeMode::Auto) return true;  // the first tweet, maybe still parsing, decides
-  if (next_partial_ != Windower::kNone && now_ms >= next_partial_) return true;
-  if (time_ == TimeMode::Arrival)
-    return windower_.next_end() != Windower::kNone && now_ms >= windower_.next_end();
+  if (next_partial_ != kNoTime && now_ms >= next_partial_) return true;
+  if (time_ == TimeMode::Arrival) return windower_.next_end() != kNoTime && now_ms >= windower_.next_end();
   // Lines still parsing can only make the last record more recent, so this errs towards waiting.
   return idle_timeout_ms_ > 0 &&
-         (last_record_wall_ == Windower::kNone || now_ms - last_record_wall_ >= idle_timeout_ms_);
+         (last_record_wall_ == kNoTime || now_ms - last_record_wall_ >= idle_timeout_ms_);
 }
 
 void Pipeline::tick(int64_t now_ms) {
@@ -295,14 +294,14 @@ void Pipeline::tick(int64_t now_ms) {
   if (config_.print_keys) return;  // no windows
   if (time_ == TimeMode::Arrival) {
     if (!windower_.advance(now_ms, emit_final_)) done_ = true;
-  } else if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != Windower::kNone &&
+  } else if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != kNoTime &&
              now_ms - last_record_wall_ >= idle_timeout_ms_) {
     // Quiet for long enough: the watermark moves on with the wall clock from where the last record left it.
     if (!windower_.advance(windower_.watermark() + (now_ms - last_record_wall_), emit_final_)) done_ = true;
   }
-  if (next_partial_ != Windower::kNone && now_ms >= next_partial_ && !done_) {
+  if (next_partial_ != kNoTime && now_ms >= next_partial_ && !done_) {
     int64_t end = windower_.next_end();
-    if (end != Windower::kNone) {
+    if (end != kNoTime) {
       // The running top-k of the window that closes next.
       Windower::Emit once = [&](const ClosedWindow& w) { return emit(w, false), false; };
       windower_.peek_open(once);
@@ -333,7 +332,7 @@ uint64_t Pipeline::interrupt(int64_t now_ms) {
     return open;
   }
   int64_t through =
-      time_ == TimeMode::Arrival ? floor_to(now_ms, config_.slide_ms) + config_.slide_ms : Windower::kNone;
+      time_ == TimeMode::Arrival ? floor_to(now_ms, config_.slide_ms) + config_.slide_ms : kNoTime;
   // Each open window is compared with the one before it, as a run to the end would print them; the ranking
   // history is put back afterwards, since these windows stay open (and go to the state as they are).
   Ranker closed_only = ranker_;
@@ -345,13 +344,13 @@ uint64_t Pipeline::interrupt(int64_t now_ms) {
 }
 
 int64_t Pipeline::next_deadline() const {
-  int64_t wake = Windower::kNone;
+  int64_t wake = kNoTime;
   auto sooner = [&](int64_t t) {
-    if (t != Windower::kNone && (wake == Windower::kNone || t < wake)) wake = t;
+    if (t != kNoTime && (wake == kNoTime || t < wake)) wake = t;
   };
   if (time_ == TimeMode::Arrival) sooner(windower_.next_end());
-  if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != Windower::kNone &&
-      windower_.next_end() != Windower::kNone)
+  if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != kNoTime &&
+      windower_.next_end() != kNoTime)
     sooner(last_record_wall_ + std::max(idle_timeout_ms_, windower_.next_end() - windower_.watermark()));
   sooner(next_partial_);
   return wake;
@@ -373,7 +372,7 @@ const CountMap& Pipeline::rank(const ClosedWindow& w, size_t& distinct) {
 
 bool Pipeline::peek(const WindowObserver& visit) {
   sync();
-  if (done_ || config_.print_keys || windower_.next_end() == Windower::kNone) return false;
+  if (done_ || config_.print_keys || windower_.next_end() == kNoTime) return false;
   bool seen = false;
   windower_.peek_open(
       [&](const ClosedWindow& w) {
@@ -448,15 +447,12 @@ void Pipeline::end_output() {
   partial_->end(stats_.windows, open, output_.buffer());
 }
 
-Output::Status Pipeline::flush() {
+void Pipeline::flush() {
   if (pool_) {
     pool_->submit();  // a live stream's last lines must not wait for a full batch
     submitted();      // and many small reads must not pile up unbounded batches
   }
-  if (output_.buffer().size() == 0) return Output::Status::Ok;
-  Output::Status status = output_.flush();
-  if (status != Output::Status::Ok) done_ = true;
-  return status;
+  if (output_.buffer().size() != 0 && output_.flush() != Output::Status::Ok) done_ = true;
 }
 
 namespace {
