@@ -45,6 +45,27 @@ struct Cidr {
   std::string text;
 };
 
+// The command line's names of some settings, as state files' and partial streams' messages print them.
+inline const char* time_name(TimeMode t) {
+  return t == TimeMode::Event ? "event" : t == TimeMode::Arrival ? "arrival" : "auto";
+}
+inline const char* extract_name(ExtractMode e) {
+  return e == ExtractMode::Entities ? "entities"
+         : e == ExtractMode::Text   ? "text"
+         : e == ExtractMode::Split  ? "split"
+                                    : "auto";
+}
+inline std::string keys_name(uint8_t keys) {
+  std::string names;
+  for (auto [bit, name] : {std::pair{kHashtags, "hashtags"},
+                           {kMentions, "mentions"},
+                           {kCashtags, "cashtags"},
+                           {kUrls, "urls"},
+                           {kWords, "words"}})
+    if (keys & bit) names += (names.empty() ? "" : ",") + std::string(name);
+  return names;
+}
+
 struct Config {
   std::vector<std::string> inputs;  // "-" is stdin; read in order (main adds "-" when no source is given)
   int64_t window_ms = 10'000;
