@@ -1,15 +1,21 @@
 #include "merge.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "count/window.h"
 #include "util/duration.h"
+#include "util/log.h"
 #include "util/timefmt.h"
 
 namespace trendtop {
@@ -191,6 +197,49 @@ bool Merger::run() {
   if (stats_.approximate)
     notes_.push_back("merge: some inputs were approximate (heavy-hitter summaries): so are the results");
   return true;
+}
+
+int run_merge(const Config& config) {
+  std::signal(SIGPIPE, SIG_IGN);
+  auto started = std::chrono::steady_clock::now();
+  Output output(STDOUT_FILENO);
+  Merger merger(config, output);
+  std::vector<std::FILE*> files;
+  bool ok = true;
+  std::vector<std::string> inputs = config.inputs;
+  if (inputs.empty()) inputs.push_back("-");
+  for (const std::string& name : inputs) {
+    if (name == "-") {
+      merger.add_input("-", stdin);
+      continue;
+    }
+    std::FILE* f = std::fopen(name.c_str(), "r");
+    if (!f) {  // reported; the others are merged (and the exit status says something is missing)
+      error(fmt::format("cannot open '{}': {}", name, std::strerror(errno)));
+      ok = false;
+      continue;
+    }
+    files.push_back(f);
+    merger.add_input(name, f);
+  }
+  if (!merger.run()) {
+    error(merger.error());
+    ok = false;
+  }
+  output.flush();
+  for (std::FILE* f : files) std::fclose(f);
+  for (const std::string& note : merger.notes()) fmt::print(stderr, "trendtop: {}\n", note);
+  if (output.status() == Output::Status::Error) {
+    error(output.error());
+    ok = false;
+  }
+  if (config.stats) {
+    const MergeStats& s = merger.stats();
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    fmt::print(stderr, "trendtop: stats inputs={} lines={} windows_in={} bad={} windows={} elapsed={:.3f}s\n",
+               inputs.size(), s.lines, s.windows_in, s.bad, s.windows, elapsed);
+  }
+  return ok ? 0 : 1;
 }
 
 }  // namespace trendtop

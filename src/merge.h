@@ -97,4 +97,8 @@ class Merger {
   bool stopped_ = false;
 };
 
+// `trendtop merge FILE...`: opens the inputs (none or "-": stdin), merges them to stdout, prints --stats;
+// returns the exit status.
+int run_merge(const Config& config);
+
 }  // namespace trendtop

@@ -1,3 +1,8 @@
+// The count stage: records' keys in (with their event or arrival time and their hashes, from extract/),
+// closed windows out, each a CountMap of key -> count (count_map.h), ranked by count (topk.h) or by trend
+// against each key's baseline (rank.h). Windows are cut, kept and closed here (the Windower below); the
+// output stage formats what closes. No I/O and no clock of its own: tests drive it with any times.
+//
 // Windower: event-time windows over panes. I/O-free and clock-free, so tests drive it with any times.
 //
 // Time is cut into panes of `slide` ms aligned to the Unix epoch; a window is [end - window, end) with `end`

@@ -27,24 +27,9 @@ const Field kFields[] = {
        return (s.keys & kMentions) ? scan::read_strings(v, "acct", {}, p.entities.mentions) : SUCCESS;
      }},
     {"language", [](Scan&, od::value& v, Post& p) { return scan::string(v, p.lang); }},
-    {"reblog",
-     [](Scan& s, od::value& v, Post& p) -> error_code {
-       od::object original;
-       if (v.get_object().get(original) != SUCCESS) return SUCCESS;
-       Post& o = s.new_post();
-       if (error_code e = s.read_object(original, o, false)) return e;
-       p.original = &o;
-       return SUCCESS;
-     },
-     true},
+    {"reblog", scan::read_original, true},
     {"account",  // account.id
-     [](Scan& s, od::value& v, Post& p) -> error_code {
-       od::json_type type;
-       if (v.type().get(type) != SUCCESS || type != od::json_type::object) return SUCCESS;
-       p.has_account = true;
-       return scan::read_author(v, p, s.want_user);
-     },
-     true},
+     [](Scan& s, od::value& v, Post& p) { return scan::read_author(s, v, p, p.has_account); }, true},
     {"edited_at",  // set on status.update
      [](Scan&, od::value& v, Post& p) -> error_code {
        bool null = false;

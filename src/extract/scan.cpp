@@ -113,8 +113,11 @@ error_code read_long_text(od::value& value, Post& post, bool note, uint8_t keys)
   return SUCCESS;
 }
 
-error_code read_author(od::value& value, Post& post, bool want_user) {
-  if (!want_user) return SUCCESS;
+error_code read_author(Scan& scan, od::value& value, Post& post, bool& seen) {
+  od::json_type type;
+  if (value.type().get(type) != SUCCESS || type != od::json_type::object) return SUCCESS;
+  seen = true;
+  if (!scan.want_user) return SUCCESS;
   od::object user;
   if (error_code e = value.get_object().get(user)) return e;
   for (auto f : user) {
@@ -134,6 +137,15 @@ error_code read_author(od::value& value, Post& post, bool want_user) {
       }
     }
   }
+  return SUCCESS;
+}
+
+error_code read_original(Scan& scan, od::value& value, Post& post) {
+  od::object original;
+  if (value.get_object().get(original) != SUCCESS) return SUCCESS;
+  Post& o = scan.new_post();
+  if (error_code e = scan.read_object(original, o, false)) return e;
+  post.original = &o;
   return SUCCESS;
 }
 

@@ -154,8 +154,11 @@ simdjson::error_code read_strings(simdjson::ondemand::value value, std::string_v
 simdjson::error_code read_entities(simdjson::ondemand::object entities, uint8_t keys, EntityLists& into);
 // v1.1's extended_tweet and x-v2's note_tweet: the long text and its entities.
 simdjson::error_code read_long_text(simdjson::ondemand::value& value, Post& post, bool note, uint8_t keys);
-// v1.1's user and Mastodon's account: the author's id (when --count users wants it).
-simdjson::error_code read_author(simdjson::ondemand::value& value, Post& post, bool want_user);
+// v1.1's user and Mastodon's account, an object: sets `seen`, and reads the author's id into the post when
+// --count users wants it. Another type is ignored.
+simdjson::error_code read_author(Scan& scan, simdjson::ondemand::value& value, Post& post, bool& seen);
+// v1.1's retweeted_status and Mastodon's reblog: the post a repost carries, read into post.original.
+simdjson::error_code read_original(Scan& scan, simdjson::ondemand::value& value, Post& post);
 }  // namespace scan
 
 }  // namespace trendtop

@@ -32,16 +32,7 @@ const Field kFields[] = {
      [](Scan& s, od::value& v, Post& p) { return scan::read_long_text(v, p, false, s.keys); }},
     // The REST API with tweet_mode=extended, and archives made with it.
     {"full_text", [](Scan&, od::value& v, Post& p) { return scan::raw_string(v, p.full_text); }},
-    {"retweeted_status",
-     [](Scan& s, od::value& v, Post& p) -> error_code {
-       od::object original;
-       if (v.get_object().get(original) != SUCCESS) return SUCCESS;
-       Post& o = s.new_post();
-       if (error_code e = s.read_object(original, o, false)) return e;
-       p.original = &o;
-       return SUCCESS;
-     },
-     true},
+    {"retweeted_status", scan::read_original, true},
     {"timestamp_ms",
      [](Scan& s, od::value& v, Post&) -> error_code {
        if (auto t = read_timestamp_ms(v)) s.msg.timestamp_ms = t;
@@ -49,13 +40,7 @@ const Field kFields[] = {
      },
      true},
     {"user",  // user.id_str (else id)
-     [](Scan& s, od::value& v, Post& p) -> error_code {
-       od::json_type type;
-       if (v.type().get(type) != SUCCESS || type != od::json_type::object) return SUCCESS;
-       p.has_user = true;
-       return scan::read_author(v, p, s.want_user);
-     },
-     true},
+     [](Scan& s, od::value& v, Post& p) { return scan::read_author(s, v, p, p.has_user); }, true},
     {"delete", notice, true},
     {"limit", notice, true},
     {"status_withheld", notice, true},

@@ -1,3 +1,8 @@
+// The input stage: bytes in, framed lines out. Sources are files and stdin (source.h), TCP listeners and
+// clients (net.h) and Kafka (kafka.h); each byte stream has its own Framer (framer.h), which cuts lines and
+// counts over-long ones. Lines go, with their arrival time, into a LineSink (line_sink.h) — the pipeline —
+// which the reader also gives the wall clock between reads. Nothing here parses JSON or knows of windows.
+//
 // Reader: every input at once, as the union of their records. Files and stdin are read one after another,
 // in the order given; --listen sockets accept any number of producers; --connect clients reconnect with
 // exponential backoff. Every byte stream (a file, a connection) has its own framer, so a line never mixes

@@ -1,3 +1,7 @@
+// The output stage: ranked windows in, bytes out. A Sink per format (below) appends a window to a buffer,
+// partial.h writes --output partial's complete counts for `trendtop merge`, and Output (output.h) writes
+// the buffer to stdout with plain write(2), telling a reader that went away from a failed write.
+//
 // Sinks: one per output format. A sink only formats: it appends a closed window to a buffer, and the Output
 // writes that buffer with one write per batch of windows. Formats:
 //   text  for people: the window's bounds in UTC, its records and keys, then rank, key, count in columns;

@@ -1,3 +1,7 @@
+// The terminal stage: for people at a terminal, beside or instead of the printed windows — the live view
+// (below), colours and terminal-safe keys (term.h), the progress line on stderr (progress.h), and the SVG
+// chart of the top keys (chart.h), all fed the same ranked windows (history.h keeps the last ones).
+//
 // The live view (--view live): a full-screen view of the run, redrawn in place about once a second, with
 // hand-written ANSI sequences (no curses: an alternate screen, a cursor-home and erase-to-end-of-line per
 // line are all it needs, and every terminal since the VT100 knows them).
