@@ -91,9 +91,9 @@ void WindowOptions::add(CLI::App& app, Config&) {
       ->option_text("DUR")
       ->group("Windows");
   app.add_option("--max-skew", max_skew,
-                 "Event time: reject times this far ahead of the wall clock, hold a jump this far past the "
-                 "stream until the next record confirms it, skip runs of empty windows longer than this "
-                 "(default 1h; 0 turns it off)")
+                 "Event time: reject times this far ahead of the wall clock, hold a lone record far ahead "
+                 "of the stream (past the lateness and three slides) until the next one confirms it, skip "
+                 "runs of empty windows longer than this (default 1h; 0 turns it off)")
       ->option_text("DUR")
       ->group("Windows");
 }

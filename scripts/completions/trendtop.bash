@@ -33,7 +33,7 @@ _trendtop() {
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "-h --help -V --version -w --window -s --slide --time --lateness --max-skew --max-keys -k --top
       --min-count --rank --baseline --keys --extract --count --exclude --exclude-file --case --stopwords
-      --track --lang --no-retweets --print-keys -o --output -n --intervals --stats --chart --max-line
+      --track --lang --no-retweets --print-keys -o --output -n --intervals --stats -q --quiet --chart --max-line
       --schema --key-field --text-field --time-field --user-field -j --threads --idle-timeout --emit
       --duration --state --checkpoint-every --flush -l --listen -c --connect --retry --max-connections --allow --client-timeout
       --view --color --progress --no-progress --kafka --topic --group -X --exit-at-end" -- "$cur"))

@@ -25,6 +25,7 @@ complete -c trendtop -l print-keys -d "Print each record's keys instead of windo
 complete -c trendtop -s o -l output -x -a 'text tsv csv json partial' -d 'Output format'
 complete -c trendtop -s n -l intervals -x -d 'Exit after N windows'
 complete -c trendtop -l stats -d 'Print counters to stderr at exit'
+complete -c trendtop -s q -l quiet -d 'Do not report the lines not counted'
 complete -c trendtop -l chart -r -F -d 'Write an SVG chart of the top keys'
 complete -c trendtop -l max-line -x -d 'Skip lines longer than this'
 complete -c trendtop -l schema -x -a 'auto twitter x-v2 bluesky mastodon json text' -d 'Stream format'
