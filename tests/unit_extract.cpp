@@ -257,7 +257,7 @@ TEST_CASE("extract: distinct keys past the linear scan keep their first occurren
 
 TEST_CASE("extract: 300 000 tags in one record take linear time", "[extract]") {
   std::string tags;
-  for (int i = 0; i < 300000; ++i) tags += R"({"text":"t)" + std::to_string(i) + R"("},)";
+  for (int i = 0; i < 300'000; ++i) tags += R"({"text":"t)" + std::to_string(i) + R"("},)";
   tags += R"({"text":"t0"})";
   std::string json = status("x", R"("entities":{"hashtags":[)" + tags + "]}");
   std::string padded = json + std::string(Framer::kPadding, ' ');
@@ -266,9 +266,14 @@ TEST_CASE("extract: 300 000 tags in one record take linear time", "[extract]") {
   auto start = std::chrono::steady_clock::now();
   e.extract(std::string_view(padded.data(), json.size()), r);
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  CHECK(r.keys.size() == 300000);
+  CHECK(r.keys.size() == 300'000);
   CHECK(r.keys.front() == "#t0");
   CHECK(r.keys.back() == "#t299999");
-  // Quadratic, this took minutes; linear, a fraction of a second (seconds under the sanitizers).
-  CHECK(s < 20);
+#ifdef NDEBUG
+  // Quadratic, this took minutes; linear, a tenth of a second. (Unoptimised and sanitizer builds take
+  // seconds on a busy machine: tests/cli/many_keys_record.sh times them with a smaller record.)
+  CHECK(s < 3);
+#else
+  (void)s;
+#endif
 }
