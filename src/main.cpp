@@ -388,8 +388,8 @@ int main(int argc, char** argv) {
   // The stages: sources -> framers -> (extract -> window -> top-k -> sink) -> output.
   Output output(screen.out_fd);
   Pipeline pipeline(config, output, start_ms, resolve_idle_timeout(config));
-  pipeline.stop_on(&g_stop);  // a long run of windows ends at a stop signal
   if (!resume(config, pipeline)) return 1;
+  pipeline.stop_on(&g_stop);  // a long run of windows ends at a stop signal
   Reader reader(config, pipeline);
   if (std::string err; !reader.open(err)) {  // e.g. a port already in use: nothing was read
     error(err);
