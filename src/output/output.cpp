@@ -16,15 +16,21 @@ Output::Status Output::flush() {
   size_t left = buf_.size();
   while (left > 0) {
     ssize_t n = ::write(fd_, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
+    if (n < 0 && errno != EINTR) {
       buf_.clear();
       if (errno == EPIPE) return status_ = Status::Closed;
       error_ = fmt::format("cannot write output: {}", std::strerror(errno));
       return status_ = Status::Error;
     }
-    p += n;
-    left -= static_cast<size_t>(n);
+    if (n > 0) {
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    if (std::string why; left > 0 && give_up_ && give_up_(why)) {
+      buf_.clear();
+      error_ = fmt::format("cannot write output: {} ({} bytes not written)", why, left);
+      return status_ = Status::Error;
+    }
   }
   buf_.clear();
   return Status::Ok;

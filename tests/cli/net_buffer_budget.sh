@@ -36,7 +36,7 @@ run() {
   "$TRENDTOP" -j "$j" --listen "$port" "$@" -k 0 -o json --stats >"$WORK/out.json" 2>"$WORK/err" &
   tt=$!
   wait_listening "$port"
-  coproc BIG { python3 "$WORK/big.py" "$port" 40 15 2>&1; }
+  coproc BIG { exec python3 "$WORK/big.py" "$port" 40 15 2>&1; }
   local big_pid=$BIG_PID big_in=${BIG[1]} big_out=${BIG[0]} line
   read -r -t 120 line <&"$big_out" || true
   assert_eq "-j $j $*: producers sent" sent "$line"

@@ -9,7 +9,7 @@
 # writing them would lose them (today's trendtop lost some in 12 of 16 trials at -j 2).
 # Uses plain python3 (stdlib only).
 . "$(dirname "$0")/common.sh"
-trials=${TRIALS:-10}
+trials=${TRIALS:-8}
 cat >"$WORK/gen.py" <<'PY'
 import random, sys
 r = random.Random(15)
@@ -42,23 +42,27 @@ except BrokenPipeError:  # killed by the output's reader
 PY
 # slow.py FIFO OUT PID SEED KILL: reads trendtop's output slowly (a 4 KiB pipe, 512 bytes every 5 ms: about
 # half the rate windows close at) into OUT. With KILL=1, after a random number of bytes it stops reading
-# until the pipe is full (trendtop's next write blocks), SIGKILLs PID, then reads the rest.
+# until the pipe stops filling (trendtop's write blocks), SIGKILLs PID, then reads the rest.
 cat >"$WORK/slow.py" <<'PY'
 import fcntl, os, random, select, signal, sys, termios, time, struct
 fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)  # at once: the pipe is small before trendtop writes
 pid, r, kill = int(sys.argv[3]), random.Random(int(sys.argv[4])), sys.argv[5] == "1"
 size = fcntl.fcntl(fd, 1031, 4096)  # F_SETPIPE_SZ
-kill_at = r.randrange(2000, 120000) if kill else None
+kill_at = r.randrange(2000, 60000) if kill else None
 done = 0
 def queued():
     return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
 with open(sys.argv[2], "wb") as out:
     while True:
         if kill_at is not None and done >= kill_at:
-            for _ in range(400):
-                if queued() >= size:
-                    break
+            # Stop reading until nothing more comes for 50 ms: trendtop's write is blocked (or it has
+            # nothing to write); then the kill.
+            last, still = -1, 0
+            while still < 10:
                 time.sleep(0.005)
+                q = queued()
+                still = still + 1 if q == last else 0
+                last = q
             os.kill(pid, signal.SIGKILL)
             kill_at = None
         select.select([fd], [], [])  # (no writer yet: not ready; the writer gone: ready, at end of file)

@@ -65,7 +65,7 @@ for j in 1 2; do
   set -e
   wait_listening "$port"
   $NET produce "$port" "whole:$WORK/jump" || true # trendtop may stop reading once the output failed
-  timeout 20 tail --pid="$tt" -f /dev/null || fail "-j $j: --listen run still going after its output failed"
+  timeout 20 tail --pid="$tt" -s 0.05 -f /dev/null || fail "-j $j: --listen run still going after its output failed"
   set +e
   wait "$tt"
   rc=$?

@@ -71,13 +71,13 @@ run() {
   "$TRENDTOP" -j "$j" --listen "$port" "${extra[@]}" -k 0 -o json --stats >"$WORK/out.json" 2>"$WORK/err" &
   tt=$!
   wait_listening "$port"
-  coproc PEER { python3 "$WORK/peer.py" "$mode" "$port" 2>&1; }
+  coproc PEER { exec python3 "$WORK/peer.py" "$mode" "$port" 2>&1; }
   local peer_pid=$PEER_PID peer_in=${PEER[1]}
   read -r -t 60 ready <&"${PEER[0]}" || fail "$mode: producers: $ready"
   [ "$ready" = ready ] || fail "$mode: producers: $ready"
   start=$(date +%s%N)
   kill -"$sig" "$tt"
-  timeout 20 tail --pid="$tt" -f /dev/null || fail "$mode -j $j: still running 20 s after SIG$sig"
+  timeout 20 tail --pid="$tt" -s 0.05 -f /dev/null || fail "$mode -j $j: still running 20 s after SIG$sig"
   elapsed_ms=$((($(date +%s%N) - start) / 1000000))
   wait "$tt" || fail "$mode -j $j: exit $?: $(cat "$WORK/err")"
   exec {peer_in}>&- 2>/dev/null || true
