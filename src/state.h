@@ -37,7 +37,8 @@ class StateLock {
   StateLock& operator=(const StateLock&) = delete;
   ~StateLock();
   // Takes the lock on `state_path` for as long as this object lives. False with a message naming the file
-  // and the holder's pid when another run holds it, or when the lock file cannot be made.
+  // and the holder's pid when another run holds it. Where no lock file can be made (no such directory, not
+  // writable), no run can save the state either: true, unlocked.
   bool acquire(const std::string& state_path, std::string& error);
 
  private:
