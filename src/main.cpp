@@ -49,9 +49,11 @@ static_assert(std::atomic<int64_t>::is_always_lock_free, "set in a signal handle
 timer_t g_stop_timer;
 bool g_stop_timer_ok = false;
 
-// After a stop signal, output that cannot be written (a reader that never reads) is given up this long after
-// it (documented in man/trendtop.1 and the README).
-constexpr int64_t kStopOutputMs = 2000;
+// After a stop signal, output that cannot be written (a reader that never reads) is given up once no byte
+// could be written for kStopStalledMs, or at the latest kStopOutputMs after the signal (documented in
+// man/trendtop.1 and the README).
+constexpr int64_t kStopStalledMs = 1000;
+constexpr int64_t kStopOutputMs = 10'000;
 
 int64_t monotonic_ms() {
   timespec ts;
@@ -116,11 +118,19 @@ void install_signals() {
   g_stop_timer_ok = timer_create(CLOCK_MONOTONIC, &ev, &g_stop_timer) == 0;
 }
 
-// Output blocked after a stop signal: given up kStopOutputMs after it.
-bool give_up_output(std::string& why) {
-  if (!g_stop || monotonic_ms() - g_stop_at < kStopOutputMs) return false;
-  why = fmt::format("still blocked {} s after the stop signal", kStopOutputMs / 1000);
-  return true;
+// Output blocked after a stop signal: given up (see kStopStalledMs).
+bool give_up_output(int64_t stalled_ms, std::string& why) {
+  if (!g_stop) return false;
+  if (stalled_ms >= kStopStalledMs) {
+    why = fmt::format("blocked for {:.1f} s, given up after a stop signal",
+                      static_cast<double>(stalled_ms) / 1000);
+    return true;
+  }
+  if (monotonic_ms() - g_stop_at >= kStopOutputMs) {
+    why = fmt::format("still writing {} s after a stop signal", kStopOutputMs / 1000);
+    return true;
+  }
+  return false;
 }
 
 // fds 0-2 closed at start would be taken by the first sockets, eventfds or files we open (windows written

@@ -46,9 +46,9 @@ elif cmd == "fragment":  # ten lines and half of an eleventh, then silence with 
     s = socket.create_connection(("127.0.0.1", port), timeout=30)
     s.sendall(b"".join(tweet("f%d" % i) for i in range(10)) + tweet("cut")[:60])
     signal_and_hold([s])
-elif cmd == "bulk":  # 200 000 lines in one write, closed at once: most still in flight when the signal comes
+elif cmd == "bulk":  # 10 000 lines (1.8 MB) in one write, closed at once: some still in flight at the signal
     s = socket.create_connection(("127.0.0.1", port), timeout=30)
-    s.sendall(b"".join(tweet("b%d" % (i % 100)) for i in range(200000)))
+    s.sendall(b"".join(tweet("b%d" % (i % 100)) for i in range(10000)))
     s.close()
     signal_and_hold([])
 elif cmd == "firehose":  # never stops on its own
@@ -80,7 +80,8 @@ run() {
   timeout 20 tail --pid="$tt" -s 0.05 -f /dev/null || fail "$mode -j $j: still running 20 s after SIG$sig"
   elapsed_ms=$((($(date +%s%N) - start) / 1000000))
   wait "$tt" || fail "$mode -j $j: exit $?: $(cat "$WORK/err")"
-  exec {peer_in}>&- 2>/dev/null || true
+  # (bash closes a coprocess's descriptors once it has ended; exec on a closed one would end this script)
+  if [ -e "/proc/$$/fd/$peer_in" ]; then exec {peer_in}>&-; fi
   wait "$peer_pid" 2>/dev/null || true
   s=$(grep '^trendtop: stats lines' "$WORK/err")
   src=$(grep '^trendtop: stats source=' "$WORK/err")
@@ -100,8 +101,8 @@ for j in 1 2; do
   assert_eq "fragment -j $j: malformed" 1 "$(stat_of malformed "$s")"
 
   run "$j" bulk TERM
-  assert_eq "bulk -j $j: lines" 200000 "$(stat_of lines "$s")"
-  assert_eq "bulk -j $j: counted" 200000 "$(stat_of counted "$s")"
+  assert_eq "bulk -j $j: lines" 10000 "$(stat_of lines "$s")"
+  assert_eq "bulk -j $j: counted" 10000 "$(stat_of counted "$s")"
 
   # The grace period (documented: 1 s) bounds the drain of a producer that never stops.
   run "$j" firehose INT
