@@ -60,7 +60,7 @@ class Reader {
   // At the end: how long a connection may stay quiet before it counts as having sent everything, and how
   // long reading may go on after the stop.
   static constexpr int64_t kQuietMs = 100;
-  static constexpr int64_t kStopGraceMs = 1000;
+  static constexpr int64_t kStopGraceMs = 2000;
 
   // Reads until every finite source has ended and no listener remains, the pipeline is done, the hook ends
   // the run, or `stop` is set (by a signal); after the last two, reads what producers already sent (see
