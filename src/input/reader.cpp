@@ -301,8 +301,8 @@ void Reader::drain(int64_t deadline) {
         case kListener:
           if (!listeners_[value].paused) accept_all(listeners_[value]);
           break;
-        case kStream:
-          while (read_stream(static_cast<int>(value)) && !sink_.done() && wall_ms() < deadline) {
+        case kStream:  // a few MiB at a time, so that one producer that never stops cannot starve the rest
+          for (int reads = 0; reads < 64 && read_stream(static_cast<int>(value)) && !sink_.done(); ++reads) {
           }
           break;
         case kFile:
