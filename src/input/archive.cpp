@@ -348,9 +348,11 @@ struct InputFiles::Engine {
     }
   }
 
-  // A job's output, chunk by chunk, handed to the reader as each fills.
+  // A job's output, chunk by chunk, handed to the reader as each fills. A bzip2 block's output is held back
+  // until its CRC is checked (at the end of the block), so a corrupt block is dropped whole, as bzip2recover
+  // would drop it; only a block too big for half the pool (long runs expand up to 45 MB) goes out early.
   struct JobSink final : ByteSink {
-    JobSink(Engine& e, Job* j) : engine(e), job(j) {}
+    JobSink(Engine& e, Job* j, bool hold) : engine(e), job(j), holding(hold) {}
     std::span<uint8_t> room() override {
       if (cur && cur->size == kChunkSize) publish();
       if (!cur) cur = engine.get_chunk(job);
@@ -365,17 +367,46 @@ struct InputFiles::Engine {
       std::lock_guard lk(engine.m);
       if (cur->size == 0) {
         engine.free_chunks.push_back(cur);
-      } else {
-        cur->in_bytes = in_bytes;
-        in_bytes = 0;
-        job->out.push_back(cur);
+        cur = nullptr;
+        return;
       }
-      cur = nullptr;
+      cur->in_bytes = in_bytes;
+      in_bytes = 0;
+      if (holding) {
+        held.push_back(cur);
+        cur = nullptr;
+        if (held.size() < engine.max_chunks / 2) return;
+        holding = false;
+      } else {
+        held.push_back(cur);
+        cur = nullptr;
+      }
+      for (Chunk* c : held) job->out.push_back(c);
+      held.clear();
       engine.cv_read.notify_all();
+    }
+    // The end of the job: what it wrote goes out, or (a corrupt block) what was held back is dropped.
+    void finish(bool keep) {
+      if (!keep && holding) {
+        std::lock_guard lk(engine.m);
+        for (Chunk* c : held) engine.free_chunks.push_back(c);
+        held.clear();
+        if (cur) engine.free_chunks.push_back(cur);
+        cur = nullptr;
+        engine.cv_work.notify_all();
+        return;
+      }
+      holding = false;
+      publish();
+      std::lock_guard lk(engine.m);
+      for (Chunk* c : held) job->out.push_back(c);
+      held.clear();
     }
     Engine& engine;
     Job* job;
+    bool holding;
     Chunk* cur = nullptr;
+    std::vector<Chunk*> held;
     uint64_t in_bytes = 0;
     uint8_t discard[1 << 16];
   };
@@ -392,8 +423,9 @@ struct InputFiles::Engine {
         job = queue.front();
         queue.pop_front();
       }
-      auto sink = std::make_unique<JobSink>(*this, job);
-      if (job->kind == Job::Kind::Block) {
+      bool block = job->kind == Job::Kind::Block;
+      auto sink = std::make_unique<JobSink>(*this, job, block);
+      if (block) {
         sink->in_bytes = job->block.bits / 8;
         std::string why;
         if (!decode_bzip2_block(job->block, scratch, *sink, why))
@@ -402,7 +434,7 @@ struct InputFiles::Engine {
       } else {
         decode_stream(job, *sink, inbuf);
       }
-      sink->publish();
+      sink->finish(job->error.empty());
       {
         std::lock_guard lk(m);
         job->done = true;

@@ -8,11 +8,10 @@ GEN="python3 $SRC/scripts/gen-tweets"
 $GEN --count 1500 --seed 3 --start 2021-01-01T00:00:00Z >"$WORK/a.json"
 $GEN --count 1500 --seed 4 --start 2021-01-01T00:05:00Z >"$WORK/b.json"
 cat "$WORK/a.json" "$WORK/b.json" >"$WORK/ab.json"
-args=(-w 1m -k 5 -o tsv -j 2)
+args=(-w 1s -k 5 -o tsv -j 2)
 "$TRENDTOP" "${args[@]}" "$WORK/ab.json" >"$WORK/expect"
 [ "$(wc -l <"$WORK/expect")" -ge 30 ] || fail "too little output to compare: $(wc -l <"$WORK/expect") rows"
 
-# compress TOOL FILE: FILE compressed whole, and as two concatenated members (a.json's and b.json's).
 check() {  # check NAME DECOMPRESSOR FILE
   local name=$1 dec=$2 file=$3
   $dec <"$file" | "$TRENDTOP" "${args[@]}" >"$WORK/piped"
@@ -29,7 +28,7 @@ check() {  # check NAME DECOMPRESSOR FILE
   cat "$file" | "$TRENDTOP" "${args[@]}" - >"$WORK/out" || fail "$name: stdin pipe: exit $?"
   assert_files_eq "$name: stdin from a pipe" "$WORK/expect" "$WORK/out"
   # -j 1: one decoding thread, the same bytes.
-  "$TRENDTOP" -w 1m -k 5 -o tsv -j 1 "$file" >"$WORK/out"
+  "$TRENDTOP" -w 1s -k 5 -o tsv -j 1 "$file" >"$WORK/out"
   assert_files_eq "$name: -j 1" "$WORK/expect" "$WORK/out"
 }
 for spec in "gzip:gzip -dc" "bzip2 -1:bzip2 -dc" "zstd -q:zstd -dcq" "xz:xz -dc"; do
@@ -49,7 +48,7 @@ for p in "$WORK"/part.*; do gzip -c "$p"; done >"$WORK/members.gz"
 check "gzip many members" "gzip -dc" "$WORK/members.gz"
 
 # Mixed with plain files, in the order given, each its own stream.
-"$TRENDTOP" "${args[@]}" "$WORK/a.json" "$WORK/cat.bz2" "$WORK/b.json" >"$WORK/out"
+"$TRENDTOP" "${args[@]}" "$WORK/a.json" "$WORK/cat.bzip2" "$WORK/b.json" >"$WORK/out"
 cat "$WORK/a.json" "$WORK/ab.json" "$WORK/b.json" | "$TRENDTOP" "${args[@]}" >"$WORK/expect_mixed"
 assert_files_eq "plain and compressed in order" "$WORK/expect_mixed" "$WORK/out"
 # An empty compressed file is an empty input; a file too short to tell is plain text (one malformed line).
