@@ -102,8 +102,10 @@ bool Reader::start_next_input() {
       failed_ = true;
       continue;
     }
-    stats_.push_back({file_.name(), 0, 0, 0, 0, 0, 0, false});
-    file_source_ = stats_.size() - 1;
+    // One entry for all files: a directory can hold half a million of them.
+    if (!files_counted_) stats_.push_back({"files", 0, 0, 0, 0, 0, 0, false});
+    if (!files_counted_) file_source_ = stats_.size() - 1;
+    files_counted_ = true;
     file_open_ = true;
     struct stat st;
     // Pipes, terminals and sockets are polled with the rest; regular files, block devices, what epoll

@@ -116,6 +116,7 @@ class Reader {
   bool file_open_ = false;
   bool file_polled_ = false;  // a pipe or terminal: read when epoll says so
   size_t file_source_ = 0;
+  bool files_counted_ = false;  // stats_[file_source_] counts every file and stdin
   Framer file_framer_;
   uint64_t connections_ = 0;
   std::unique_ptr<KafkaSource> kafka_;
