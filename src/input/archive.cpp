@@ -238,6 +238,11 @@ struct InputFiles::Engine {
   }
 
   void open(Item& item) {
+    if (item.name == "-" && stdin_closed) {  // fd 0 is a stand-in (main), not an input
+      item.name = "<stdin>";
+      item.open_error = "cannot read stdin: Bad file descriptor";
+      return;
+    }
     if (item.name == "-") {
       item.fd = STDIN_FILENO;
       item.name = "<stdin>";
@@ -612,6 +617,7 @@ struct InputFiles::Engine {
 
   std::vector<std::string> paths;
   unsigned threads;
+  bool stdin_closed = false;
   size_t max_chunks, max_jobs;
 
   std::mutex m;
@@ -638,8 +644,10 @@ struct InputFiles::Engine {
   uint64_t counted_in = 0;  // compressed bytes of the current input counted so far
 };
 
-InputFiles::InputFiles(std::vector<std::string> paths, unsigned threads)
-    : engine_(std::make_unique<Engine>(std::move(paths), threads)) {}
+InputFiles::InputFiles(std::vector<std::string> paths, unsigned threads, bool stdin_closed)
+    : engine_(std::make_unique<Engine>(std::move(paths), threads)) {
+  engine_->stdin_closed = stdin_closed;
+}
 
 InputFiles::~InputFiles() = default;
 

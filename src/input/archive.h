@@ -29,8 +29,9 @@ namespace trendtop {
 
 class InputFiles {
  public:
-  // `threads`: decoding threads (at least 1).
-  InputFiles(std::vector<std::string> paths, unsigned threads);
+  // `threads`: decoding threads (at least 1). `stdin_closed`: fd 0 was closed (something else stands in for
+  // it), so "-" cannot be read.
+  InputFiles(std::vector<std::string> paths, unsigned threads, bool stdin_closed = false);
   ~InputFiles();
   InputFiles(const InputFiles&) = delete;
   InputFiles& operator=(const InputFiles&) = delete;
