@@ -140,7 +140,10 @@ int parse_cli(int argc, char** argv, Config& config) {
       "trendtop"};
   app.footer(kFooter);
   app.get_formatter()->column_width(30);
-  app.add_option("FILE", config.inputs, "Input files, read in order; none or '-' reads stdin")->type_name("");
+  app.add_option(
+         "FILE", config.inputs,
+         "Input files or directories, read in order, gzip/bzip2/zstd/xz as they are; none or '-' reads stdin")
+      ->type_name("");
 
   // Declared in the order --help shows the groups; checked in the order of the pipeline.
   WindowOptions windows;

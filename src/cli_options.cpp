@@ -306,7 +306,7 @@ void InputOptions::add(CLI::App& app, Config& config) {
         std::tuple{"--user-field", &config.user_field, "the author, for --count users"}})
     app.add_option(flag, *field, fmt::format("--schema json: {}", what))->option_text("PATH")->group("Input");
   app.add_option("-j,--threads", threads,
-                 "Parse on N threads; output never depends on N (default: the number of cores)")
+                 "Parse (and decompress) on N threads; output never depends on N (default: the cores)")
       ->option_text("N")
       ->group("Input");
 }

@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "input/archive.h"
 #include "input/kafka.h"
 #include "input/reader.h"
 #include "merge.h"
@@ -173,19 +174,12 @@ int64_t resolve_idle_timeout(const Config& config) {
   return live_input(config) ? std::max<int64_t>(config.slide_ms, 1000) : 0;
 }
 
-// Whether every input is a regular file, and the bytes they hold (for the progress line).
+// Whether every input is a regular file (or a directory of them), and the bytes they hold, compressed or
+// not (for the progress line).
 bool only_regular_files(const Config& config, uint64_t& total) {
   total = 0;
   if (!config.listen.empty() || !config.connect.empty()) return false;
-  for (const std::string& in : config.inputs) {
-    struct stat st;
-    if ((in == "-" ? fstat(STDIN_FILENO, &st) : stat(in.c_str(), &st)) != 0 || !S_ISREG(st.st_mode)) {
-      total = 0;
-      return false;
-    }
-    total += static_cast<uint64_t>(st.st_size);
-  }
-  return true;
+  return regular_inputs_size(config.inputs, total);
 }
 
 // The live view's title: what is read, and how it is windowed.

@@ -34,7 +34,10 @@ uint64_t tag(Tag kind, uint64_t value) {
 }  // namespace
 
 Reader::Reader(const Config& config, LineSink& sink)
-    : config_(config), sink_(sink), file_framer_(config.max_line) {}
+    : config_(config),
+      sink_(sink),
+      file_(config.inputs, config.threads, config.stdin_closed),
+      file_framer_(config.max_line) {}
 
 Reader::~Reader() {
   for (auto& [fd, s] : streams_) ::close(fd);
@@ -93,33 +96,32 @@ bool Reader::open(std::string& err) {
 }
 
 bool Reader::start_next_input() {
-  while (next_input_ < config_.inputs.size()) {
-    const std::string& path = config_.inputs[next_input_++];
+  for (;;) {
     std::string err;
-    if (path == "-" && config_.stdin_closed) {  // fd 0 is /dev/null standing in (main): not an input
-      error("cannot read stdin: Bad file descriptor");
-      failed_ = true;
-      continue;
-    }
-    if (!file_.open(path, err)) {  // reported; the other inputs are still read
+    // (Stdin that was closed, with /dev/null standing in for fd 0, fails here too: InputFiles knows.)
+    InputFiles::Next next = file_.next(err);
+    if (next == InputFiles::Next::End) return false;
+    if (next == InputFiles::Next::Failed) {  // reported; the other inputs are still read
       error(err);
       failed_ = true;
       continue;
     }
-    stats_.push_back({file_.name(), 0, 0, 0, 0, 0, 0, false});
-    file_source_ = stats_.size() - 1;
+    // One entry for all files: a directory can hold half a million of them.
+    if (!files_counted_) stats_.push_back({"files", 0, 0, 0, 0, 0, 0, false});
+    if (!files_counted_) file_source_ = stats_.size() - 1;
+    files_counted_ = true;
     file_open_ = true;
     struct stat st;
-    // Pipes, terminals and sockets are polled with the rest; regular files, block devices and what epoll
-    // refuses (/dev/null and other always-ready character devices) are read straight away.
+    // Pipes, terminals and sockets are polled with the rest; regular files, block devices, what epoll
+    // refuses (/dev/null and other always-ready character devices) and compressed files (decoded on other
+    // threads) are read straight away.
     // A bigger pipe buffer: fewer reads and wake-ups per megabyte when a producer writes fast (best effort;
     // the kernel caps it at /proc/sys/fs/pipe-max-size).
     if (fstat(file_.fd(), &st) == 0 && S_ISFIFO(st.st_mode)) fcntl(file_.fd(), F_SETPIPE_SZ, 1 << 20);
-    file_polled_ = fstat(file_.fd(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode) &&
-                   watch(file_.fd(), EPOLLIN, tag(kFile, 0));
+    file_polled_ = file_.pollable() && fstat(file_.fd(), &st) == 0 && !S_ISREG(st.st_mode) &&
+                   !S_ISBLK(st.st_mode) && watch(file_.fd(), EPOLLIN, tag(kFile, 0));
     return true;
   }
-  return false;
 }
 
 void Reader::finish_file() {
@@ -135,10 +137,21 @@ void Reader::finish_file() {
 void Reader::read_file_chunk() {
   std::string err;
   long n = file_.read(file_framer_.write_area(), err);
+  if (uint64_t in = file_.take_input_bytes()) {  // as stored: compressed bytes for a compressed input
+    stats_[file_source_].bytes += in;
+    sink_.count_bytes(in);
+  }
+  if (n == InputFiles::kAgain) {  // nothing decoded yet; compressed stdin is decoded on other threads
+    if (file_polled_ && !file_.pollable()) {
+      unwatch(file_.fd());
+      file_polled_ = false;
+    }
+    return;
+  }
   if (n < 0) {
     error(err);
     failed_ = true;
-    finish_file();
+    if (file_.ended()) finish_file();  // a damaged block or member is skipped; the rest is read
     return;
   }
   if (n == 0) {
@@ -146,8 +159,6 @@ void Reader::read_file_chunk() {
     return;
   }
   int64_t now = wall_ms();
-  stats_[file_source_].bytes += static_cast<uint64_t>(n);
-  sink_.count_bytes(static_cast<uint64_t>(n));
   file_framer_.commit(static_cast<size_t>(n));
   sink_.lines_from(file_framer_, now, stats_[file_source_].lines);
 }
