@@ -75,14 +75,17 @@ start_kafka_mock() {
   bs=$(head -1 "$WORK/mock.out")
   [ -n "$bs" ] || fail "mock cluster: $(cat "$WORK/mock.err")"
 }
-# wait_handlers PID: until PID has its SIGUSR1 handler in place (bit 10 of SigCgt in /proc/PID/status), so
-# that SIGUSR1 asks it for its counters instead of ending it. False if PID ended first.
+# wait_handlers PID: until PID runs trendtop (not the shell that forks it: its handlers differ) with its
+# SIGUSR1 handler in place (bit 10 of SigCgt in /proc/PID/status), so that SIGUSR1 asks it for its counters
+# instead of ending it. False if PID ended first.
 wait_handlers() {
   local mask
   for _ in $(seq 600); do
-    mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 1
-    [ -n "$mask" ] || return 1
-    (((16#$mask >> 9) & 1)) && return 0
+    [ -e "/proc/$1" ] || return 1
+    if [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$(basename "$TRENDTOP" | cut -c1-15)" ]; then
+      mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 1
+      [ -n "$mask" ] && (((16#$mask >> 9) & 1)) && return 0
+    fi
     sleep 0.05
   done
   return 1

@@ -1,7 +1,7 @@
 # A Kafka consumer group in batch mode counts every record exactly once, whatever the number of members
 # and however they start: 2, 3 and 4 members (no static membership), started together and one after the
 # other, each with --group G --exit-at-end -o partial, merged — the windows and counts of one run over the
-# real v1.1 minute (and part of it again), and the members' lines add up to the topic's 4080 records. One run of each case here
+# real v1.1 minute, and the members' lines add up to the topic's 3480 records. One run of each case here
 # (the six run at once, each in its own group on one mock cluster); scripts/kafka-group-repeat runs each
 # case many times and counts the exact runs. See tests/cli/kafka_group.bash.
 . "$(dirname "$0")/common.sh"

@@ -58,7 +58,9 @@ T=1609459200000
 echo "produce $WORK/three" >&7
 for _ in $(seq 300); do grep -q produced "$WORK/mock.out" && break; sleep 0.1; done
 assert_eq "produced" "produced 3" "$(tail -1 "$WORK/mock.out")"
-tuning=(-X session.timeout.ms=4000 -X heartbeat.interval.ms=500)
+# A session that outlives the run: the member still holds its partitions when the run ends. The windows
+# close at the end only.
+tuning=(-X session.timeout.ms=30000 -X heartbeat.interval.ms=500 --idle-timeout 0)
 # mock_command CMD: sends CMD to the mock cluster and waits for its answer.
 mock_command() {
   echo "$1" >&7
