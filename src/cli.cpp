@@ -1,36 +1,27 @@
+// The command line: CLI11 in, a validated Config out. Options are declared and checked by group
+// (cli_options.h, one struct per --help group); `trendtop merge` has a parser of its own.
 #include "cli.h"
 
-#include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <string>
-#include <thread>
-
-#include <sched.h>
 
 #include <fmt/format.h>
 #include <simdjson.h>
 #include <utf8proc.h>
 #include <CLI/CLI.hpp>
 
-#include "duration.h"
-#include "kafka.h"
-#include "schema.h"
+#include "cli_options.h"
+#include "input/kafka.h"
 
 namespace trendtop {
-namespace {
 
-// Longest window or lateness accepted: ten years keeps every time computation far from int64 overflow.
-constexpr int64_t kMaxDurationMs = 10LL * 366 * 86'400'000;
+using namespace cli;
+
+namespace {
 
 #define STRINGIFY_VERSION_(x) #x
 #define STRINGIFY_VERSION(x) STRINGIFY_VERSION_(x)  // SIMDJSON_VERSION is a bare 3.0.1
-
-int usage_error(const std::string& what) {
-  fmt::print(stderr, "trendtop: error: {} (see trendtop --help)\n", what);
-  return 2;
-}
 
 std::string version_text() {
   std::string kafka = KafkaSource::available() ? ", librdkafka " + KafkaSource::version() : "";
@@ -47,36 +38,24 @@ std::string version_text() {
       CLI11_VERSION_MAJOR, CLI11_VERSION_MINOR, CLI11_VERSION_PATCH, kafka);
 }
 
-// The cores this process may run on (taskset, cgroups' cpusets), not merely those the machine has.
-unsigned available_cores() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
-// One entry per line of `path` (blank lines skipped, CRLF allowed) appended to `out`; a usage error naming
-// `flag` when the file cannot be read. An empty path reads nothing.
-bool read_list(std::string_view flag, const std::string& path, std::vector<std::string>& out) {
-  if (path.empty()) return true;
-  std::ifstream in(path);
-  if (!in) {
-    usage_error(fmt::format("{}: cannot read '{}'", flag, path));
-    return false;
+// Runs CLI11 over argv: -1 when parsed, else the exit status (help and version print and exit 0).
+int parse(CLI::App& app, int argc, char** argv, bool version) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    if (!version) throw;
+    fmt::print("{}\n", version_text());
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+    return usage_error(what);
   }
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) out.push_back(line);
-  }
-  return true;
+  return -1;
 }
-
-// CLI11's own range check prints the double range; say what is wanted instead.
-const CLI::Validator kWholeNumber(
-    [](std::string& s) -> std::string {
-      if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) return "";
-      return "'" + s + "' is not a whole number >= 0";
-    },
-    "", "whole number");
 
 constexpr const char* kFooter = R"(Subcommand:
   trendtop merge [OPTIONS] [FILE...]   sum partial streams (-o partial) of many processes; see merge --help
@@ -113,7 +92,7 @@ Examples:
   trendtop merge <(ssh a trendtop -o partial log) <(ssh b trendtop -o partial log) -k 20 -o csv
 
 Exit status: 0 ok, 1 inputs that cannot be merged (other window shapes) or unreadable, 2 usage error.
-See trendtop(1), MERGING.)");
+See trendtop-merge(1).)");
   app.get_formatter()->column_width(30);
   config.merge = true;
   config.threads = 1;
@@ -136,33 +115,16 @@ See trendtop(1), MERGING.)");
       ->option_text("N")
       ->check(kWholeNumber);
   app.add_flag("--stats", config.stats, "At exit, print the merge's counters to stderr");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::fputs(app.help().c_str(), stdout);
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::string what = e.what();
-    if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
-    return usage_error(what);
-  }
-  static const std::map<std::string, OutputFormat> kOutputs = {{"text", OutputFormat::Text},
-                                                               {"tsv", OutputFormat::Tsv},
-                                                               {"csv", OutputFormat::Csv},
-                                                               {"json", OutputFormat::Json}};
-  auto it = kOutputs.find(output);
-  if (it == kOutputs.end())
-    return usage_error(fmt::format("--output: '{}' is not one of csv, json, text, tsv", output));
-  config.output = it->second;
-  if (rank != "count" && rank != "trend")
-    return usage_error(fmt::format("--rank: '{}' is not one of count, trend", rank));
-  config.rank = rank == "trend" ? RankMode::Trend : RankMode::Count;
+  if (int rc = parse(app, argc, argv, false); rc >= 0) return rc;
+  // Merging prints windows: every format but partial.
+  std::map<std::string, OutputFormat> outputs = kOutputs;
+  outputs.erase("partial");
+  if (int rc = choose(outputs, "--output", output, config.output); rc >= 0) return rc;
+  if (int rc = choose(kRanks, "--rank", rank, config.rank); rc >= 0) return rc;
   config.baseline_ms = 3'600'000;
   if (!baseline.empty()) {
-    auto ms = parse_duration(baseline);
-    if (!ms || *ms <= 0 || *ms > kMaxDurationMs)
-      return usage_error(fmt::format("--baseline: '{}' is not a duration (e.g. 10m, 1h)", baseline));
-    config.baseline_ms = *ms;
+    if (int rc = duration("--baseline", baseline, config.baseline_ms); rc >= 0) return rc;
+    if (config.baseline_ms <= 0) return usage_error("--baseline must be longer than 0");
   }
   return -1;
 }
@@ -178,465 +140,40 @@ int parse_cli(int argc, char** argv, Config& config) {
       "trendtop"};
   app.footer(kFooter);
   app.get_formatter()->column_width(30);
-
-  std::string window = "10s", slide, lateness = "0", max_line = "16MiB";
-  std::string time = "auto", extract = "auto", output = "text", keys = "hashtags", count;
-  std::string exclude_file, rank = "count", baseline, max_skew = "1h";
   app.add_option("FILE", config.inputs, "Input files, read in order; none or '-' reads stdin")->type_name("");
 
-  app.add_option("-w,--window", window, "Window length (default 10s)")->option_text("DUR")->group("Windows");
-  app.add_option("-s,--slide", slide, "Slide: emit a window every DUR (default: the window, i.e. tumbling)")
-      ->option_text("DUR")
-      ->group("Windows");
-  app.add_option("-k,--top", config.top, "Keys shown per window; 0 shows all (default 10)")
-      ->option_text("K")
-      ->check(kWholeNumber)
-      ->group("Keys and ranking");
-  app.add_option("--max-keys", config.max_keys,
-                 "Distinct keys a pane (a tumbling window) may hold before it turns into a heavy-hitter "
-                 "summary whose counts are approximate, with their error bound reported; 0: no limit "
-                 "(default 1000000)")
-      ->option_text("N")
-      ->check(kWholeNumber)
-      ->group("Keys and ranking");
-  app.add_option("--min-count", config.min_count, "Leave out keys counted fewer than N times (default 1)")
-      ->option_text("N")
-      ->check(kWholeNumber)
-      ->group("Keys and ranking");
-  app.add_option("--rank", rank,
-                 "Order keys by count, or by trend: how far each rises above its own baseline, a z-score "
-                 "(count - b) / sqrt(b + 5) (default count)")
-      ->option_text("count|trend")
-      ->group("Keys and ranking");
-  app.add_option("--baseline", baseline,
-                 "--rank trend: how far back a key's baseline looks, a weighted mean of its counts in the "
-                 "windows before, weights e^(-age/DUR) (default 1h, or the slide if longer)")
-      ->option_text("DUR")
-      ->group("Keys and ranking");
-  app.add_option(
-         "--time", time,
-         "Time base: event (the record's timestamp_ms or created_at), arrival (wall clock when read), "
-         "auto (event when the first tweet has a timestamp; default)")
-      ->option_text("MODE")
-      ->group("Windows");
-  app.add_option("--lateness", lateness, "Event time: wait this long for out-of-order records (default 0)")
-      ->option_text("DUR")
-      ->group("Windows");
-  app.add_option("--max-skew", max_skew,
-                 "Event time: reject times this far ahead of the wall clock, hold a jump this far past the "
-                 "stream until the next record confirms it, skip runs of empty windows longer than this "
-                 "(default 1h; 0 turns it off)")
-      ->option_text("DUR")
-      ->group("Windows");
-  app.add_option("--keys", keys,
-                 "What to count, comma-separated: hashtags (#tag), mentions (@user), cashtags ($SYM), urls, "
-                 "words (of the text, without stop words) (default hashtags)")
-      ->option_text("KINDS")
-      ->group("Keys and ranking");
-  app.add_option(
-         "--extract", extract,
-         "Where keys come from: entities (what Twitter marked), text (the full text, by twitter-text's "
-         "rules), auto (entities when the tweet has them, else text; default), split (the tutorial: "
-         "text split on ' ', words starting with #, lower-cased, every occurrence)")
-      ->option_text("MODE")
-      ->group("Keys and ranking");
-  app.add_option("--count", count,
-                 "records: a key once per record (default); occurrences: every time it appears (default "
-                 "with --extract split); users: once per author, per window")
-      ->option_text("MODE")
-      ->group("Keys and ranking");
-  app.add_option("--exclude", config.exclude,
-                 "Never count this key, e.g. '#rt' (repeatable; normalised as keys are)")
-      ->option_text("KEY")
-      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
-      ->group("Keys and ranking");
-  app.add_option("--exclude-file", exclude_file, "Never count the keys in FILE, one per line")
-      ->option_text("FILE")
-      ->group("Keys and ranking");
-  std::string case_mode = "fold";
-  app.add_option("--case", case_mode,
-                 "fold: keys are NFC + case folded, shown in their most frequent spelling (default); keep: "
-                 "count spellings apart (NFC only)")
-      ->option_text("MODE")
-      ->group("Keys and ranking");
-  std::string stopwords_file;
-  app.add_option("--stopwords", stopwords_file,
-                 "--keys words: also leave out the words in FILE, one per line (a built-in English list is "
-                 "always left out)")
-      ->option_text("FILE")
-      ->group("Keys and ranking");
-  app.add_option(
-         "--track", config.track,
-         "Count only records whose text contains PHRASE, case-insensitive (repeatable: any may match)")
-      ->option_text("PHRASE")
-      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
-      ->group("Filters");
-  app.add_option("--lang", config.langs, "Count only records in this language, e.g. en (repeatable)")
-      ->option_text("CODE")
-      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
-      ->group("Filters");
-  app.add_flag("--no-retweets", config.no_retweets, "Leave out retweets")->group("Filters");
-  app.add_flag("--print-keys", config.print_keys,
-               "No windows: print each record's keys, tab-separated, one line per input line (an empty "
-               "line for a record without keys; none for blank lines)")
-      ->group("Output");
-  app.add_option("-o,--output", output,
-                 "Output format: text, tsv, csv, json, or partial: every closed window's complete counts, "
-                 "for `trendtop merge` (default text)")
-      ->option_text("FORMAT")
-      ->group("Output");
-  app.add_option("-n,--intervals", config.intervals, "Exit after N windows")
-      ->option_text("N")
-      ->check(kWholeNumber)
-      ->group("Output");
-  app.add_flag("--stats", config.stats, "At exit, print counters for every input line to stderr")
-      ->group("Output");
-  app.add_option("--max-line", max_line, "Skip (and count) lines longer than this (default 16MiB)")
-      ->option_text("BYTES")
-      ->group("Input");
-  std::string schema = "auto";
-  app.add_option("--schema", schema,
-                 "Stream format: twitter (API v1.1), x-v2 (API v2, twarc-flattened too), bluesky "
-                 "(Jetstream), mastodon (statuses, streaming payloads, SSE), json (with the --*-field "
-                 "paths), text (a line is the text); auto (default) detects it per record")
-      ->option_text("FORMAT")
-      ->group("Input");
-  for (auto [flag, field, what] :
-       {std::tuple{"--key-field", &config.key_field,
-                   "the keys, a string or an array of strings; PATH is a JSON Pointer (/user/id) or dotted "
-                   "(user.id)"},
-        std::tuple{"--text-field", &config.text_field,
-                   "the text, searched by twitter-text's rules when there is no --key-field, and by --track"},
-        std::tuple{"--time-field", &config.time_field,
-                   "the event time: epoch seconds, ms or us (told apart by size), RFC 3339 or Twitter's "
-                   "created_at"},
-        std::tuple{"--user-field", &config.user_field, "the author, for --count users"}})
-    app.add_option(flag, *field, fmt::format("--schema json: {}", what))->option_text("PATH")->group("Input");
-  std::string threads;
-  app.add_option("-j,--threads", threads,
-                 "Parse on N threads; output never depends on N (default: the number of cores)")
-      ->option_text("N")
-      ->group("Input");
-  std::string idle_timeout, emit = "final", run_duration, checkpoint_every = "30s";
-  app.add_option("--idle-timeout", idle_timeout,
-                 "Event time: when no record came for DUR, advance the watermark with the wall clock; "
-                 "0 turns it off (default: the slide, at least 1s, on live sources; off for files)")
-      ->option_text("DUR")
-      ->group("Long runs");
-  app.add_option(
-         "--emit", emit,
-         "final: one result per window when it closes (default); every=DUR: also the running top-k of "
-         "the open window every DUR, marked partial")
-      ->option_text("POLICY")
-      ->group("Long runs");
-  app.add_option("--duration", run_duration, "End the run cleanly after DUR of wall time")
-      ->option_text("DUR")
-      ->group("Long runs");
-  app.add_option("--state", config.state_path,
-                 "Restore open windows, watermark and counters from FILE at start; save them at exit and "
-                 "every --checkpoint-every (end of input then leaves windows open for the next run)")
-      ->option_text("FILE")
-      ->group("Long runs");
-  app.add_option("--checkpoint-every", checkpoint_every, "With --state: save every DUR (default 30s)")
-      ->option_text("DUR")
-      ->group("Long runs");
-  app.add_flag("--flush", config.flush,
-               "With --state: at the end emit every open window and leave the state empty")
-      ->group("Long runs");
-
-  std::vector<std::string> listen, connect;
-  std::string retry = "forever";
-  app.add_option(
-         "-l,--listen", listen,
-         "Accept producers on TCP [HOST:]PORT (repeatable; HOST defaults to 127.0.0.1, use 0.0.0.0 or "
-         "[::] for all interfaces)")
-      ->option_text("ADDR")
-      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
-      ->group("Network sources");
-  app.add_option("-c,--connect", connect,
-                 "Read from a TCP server at HOST:PORT, reconnecting with backoff (repeatable)")
-      ->option_text("ADDR")
-      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
-      ->group("Network sources");
-  app.add_option("--retry", retry, "--connect: attempts after a failure before giving up (default forever)")
-      ->option_text("N")
-      ->group("Network sources");
-  std::vector<std::string> allow;
-  std::string client_timeout = "0";
-  app.add_option("--allow", allow,
-                 "--listen: accept producers only from this address or block, e.g. 10.0.0.0/8 or ::1 "
-                 "(repeatable; default: anyone who can reach the port)")
-      ->option_text("CIDR")
-      ->allow_extra_args(false)
-      ->group("Network sources");
-  app.add_option("--client-timeout", client_timeout,
-                 "--listen: close a producer's connection after this long without a byte (default 0: never)")
-      ->option_text("DUR")
-      ->group("Network sources");
-  app.add_option("--max-connections", config.max_connections,
-                 "Producers connected at once; more wait in the backlog (default 1024)")
-      ->option_text("N")
-      ->check(kWholeNumber)
-      ->group("Network sources");
-  std::string view = "auto", color = "auto";
-  app.add_option("--view", view,
-                 "live: a full-screen view redrawn every second (sources, rates, counters, the open window's "
-                 "running top-k and the last closed one's, with bars, rank changes and sparklines); scroll: "
-                 "one block per window (default: live when stdout is a terminal, the output is text and the "
-                 "input is a stream: stdin not a file, or the network)")
-      ->option_text("live|scroll")
-      ->group("Terminal");
-  app.add_option("--color", color,
-                 "Colour the live view and text output: auto (on a terminal, unless NO_COLOR is "
-                 "set or TERM=dumb; default), always, never")
-      ->option_text("WHEN")
-      ->group("Terminal");
-  bool progress = false, no_progress = false;
-  app.add_flag("--progress", progress,
-               "Show bytes read, rate and ETA on stderr (default: when reading regular files, stderr is a "
-               "terminal and stdout is not; the live view shows them in its header)")
-      ->group("Terminal");
-  app.add_flag("--no-progress", no_progress, "Never show the progress line")->group("Terminal");
-  app.add_option("--chart", config.chart_path,
-                 "Write an SVG chart of the top 10 keys' counts over the last 120 windows to FILE, rewritten "
-                 "atomically as windows close (at most once a second, and at the end)")
-      ->option_text("FILE")
-      ->group("Output");
-  std::vector<std::string> kafka_props;
-  app.add_option("--kafka", config.kafka_brokers,
-                 "Consume Kafka: the bootstrap brokers, host:port[,host:port...]; with --topic (" +
-                     std::string(KafkaSource::available() ? "built in" : "not built in this binary") + ")")
-      ->option_text("BROKERS")
-      ->group("Kafka");
-  app.add_option("--topic", config.kafka_topics, "--kafka: the topic to read (repeatable)")
-      ->option_text("TOPIC")
-      ->allow_extra_args(false)
-      ->group("Kafka");
-  app.add_option("--group", config.kafka_group,
-                 "--kafka: the consumer group; its processes share the topic's partitions (default: no "
-                 "group, every partition)")
-      ->option_text("GROUP")
-      ->group("Kafka");
-  app.add_option("-X", kafka_props, "--kafka: a librdkafka property, passed through (repeatable), as kcat -X")
-      ->option_text("KEY=VALUE")
-      ->allow_extra_args(false)
-      ->group("Kafka");
-  app.add_flag("--exit-at-end", config.exit_at_end,
-               "--kafka: end once every assigned partition was read to its end, for batch and cron use")
-      ->group("Kafka");
+  // Declared in the order --help shows the groups; checked in the order of the pipeline.
+  WindowOptions windows;
+  KeyOptions keys;
+  FilterOptions filters;
+  OutputOptions output;
+  InputOptions input;
+  LongRunOptions long_runs;
+  NetworkOptions network;
+  TerminalOptions terminal;
+  KafkaOptions kafka;
+  windows.add(app, config);
+  keys.add(app, config);
+  filters.add(app, config);
+  output.add(app, config);
+  input.add(app, config);
+  long_runs.add(app, config);
+  network.add(app, config);
+  terminal.add(app, config);
+  kafka.add(app, config);
   app.set_version_flag("-V,--version", version_text(), "Print the version and exit");
+  if (int rc = parse(app, argc, argv, true); rc >= 0) return rc;
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::fputs(app.help().c_str(), stdout);
-    return 0;
-  } catch (const CLI::CallForVersion&) {
-    fmt::print("{}\n", version_text());
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::string what = e.what();
-    if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
-    return usage_error(what);
-  }
-
-  auto duration = [](const std::string& flag, const std::string& text, int64_t& out) {
-    auto ms = parse_duration(text);
-    if (!ms)
-      return usage_error(fmt::format("{}: '{}' is not a duration (e.g. 250ms, 10s, 1m30s, 2h)", flag, text));
-    if (*ms > kMaxDurationMs) return usage_error(fmt::format("{}: '{}' is longer than 10 years", flag, text));
-    out = *ms;
-    return -1;
-  };
-  if (int rc = duration("--window", window, config.window_ms); rc >= 0) return rc;
-  if (config.window_ms <= 0) return usage_error("--window must be longer than 0");
-  config.slide_ms = config.window_ms;
-  if (!slide.empty()) {
-    if (int rc = duration("--slide", slide, config.slide_ms); rc >= 0) return rc;
-    if (config.slide_ms <= 0) return usage_error("--slide must be longer than 0");
-  }
-  if (config.window_ms % config.slide_ms != 0)
-    return usage_error(fmt::format("--window {} is not a multiple of --slide {}",
-                                   format_duration(config.window_ms), format_duration(config.slide_ms)));
-  if (int rc = duration("--lateness", lateness, config.lateness_ms); rc >= 0) return rc;
-  if (int rc = duration("--client-timeout", client_timeout, config.client_timeout_ms); rc >= 0) return rc;
-  if (int rc = duration("--max-skew", max_skew, config.max_skew_ms); rc >= 0) return rc;
-  if (baseline.empty()) {
-    config.baseline_ms = std::max<int64_t>(3'600'000, config.slide_ms);  // 1h, or one slide if longer
-  } else {
-    if (int rc = duration("--baseline", baseline, config.baseline_ms); rc >= 0) return rc;
-    if (config.baseline_ms < config.slide_ms)
-      return usage_error(fmt::format("--baseline {} is shorter than the slide ({})",
-                                     format_duration(config.baseline_ms), format_duration(config.slide_ms)));
-  }
-
-  static const std::map<std::string, TimeMode> kTimes = {
-      {"auto", TimeMode::Auto}, {"event", TimeMode::Event}, {"arrival", TimeMode::Arrival}};
-  static const std::map<std::string, ExtractMode> kExtracts = {{"auto", ExtractMode::Auto},
-                                                               {"entities", ExtractMode::Entities},
-                                                               {"text", ExtractMode::Text},
-                                                               {"split", ExtractMode::Split}};
-  static const std::map<std::string, OutputFormat> kOutputs = {{"text", OutputFormat::Text},
-                                                               {"tsv", OutputFormat::Tsv},
-                                                               {"csv", OutputFormat::Csv},
-                                                               {"json", OutputFormat::Json},
-                                                               {"partial", OutputFormat::Partial}};
-  auto choose = [](const auto& table, const std::string& flag, const std::string& value, auto& out) {
-    auto it = table.find(value);
-    if (it == table.end()) {
-      std::string names;
-      for (const auto& [name, _] : table) names += (names.empty() ? "" : ", ") + name;
-      return usage_error(fmt::format("{}: '{}' is not one of {}", flag, value, names));
-    }
-    out = it->second;
-    return -1;
-  };
-  if (int rc = choose(kTimes, "--time", time, config.time); rc >= 0) return rc;
-  if (int rc = choose(kExtracts, "--extract", extract, config.extract); rc >= 0) return rc;
-  if (int rc = choose(kOutputs, "--output", output, config.output); rc >= 0) return rc;
-  static const std::map<std::string, RankMode> kRanks = {{"count", RankMode::Count},
-                                                         {"trend", RankMode::Trend}};
-  if (int rc = choose(kRanks, "--rank", rank, config.rank); rc >= 0) return rc;
-  static const std::map<std::string, ViewMode> kViews = {{"live", ViewMode::Live},
-                                                         {"scroll", ViewMode::Scroll}};
-  if (view != "auto")
-    if (int rc = choose(kViews, "--view", view, config.view); rc >= 0) return rc;
-  static const std::map<std::string, ColorMode> kColors = {
-      {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
-  if (int rc = choose(kColors, "--color", color, config.color); rc >= 0) return rc;
-  if (progress && no_progress) return usage_error("--progress and --no-progress contradict each other");
-  config.progress = progress ? 1 : no_progress ? 0 : -1;
-  if (config.view == ViewMode::Live && (config.output != OutputFormat::Text || config.print_keys))
-    return usage_error("--view live shows windows as text: not with --output tsv|csv|json or --print-keys");
-  if (!config.chart_path.empty() && config.print_keys)
-    return usage_error("--chart: --print-keys has no windows to chart");
-  static const std::map<std::string, KeyKind> kKeys = {{"hashtags", kHashtags},
-                                                       {"mentions", kMentions},
-                                                       {"cashtags", kCashtags},
-                                                       {"urls", kUrls},
-                                                       {"words", kWords}};
-  config.keys = 0;
-  for (size_t at = 0; at <= keys.size();) {
-    size_t comma = std::min(keys.find(',', at), keys.size());
-    KeyKind kind = kHashtags;
-    if (int rc = choose(kKeys, "--keys", keys.substr(at, comma - at), kind); rc >= 0) return rc;
-    config.keys |= kind;
-    at = comma + 1;
-  }
-  static const std::map<std::string, CountMode> kCounts = {
-      {"records", CountMode::Records}, {"occurrences", CountMode::Occurrences}, {"users", CountMode::Users}};
-  if (count.empty())
-    config.count = config.extract == ExtractMode::Split ? CountMode::Occurrences : CountMode::Records;
-  else if (int rc = choose(kCounts, "--count", count, config.count); rc >= 0)
-    return rc;
-  if (!read_list("--exclude-file", exclude_file, config.exclude)) return 2;
-  if (!read_list("--stopwords", stopwords_file, config.stopwords)) return 2;
-  static const std::map<std::string, bool> kCases = {{"fold", false}, {"keep", true}};
-  if (int rc = choose(kCases, "--case", case_mode, config.keep_case); rc >= 0) return rc;
-  for (const std::string& t : config.track)
-    if (t.empty()) return usage_error("--track: an empty phrase would match everything");
-  if (config.extract == ExtractMode::Split && config.keys != kHashtags)
-    return usage_error("--extract split counts hashtags only (the tutorial's pipeline)");
-
-  static const std::map<std::string, Schema> kSchemas = {
-      {"auto", Schema::Auto},       {"twitter", Schema::Twitter},   {"x-v2", Schema::XV2},
-      {"bluesky", Schema::Bluesky}, {"mastodon", Schema::Mastodon}, {"json", Schema::Json},
-      {"text", Schema::Text}};
-  if (int rc = choose(kSchemas, "--schema", schema, config.schema); rc >= 0) return rc;
-  for (auto [flag, field] : {std::pair{"--key-field", &config.key_field},
-                             {"--text-field", &config.text_field},
-                             {"--time-field", &config.time_field},
-                             {"--user-field", &config.user_field}}) {
-    if (!app.count(flag)) continue;
-    if (config.schema != Schema::Json) return usage_error(fmt::format("{} needs --schema json", flag));
-    std::vector<std::string> tokens;
-    std::string err;
-    if (!parse_field_path(*field, tokens, err))
-      return usage_error(fmt::format("{}: '{}': {}", flag, *field, err));
-  }
-  if (config.schema == Schema::Json && config.key_field.empty() && config.text_field.empty())
-    return usage_error("--schema json needs --key-field or --text-field");
-  if (config.schema == Schema::Json || config.schema == Schema::Text) {
-    const char* name = config.schema == Schema::Json ? "json" : "text";
-    if (!config.langs.empty())
-      return usage_error(fmt::format("--lang: --schema {} records have no language", name));
-    if (config.no_retweets)
-      return usage_error(fmt::format("--no-retweets: --schema {} records are never retweets", name));
-    if (config.count == CountMode::Users && config.user_field.empty())
-      return usage_error(config.schema == Schema::Json ? "--count users with --schema json needs --user-field"
-                                                       : "--count users: --schema text records have no user");
-  }
-
-  if (!idle_timeout.empty()) {
-    if (int rc = duration("--idle-timeout", idle_timeout, config.idle_timeout_ms); rc >= 0) return rc;
-  }
-  if (emit.rfind("every=", 0) == 0) {
-    if (int rc = duration("--emit every", emit.substr(6), config.emit_every_ms); rc >= 0) return rc;
-    if (config.emit_every_ms <= 0) return usage_error("--emit every=DUR must be longer than 0");
-  } else if (emit != "final") {
-    return usage_error(fmt::format("--emit: '{}' is not 'final' or 'every=DUR'", emit));
-  }
-  if (config.emit_every_ms > 0 && config.output == OutputFormat::Partial)
-    return usage_error("--emit every: --output partial carries closed windows only");
-  if (!run_duration.empty()) {
-    if (int rc = duration("--duration", run_duration, config.duration_ms); rc >= 0) return rc;
-    if (config.duration_ms <= 0) return usage_error("--duration must be longer than 0");
-  }
-  if (int rc = duration("--checkpoint-every", checkpoint_every, config.checkpoint_every_ms); rc >= 0)
-    return rc;
-  if (config.checkpoint_every_ms <= 0) return usage_error("--checkpoint-every must be longer than 0");
-  if (config.flush && config.state_path.empty()) return usage_error("--flush needs --state FILE");
-  if (app.count("--checkpoint-every") && config.state_path.empty())
-    return usage_error("--checkpoint-every needs --state FILE");
-
-  for (auto [flag, list, out] : {std::tuple{"--listen", &listen, &config.listen},
-                                 std::tuple{"--connect", &connect, &config.connect}}) {
-    for (const std::string& text : *list) {
-      std::string err;
-      auto ep = parse_endpoint(text, out == &config.connect, err);
-      if (ep && out == &config.listen && !resolvable(*ep, err)) ep.reset();
-      if (!ep) return usage_error(fmt::format("{}: {}", flag, err));
-      out->push_back(*ep);
-    }
-  }
-  for (const std::string& text : allow) {
-    std::string err;
-    auto block = parse_cidr(text, err);
-    if (!block) return usage_error(fmt::format("--allow: {}", err));
-    config.allow.push_back(*block);
-  }
-  if (retry != "forever") {
-    if (retry.empty() || retry.size() > 9 || retry.find_first_not_of("0123456789") != std::string::npos)
-      return usage_error(fmt::format("--retry: '{}' is not a whole number >= 0 or 'forever'", retry));
-    config.retry = std::stoll(retry);
-  }
-  if (config.max_connections == 0) return usage_error("--max-connections must be at least 1");
-  for (const std::string& kv : kafka_props) {
-    size_t eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) return usage_error(fmt::format("-X: '{}' is not KEY=VALUE", kv));
-    config.kafka_props.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
-  if (config.kafka_brokers.empty()) {
-    for (const char* flag : {"--topic", "--group", "-X", "--exit-at-end"})
-      if (app.count(flag)) return usage_error(fmt::format("{} needs --kafka BROKERS", flag));
-  } else if (config.kafka_topics.empty()) {
-    return usage_error("--kafka needs --topic TOPIC");
-  }
-
-  if (threads.empty()) {
-    config.threads = available_cores();
-  } else {
-    if (threads.size() > 4 || threads.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(threads) < 1 || std::stoul(threads) > 1024)
-      return usage_error(fmt::format("--threads: '{}' is not a whole number from 1 to 1024", threads));
-    config.threads = static_cast<unsigned>(std::stoul(threads));
-  }
-
-  auto size = parse_size(max_line);
-  if (!size || *size == 0 || *size > (1ull << 32))
-    return usage_error(fmt::format("--max-line: '{}' is not a size from 1 byte to 4GiB", max_line));
-  config.max_line = *size;
-  return -1;
+  int rc = windows.check(app, config);
+  if (rc < 0) rc = keys.check(app, config);
+  if (rc < 0) rc = filters.check(app, config);
+  if (rc < 0) rc = input.check(app, config);
+  if (rc < 0) rc = output.check(app, config);
+  if (rc < 0) rc = terminal.check(app, config);
+  if (rc < 0) rc = long_runs.check(app, config);
+  if (rc < 0) rc = network.check(app, config);
+  if (rc < 0) rc = kafka.check(app, config);
+  return rc;
 }
 
 }  // namespace trendtop

@@ -1,12 +1,11 @@
 // Config: everything the command line decides, as a plain struct. cli.cpp fills it and validates it;
 // nothing else in the engine knows how it was spelled. Times are milliseconds since the Unix epoch.
+// A leaf: every stage reads it, so it includes no project header.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "net.h"
 
 namespace trendtop {
 
@@ -27,6 +26,45 @@ enum class Schema { Auto, Twitter, XV2, Bluesky, Mastodon, Json, Text };
 // terminal with text output). --color: see term.h.
 enum class ViewMode { Auto, Live, Scroll };
 enum class ColorMode { Auto, Always, Never };
+
+// A TCP endpoint for --listen and --connect (input/net.h parses and uses it).
+struct Endpoint {
+  std::string host;  // as given, brackets removed ("::1"); defaulted to 127.0.0.1 for a bare listen port
+  uint16_t port = 0;
+  // "127.0.0.1:9999", "[::1]:9999"
+  std::string text() const {
+    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  }
+};
+
+// --allow: a block of addresses, "10.0.0.0/8", "2001:db8::/32", or one address ("192.168.1.5", "::1").
+struct Cidr {
+  bool v6 = false;
+  uint8_t bytes[16] = {};
+  int prefix = 0;  // bits that must match
+  std::string text;
+};
+
+// The command line's names of some settings, as state files' and partial streams' messages print them.
+inline const char* time_name(TimeMode t) {
+  return t == TimeMode::Event ? "event" : t == TimeMode::Arrival ? "arrival" : "auto";
+}
+inline const char* extract_name(ExtractMode e) {
+  return e == ExtractMode::Entities ? "entities"
+         : e == ExtractMode::Text   ? "text"
+         : e == ExtractMode::Split  ? "split"
+                                    : "auto";
+}
+inline std::string keys_name(uint8_t keys) {
+  std::string names;
+  for (auto [bit, name] : {std::pair{kHashtags, "hashtags"},
+                           {kMentions, "mentions"},
+                           {kCashtags, "cashtags"},
+                           {kUrls, "urls"},
+                           {kWords, "words"}})
+    if (keys & bit) names += (names.empty() ? "" : ",") + std::string(name);
+  return names;
+}
 
 struct Config {
   std::vector<std::string> inputs;  // "-" is stdin; read in order (main adds "-" when no source is given)

@@ -1,39 +1,43 @@
 // trendtop: read lines, frame them, extract keys, count them into windows, print the top-k of each window.
-// This file is glue: it parses the command line, wires the stages, runs the reader, and maps what happened
-// to an exit status (0 ok, 1 runtime error, 2 usage error).
+// This file is glue, read top to bottom as a run goes: the command line, the screen (for people at a
+// terminal), the stages, resuming from --state, reading with the wall-clock duties between reads, and the
+// end. Exit status: 0 ok, 1 runtime error, 2 usage error.
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <memory>
-
 #include <fmt/format.h>
 
-#include "chart.h"
 #include "cli.h"
 #include "config.h"
-#include "duration.h"
-#include "kafka.h"
+#include "input/kafka.h"
+#include "input/reader.h"
 #include "merge.h"
-#include "output.h"
+#include "output/output.h"
 #include "pipeline.h"
-#include "progress.h"
-#include "reader.h"
 #include "state.h"
-#include "term.h"
-#include "view.h"
+#include "terminal/chart.h"
+#include "terminal/progress.h"
+#include "terminal/term.h"
+#include "terminal/view.h"
+#include "util/clock.h"
+#include "util/duration.h"
+#include "util/log.h"
 
 using namespace trendtop;
 
 namespace {
+
+// --- Signals.
 
 volatile std::sig_atomic_t g_stop = 0;
 volatile std::sig_atomic_t g_report = 0;
@@ -65,14 +69,7 @@ void install_signals() {
   sigaction(SIGUSR1, &sa, nullptr);
 }
 
-int64_t wall_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-void error(const std::string& what) {
-  fmt::print(stderr, "trendtop: error: {}\n", what);
-}
+// --- What the inputs are.
 
 // Live sources never end by themselves; --idle-timeout defaults on for them (the slide, at least 1 s).
 int64_t resolve_idle_timeout(const Config& config) {
@@ -86,30 +83,6 @@ int64_t resolve_idle_timeout(const Config& config) {
   if (stdin_read && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
     live = true;
   return live ? std::max<int64_t>(config.slide_ms, 1000) : 0;
-}
-
-void print_stats(const Pipeline& pipeline, const Reader& reader,
-                 std::chrono::steady_clock::time_point started) {
-  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  fmt::print(stderr, "trendtop: stats {}\n", pipeline.stats().format(elapsed));
-  for (const SourceStats& s : reader.stats()) {
-    if (!s.network) continue;
-    fmt::print(
-        stderr,
-        "trendtop: stats source=\"{}\" accepted={} closed={} refused={} timeouts={} connects={} failures={} "
-        "lines={} bytes={}\n",
-        s.name, s.accepted, s.closed, s.refused, s.timeouts, s.connects, s.failures, s.lines, s.bytes);
-  }
-}
-
-bool save_state(const Config& config, Pipeline& pipeline) {
-  pipeline.sync();
-  StateWriter w;
-  pipeline.save(w);
-  std::string err;
-  if (save_state_file(config.state_path, w.payload(), err)) return true;
-  error(err);
-  return false;
 }
 
 // Whether every input is a regular file, and the bytes they hold (for the progress line).
@@ -146,177 +119,161 @@ void describe(const Config& config, ViewStatus& status) {
   if (config.rank == RankMode::Trend) status.windowing += ", ranked by trend";
 }
 
-// `trendtop merge`: the partial streams of many processes, summed window by window.
-int merge_main(const Config& config) {
-  std::signal(SIGPIPE, SIG_IGN);
-  auto started = std::chrono::steady_clock::now();
-  Output output(STDOUT_FILENO);
-  Merger merger(config, output);
-  std::vector<std::FILE*> files;
-  bool ok = true;
-  std::vector<std::string> inputs = config.inputs;
-  if (inputs.empty()) inputs.push_back("-");
-  for (const std::string& name : inputs) {
-    if (name == "-") {
-      merger.add_input("-", stdin);
-      continue;
-    }
-    std::FILE* f = std::fopen(name.c_str(), "r");
-    if (!f) {  // reported; the others are merged (and the exit status says something is missing)
-      error(fmt::format("cannot open '{}': {}", name, std::strerror(errno)));
-      ok = false;
-      continue;
-    }
-    files.push_back(f);
-    merger.add_input(name, f);
-  }
-  if (!merger.run()) {
-    error(merger.error());
-    ok = false;
-  }
-  output.flush();
-  for (std::FILE* f : files) std::fclose(f);
-  for (const std::string& note : merger.notes()) fmt::print(stderr, "trendtop: {}\n", note);
-  if (output.status() == Output::Status::Error) {
-    error(output.error());
-    ok = false;
-  }
-  if (config.stats) {
-    const MergeStats& s = merger.stats();
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    fmt::print(stderr, "trendtop: stats inputs={} lines={} windows_in={} bad={} windows={} elapsed={:.3f}s\n",
-               inputs.size(), s.lines, s.windows_in, s.bad, s.windows, elapsed);
-  }
-  return ok ? 0 : 1;
-}
+// --- The screen: for people at a terminal, the live view replaces the text on stdout (which goes nowhere
+// meanwhile), a progress line goes to stderr, a chart to its file. Decided once, before anything is read.
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  Config config;
-  if (int rc = parse_cli(argc, argv, config); rc >= 0) return rc;
-  if (config.merge) return merge_main(config);
-  // No source at all means stdin, as for any filter.
-  if (config.inputs.empty() && config.listen.empty() && config.connect.empty() &&
-      config.kafka_brokers.empty())
-    config.inputs.push_back("-");
-  if (!config.kafka_brokers.empty()) {
-    std::string err;
-    if (!KafkaSource::check(config, err)) {
-      fmt::print(stderr, "trendtop: error: {} (see trendtop --help)\n", err);
-      return 2;
-    }
-  }
-
-  install_signals();
-  auto started = std::chrono::steady_clock::now();
-  int64_t start_ms = wall_ms();
-
-  // For people at a terminal: the live view replaces the text on stdout (which goes nowhere meanwhile).
-  const char* term = std::getenv("TERM");
-  // By default only for a stream: a run over files is a report, and prints every window.
-  uint64_t total_bytes = 0;
-  bool files = only_regular_files(config, total_bytes);
-  bool live = config.view == ViewMode::Live ||
-              (config.view == ViewMode::Auto && isatty(STDOUT_FILENO) &&
-               config.output == OutputFormat::Text && !config.print_keys && capable_terminal(term) && !files);
-  int out_fd = STDOUT_FILENO;
-  if (live && (out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
-    error("cannot open /dev/null");
-    return 1;
-  }
-  // Colour only text, only onto a terminal unless asked for (never into a pipe by default).
-  config.color_text = !live && config.output == OutputFormat::Text && !config.print_keys &&
-                      use_color(config.color, isatty(STDOUT_FILENO), std::getenv("NO_COLOR"), term);
+struct Screen {
+  int out_fd = STDOUT_FILENO;  // where the printed windows go
+  uint64_t total_bytes = 0;    // of the inputs, when all are regular files
   std::unique_ptr<LiveView> view;
-  if (live)
-    view = std::make_unique<LiveView>(
-        STDOUT_FILENO, use_color(config.color, isatty(STDOUT_FILENO), std::getenv("NO_COLOR"), term),
-        config.rank == RankMode::Trend);
   std::unique_ptr<Progress> progress;
-  // Never on the live view's own screen: its header shows the progress.
-  if ((config.progress == 1 && !(live && isatty(STDERR_FILENO))) ||
-      (config.progress < 0 && files && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO) &&
-       capable_terminal(term)))  // windows printed on the same terminal would break into the line
-    progress = std::make_unique<Progress>(STDERR_FILENO, total_bytes, start_ms);
   std::unique_ptr<Chart> chart;
-  if (!config.chart_path.empty()) {
-    chart = std::make_unique<Chart>(config.chart_path);
-    std::string err;
-    if (!chart->probe(err)) {  // fail before reading anything (a chart already there stays until a window)
-      error("--chart: " + err);
-      return 1;
-    }
-  }
+  bool chart_ok = true;  // a chart that failed to write is reported once; the run goes on and exits 1
 
-  // The stages: sources -> framers -> (extract -> window -> top-k -> sink) -> output.
-  Output output(out_fd);
-  Pipeline pipeline(config, output, start_ms, resolve_idle_timeout(config));
-  if (!config.state_path.empty()) {  // resume where the last run stopped
-    std::string payload, err;
-    LoadResult loaded = load_state_file(config.state_path, payload, err);
-    StateReader in(payload);
-    if (loaded == LoadResult::Loaded && !pipeline.load(in, err))
-      err = fmt::format("state file '{}' {}; refusing to use or overwrite it", config.state_path, err);
-    if (loaded == LoadResult::Refused || !err.empty()) {
-      error(err);
-      return 1;
+  // False (reported) when the run cannot start: /dev/null unavailable, a chart that cannot be written.
+  bool open(Config& config, int64_t start_ms) {
+    const char* term = std::getenv("TERM");
+    // By default only for a stream: a run over files is a report, and prints every window.
+    bool files = only_regular_files(config, total_bytes);
+    bool live = config.view == ViewMode::Live || (config.view == ViewMode::Auto && isatty(STDOUT_FILENO) &&
+                                                  config.output == OutputFormat::Text && !config.print_keys &&
+                                                  capable_terminal(term) && !files);
+    if (live && (out_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0) {
+      error("cannot open /dev/null");
+      return false;
     }
+    // Colour only text, only onto a terminal unless asked for (never into a pipe by default).
+    bool color = use_color(config.color, isatty(STDOUT_FILENO), std::getenv("NO_COLOR"), term);
+    config.color_text = !live && config.output == OutputFormat::Text && !config.print_keys && color;
+    if (live) view = std::make_unique<LiveView>(STDOUT_FILENO, color, config.rank == RankMode::Trend);
+    // Never on the live view's own screen: its header shows the progress.
+    if ((config.progress == 1 && !(live && isatty(STDERR_FILENO))) ||
+        (config.progress < 0 && files && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO) &&
+         capable_terminal(term)))  // windows printed on the same terminal would break into the line
+      progress = std::make_unique<Progress>(STDERR_FILENO, total_bytes, start_ms);
+    if (!config.chart_path.empty()) {
+      chart = std::make_unique<Chart>(config.chart_path);
+      std::string err;
+      if (!chart->probe(err)) {  // fail before reading anything (a chart already there stays until a window)
+        error("--chart: " + err);
+        return false;
+      }
+    }
+    return true;
   }
-  Reader reader(config, pipeline);
-  std::string err;
-  if (!reader.open(err)) {  // e.g. a port already in use: nothing was read
-    error(err);
-    return 1;
+  // The view and the chart see every window printed.
+  void watch(Pipeline& pipeline) {
+    if (view || chart)
+      pipeline.observe([this](const WindowResult& w) {
+        if (view) view->window(w);
+        if (chart) chart->window(w);
+      });
   }
-  if (view || chart)
-    pipeline.observe([&](const WindowResult& w) {
-      if (view) view->window(w);
-      if (chart) chart->window(w);
-    });
-  ViewStatus status;
-  describe(config, status);
-  status.total_bytes = total_bytes;
-  if (view) view->begin();
-  bool chart_ok = true;
-  auto write_chart = [&] {
+  void write_chart() {
     std::string why;
     if (chart_ok && !chart->write(why)) {
       error("--chart: " + why);
-      chart_ok = false;  // once: the run goes on, and exits 1
+      chart_ok = false;
     }
-  };
-  // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
-  KafkaSource* kafka = reader.kafka();
-  bool ok = true;
-  if (kafka && !config.state_path.empty()) kafka->checkpoint = [&] { return save_state(config, pipeline); };
+  }
+};
 
-  // Wall-clock duties between reads: SIGUSR1 reports, --duration, --checkpoint-every.
-  int64_t run_end = config.duration_ms > 0 ? start_ms + config.duration_ms : Windower::kNone;
-  int64_t next_checkpoint =
-      config.state_path.empty() ? Windower::kNone : start_ms + config.checkpoint_every_ms;
+// --- The state: resumed before reading, saved at checkpoints and at the end.
+
+bool resume(const Config& config, Pipeline& pipeline) {
+  if (config.state_path.empty()) return true;
+  std::string payload, err;
+  LoadResult loaded = load_state_file(config.state_path, payload, err);
+  StateReader in(payload);
+  if (loaded == LoadResult::Loaded && !pipeline.load(in, err))
+    err = fmt::format("state file '{}' {}; refusing to use or overwrite it", config.state_path, err);
+  if (loaded == LoadResult::Refused || !err.empty()) {
+    error(err);
+    return false;
+  }
+  return true;
+}
+
+bool save_state(const Config& config, Pipeline& pipeline) {
+  pipeline.sync();
+  StateWriter w;
+  pipeline.save(w);
+  std::string err;
+  if (save_state_file(config.state_path, w.payload(), err)) return true;
+  error(err);
+  return false;
+}
+
+void print_stats(const Pipeline& pipeline, const Reader& reader,
+                 std::chrono::steady_clock::time_point started) {
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  fmt::print(stderr, "trendtop: stats {}\n", pipeline.stats().format(elapsed));
+  for (const SourceStats& s : reader.stats()) {
+    if (!s.network) continue;
+    fmt::print(
+        stderr,
+        "trendtop: stats source=\"{}\" accepted={} closed={} refused={} timeouts={} connects={} failures={} "
+        "lines={} bytes={}\n",
+        s.name, s.accepted, s.closed, s.refused, s.timeouts, s.connects, s.failures, s.lines, s.bytes);
+  }
+}
+
+// --- Between reads, on the wall clock: SIGUSR1's report, --duration, --checkpoint-every, the live view's
+// frames, the progress line, the chart. The reader calls it every turn of its loop.
+
+struct Duties {
+  const Config& config;
+  Pipeline& pipeline;
+  Reader& reader;
+  Screen& screen;
+  std::chrono::steady_clock::time_point started;
+  KafkaSource* kafka;
+  ViewStatus status;
+  int64_t run_end, next_checkpoint;
   // The live view redraws every second (and at once on SIGWINCH); the chart is rewritten at most once a
   // second while windows close.
-  int64_t next_frame = start_ms, next_chart = start_ms;
-  auto hook = [&](int64_t now) -> int64_t {
+  int64_t next_frame, next_chart;
+  bool ok = true;  // every checkpoint was saved
+
+  Duties(const Config& c, Pipeline& p, Reader& r, Screen& s, std::chrono::steady_clock::time_point t0,
+         int64_t start_ms)
+      : config(c),
+        pipeline(p),
+        reader(r),
+        screen(s),
+        started(t0),
+        kafka(r.kafka()),
+        run_end(c.duration_ms > 0 ? start_ms + c.duration_ms : kNoTime),
+        next_checkpoint(c.state_path.empty() ? kNoTime : start_ms + c.checkpoint_every_ms),
+        next_frame(start_ms),
+        next_chart(start_ms) {
+    describe(config, status);
+    status.total_bytes = screen.total_bytes;
+    // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
+    if (kafka && !config.state_path.empty())
+      kafka->checkpoint = [this] { return save_state(config, pipeline); };
+  }
+
+  // Returns when it wants to run again (kNoTime: no need), or Reader::kEndRun.
+  int64_t operator()(int64_t now) {
     if (g_report) {
       g_report = 0;
       print_stats(pipeline, reader, started);
     }
-    if (run_end != Windower::kNone && now >= run_end) return Reader::kEndRun;
-    if (next_checkpoint != Windower::kNone && now >= next_checkpoint) {
+    if (run_end != kNoTime && now >= run_end) return Reader::kEndRun;
+    if (next_checkpoint != kNoTime && now >= next_checkpoint) {
       bool saved = save_state(config, pipeline);
       if (saved && kafka) kafka->checkpointed();
       ok = saved && ok;
       next_checkpoint = now + config.checkpoint_every_ms;
     }
-    int64_t wake = Windower::kNone;
+    int64_t wake = kNoTime;
     auto sooner = [&](int64_t t) {
-      if (t != Windower::kNone && (wake == Windower::kNone || t < wake)) wake = t;
+      if (t != kNoTime && (wake == kNoTime || t < wake)) wake = t;
     };
     sooner(run_end);
     sooner(next_checkpoint);
-    if (view) {
+    if (LiveView* view = screen.view.get()) {
       view->suspend_if_asked();
       if (LiveView::resized() || now >= next_frame) {
         if (!pipeline.peek([&](const WindowResult& w) { view->running(w); })) view->no_running();
@@ -331,32 +288,35 @@ int main(int argc, char** argv) {
       }
       sooner(next_frame);
     }
-    if (progress) progress->update(pipeline.stats().bytes, now);
-    if (chart && chart->dirty() && !chart->history().windows().empty()) {
+    if (screen.progress) screen.progress->update(pipeline.stats().bytes, now);
+    if (screen.chart && screen.chart->dirty() && !screen.chart->history().windows().empty()) {
       if (now >= next_chart) {
-        write_chart();
+        screen.write_chart();
         next_chart = now + 1000;
       } else {
         sooner(next_chart);
       }
     }
     return wake;
-  };
-  ok = reader.run(g_stop, hook) && ok;
+  }
+};
 
-  // The end: a signal prints the open windows as partial and keeps them (in the state, if any); the end of
-  // input (or --duration) closes them, unless a state file carries them over to the next run.
+// --- The end: a signal prints the open windows as partial and keeps them (in the state, if any); the end
+// of input (or --duration) closes them, unless a state file carries them over to the next run.
+
+// `ok`: how the run went so far (Kafka commits only what was printed or saved by a run that went well).
+bool end_run(const Config& config, Pipeline& pipeline, Output& output, Screen& screen, KafkaSource* kafka,
+             bool ok) {
   pipeline.sync();  // every line read is counted (parsing threads may still hold some)
   int64_t now = wall_ms();
-  if (progress) progress->finish();
-  if (view) view->ending();
+  if (screen.progress) screen.progress->finish();
+  if (screen.view) screen.view->ending();
   if (g_stop) {
     if (uint64_t hidden = pipeline.interrupt(now); hidden > 0)
-      fmt::print(stderr, "trendtop: interrupted: {} open window{} not printed ({})\n", hidden,
-                 hidden == 1 ? "" : "s",
-                 config.output == OutputFormat::Partial
-                     ? "partial streams carry closed windows only"
-                     : "TSV/CSV rows are final; --emit every=DUR adds a final column");
+      warn(fmt::format("interrupted: {} open window{} not printed ({})", hidden, hidden == 1 ? "" : "s",
+                       config.output == OutputFormat::Partial
+                           ? "partial streams carry closed windows only"
+                           : "TSV/CSV rows are final; --emit every=DUR adds a final column"));
   } else if (config.state_path.empty() || config.flush) {
     pipeline.finish(now);
   }
@@ -376,11 +336,51 @@ int main(int argc, char** argv) {
       ok = save_state(config, pipeline) && ok;
     }
   }
-  if (chart && chart->dirty()) write_chart();
-  if (view) view->end();  // the last window stays in the scrollback
+  if (screen.chart && screen.chart->dirty()) screen.write_chart();
+  if (screen.view) screen.view->end();  // the last window stays in the scrollback
   // Leave the group, committing what was consumed if it is printed or saved (not after a signal without a
   // state: those records' windows were never printed final, so the next run reads them again).
   if (kafka) kafka->close(ok && (!g_stop || !config.state_path.empty()));
+  return ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The command line.
+  Config config;
+  if (int rc = parse_cli(argc, argv, config); rc >= 0) return rc;
+  if (config.merge) return run_merge(config);
+  if (config.inputs.empty() && config.listen.empty() && config.connect.empty() &&
+      config.kafka_brokers.empty())
+    config.inputs.push_back("-");  // no source at all means stdin, as for any filter
+  if (std::string err; !config.kafka_brokers.empty() && !KafkaSource::check(config, err)) {
+    error(err + " (see trendtop --help)");
+    return 2;
+  }
+
+  install_signals();
+  auto started = std::chrono::steady_clock::now();
+  int64_t start_ms = wall_ms();
+  Screen screen;
+  if (!screen.open(config, start_ms)) return 1;
+
+  // The stages: sources -> framers -> (extract -> window -> top-k -> sink) -> output.
+  Output output(screen.out_fd);
+  Pipeline pipeline(config, output, start_ms, resolve_idle_timeout(config));
+  if (!resume(config, pipeline)) return 1;
+  Reader reader(config, pipeline);
+  if (std::string err; !reader.open(err)) {  // e.g. a port already in use: nothing was read
+    error(err);
+    return 1;
+  }
+  screen.watch(pipeline);
+
+  // Read until every input ended, a stop signal, --duration or --intervals.
+  Duties duties(config, pipeline, reader, screen, started, start_ms);
+  if (screen.view) screen.view->begin();
+  bool ok = reader.run(g_stop, std::ref(duties));
+  ok = end_run(config, pipeline, output, screen, reader.kafka(), ok && duties.ok);
   if (config.stats) print_stats(pipeline, reader, started);
-  return ok && chart_ok ? 0 : 1;
+  return ok && screen.chart_ok ? 0 : 1;
 }

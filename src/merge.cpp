@@ -1,28 +1,34 @@
 #include "merge.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
-#include "duration.h"
-#include "timefmt.h"
-#include "window.h"
+#include "count/window.h"
+#include "util/duration.h"
+#include "util/log.h"
+#include "util/timefmt.h"
 
 namespace trendtop {
 
 Merger::Merger(const Config& options, Output& output)
-    : options_(options), output_(output), config_(options), printed_end_(Windower::kNone) {}
+    : options_(options), output_(output), config_(options), printed_end_(kNoTime) {}
 
 Merger::~Merger() {
   std::free(line_);
 }
 
 void Merger::add_input(std::string name, std::FILE* in) {
-  inputs_.push_back({std::move(name), in, Windower::kNone});
+  inputs_.push_back({std::move(name), in, kNoTime});
 }
 
 void Merger::bad(const Input& in, const std::string& why) {
@@ -109,9 +115,9 @@ bool Merger::step(Input& in) {
   const PartialLine& w = parsed_;
   if (w.end - w.start != config_.window_ms || floor_to(w.end, config_.slide_ms) != w.end)
     return bad(in, fmt::format("window {}..{} is not a window of the header's shape", w.start, w.end)), true;
-  if (in.last_end != Windower::kNone && w.end <= in.last_end)
+  if (in.last_end != kNoTime && w.end <= in.last_end)
     return bad(in, "window out of order (each input must be in order of window end)"), true;
-  if (printed_end_ != Windower::kNone && w.end <= printed_end_)
+  if (printed_end_ != kNoTime && w.end <= printed_end_)
     return bad(in, "window already merged and printed"), true;
   in.last_end = w.end;
   ++stats_.windows_in;
@@ -137,7 +143,7 @@ bool Merger::print(int64_t start, int64_t end, uint64_t records, const CountMap&
   w.max_error = error;
   w.skipped_before = skipped_before;
   bool go_on = pipeline_->print_window(w);
-  if (pipeline_->flush() != Output::Status::Ok) go_on = false;
+  pipeline_->flush();  // a failed write marks the pipeline done
   return go_on && !pipeline_->done();
 }
 
@@ -147,7 +153,7 @@ bool Merger::print_through(int64_t frontier) {
     // The windows no input holds, between two that some do: empty, as one run over everything prints them
     // (and skips them, as it does, when they span more than --max-skew).
     uint64_t skipped = 0;
-    if (printed_end_ != Windower::kNone) {
+    if (printed_end_ != kNoTime) {
       int64_t gap = it->first - printed_end_ - config_.slide_ms;
       if (config_.max_skew_ms > 0 && gap > config_.max_skew_ms) {
         skipped = static_cast<uint64_t>(gap / config_.slide_ms);
@@ -180,7 +186,7 @@ bool Merger::run() {
     int64_t frontier = kAll;
     for (const Input& in : inputs_)
       if (!in.ended) frontier = std::min(frontier, in.last_end);
-    if (frontier != Windower::kNone && !print_through(frontier)) {
+    if (frontier != kNoTime && !print_through(frontier)) {
       stopped_ = true;  // --intervals reached, or the output's reader went away
       break;
     }
@@ -191,6 +197,49 @@ bool Merger::run() {
   if (stats_.approximate)
     notes_.push_back("merge: some inputs were approximate (heavy-hitter summaries): so are the results");
   return true;
+}
+
+int run_merge(const Config& config) {
+  std::signal(SIGPIPE, SIG_IGN);
+  auto started = std::chrono::steady_clock::now();
+  Output output(STDOUT_FILENO);
+  Merger merger(config, output);
+  std::vector<std::FILE*> files;
+  bool ok = true;
+  std::vector<std::string> inputs = config.inputs;
+  if (inputs.empty()) inputs.push_back("-");
+  for (const std::string& name : inputs) {
+    if (name == "-") {
+      merger.add_input("-", stdin);
+      continue;
+    }
+    std::FILE* f = std::fopen(name.c_str(), "r");
+    if (!f) {  // reported; the others are merged (and the exit status says something is missing)
+      error(fmt::format("cannot open '{}': {}", name, std::strerror(errno)));
+      ok = false;
+      continue;
+    }
+    files.push_back(f);
+    merger.add_input(name, f);
+  }
+  if (!merger.run()) {
+    error(merger.error());
+    ok = false;
+  }
+  output.flush();
+  for (std::FILE* f : files) std::fclose(f);
+  for (const std::string& note : merger.notes()) fmt::print(stderr, "trendtop: {}\n", note);
+  if (output.status() == Output::Status::Error) {
+    error(output.error());
+    ok = false;
+  }
+  if (config.stats) {
+    const MergeStats& s = merger.stats();
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    fmt::print(stderr, "trendtop: stats inputs={} lines={} windows_in={} bad={} windows={} elapsed={:.3f}s\n",
+               inputs.size(), s.lines, s.windows_in, s.bad, s.windows, elapsed);
+  }
+  return ok ? 0 : 1;
 }
 
 }  // namespace trendtop

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "config.h"
-#include "count_map.h"
-#include "output.h"
-#include "partial.h"
+#include "count/count_map.h"
+#include "output/output.h"
+#include "output/partial.h"
 #include "pipeline.h"
 
 namespace trendtop {
@@ -53,7 +53,7 @@ class Merger {
   struct Input {
     std::string name;
     std::FILE* in;
-    int64_t last_end;  // end of the last window read, Windower::kNone before the first
+    int64_t last_end;  // end of the last window read, kNoTime before the first
     uint64_t line = 0;
     bool header = false;  // a header was read (and not yet closed by an end line)
     bool ended = false;   // EOF
@@ -96,5 +96,9 @@ class Merger {
   std::vector<std::string> notes_;
   bool stopped_ = false;
 };
+
+// `trendtop merge FILE...`: opens the inputs (none or "-": stdin), merges them to stdout, prints --stats;
+// returns the exit status.
+int run_merge(const Config& config);
 
 }  // namespace trendtop

@@ -4,13 +4,12 @@
 
 #include <fmt/format.h>
 
-#include "duration.h"
-#include "timefmt.h"
+#include "util/duration.h"
+#include "util/timefmt.h"
 
 namespace trendtop {
 
 namespace {
-constexpr size_t kOutputChunk = 1 << 20;
 
 // Keys proper, not spelling markers.
 uint64_t real_keys(std::span<const std::string_view> keys) {
@@ -190,7 +189,7 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
       ++stats_.skewed;
       return;
     }
-    if (int64_t max = windower_.max_time(); max != Windower::kNone && *time > max + jump) {
+    if (int64_t max = windower_.max_time(); max != kNoTime && *time > max + jump) {
       hold(*time, keys, hashes);
       return;
     }
@@ -235,54 +234,13 @@ void Pipeline::release_held(bool count) {
   }
 }
 
-// Counts the spelling markers of `counts` and gives each ranked key its most frequent spelling: a marker's
-// count against the count of the key spelled as folded (its count less its markers'); a tie goes to the
-// bytewise smaller spelling.
-size_t Pipeline::spellings(const CountMap& counts) {
-  size_t markers = 0;
-  top_index_.clear();
-  for (size_t i = 0; i < top_.size(); ++i) top_index_.emplace(top_[i].key, i);
-  best_.assign(top_.size(), {});
-  counts.for_each([&](std::string_view k, uint64_t n) {
-    if (k.empty() || k[0] != kSpellingMark) return;
-    ++markers;
-    size_t us = k.find('\x1f');
-    if (us == std::string_view::npos) return;
-    auto it = top_index_.find(k.substr(1, us - 1));
-    if (it == top_index_.end()) return;
-    Best& b = best_[it->second];
-    std::string_view spelling = k.substr(us + 1);
-    b.others += n;
-    if (n > b.count || (n == b.count && spelling < b.spelling)) b = {spelling, n, b.others};
-  });
-  for (size_t i = 0; i < top_.size(); ++i) {
-    const Best& b = best_[i];
-    uint64_t as_key = top_[i].count - std::min(top_[i].count, b.others);
-    if (b.count > as_key || (b.count == as_key && b.count > 0 && b.spelling < top_[i].key))
-      top_[i].display = b.spelling;
-  }
-  return markers;
-}
-
-void Pipeline::print_keys(std::span<const std::string_view> keys) {
-  fmt::memory_buffer& out = output_.buffer();
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (i > 0) out.push_back('\t');
-    std::string_view k = keys[i];
-    if (config_.count == CountMode::Users) k = k.substr(0, k.rfind('\x1f'));
-    append_tsv_field(out, k);
-  }
-  out.push_back('\n');
-}
-
 bool Pipeline::tick_due(int64_t now_ms) const {
   if (time_ == TimeMode::Auto) return true;  // the first tweet, maybe still parsing, decides
-  if (next_partial_ != Windower::kNone && now_ms >= next_partial_) return true;
-  if (time_ == TimeMode::Arrival)
-    return windower_.next_end() != Windower::kNone && now_ms >= windower_.next_end();
+  if (next_partial_ != kNoTime && now_ms >= next_partial_) return true;
+  if (time_ == TimeMode::Arrival) return windower_.next_end() != kNoTime && now_ms >= windower_.next_end();
   // Lines still parsing can only make the last record more recent, so this errs towards waiting.
   return idle_timeout_ms_ > 0 &&
-         (last_record_wall_ == Windower::kNone || now_ms - last_record_wall_ >= idle_timeout_ms_);
+         (last_record_wall_ == kNoTime || now_ms - last_record_wall_ >= idle_timeout_ms_);
 }
 
 void Pipeline::tick(int64_t now_ms) {
@@ -295,14 +253,14 @@ void Pipeline::tick(int64_t now_ms) {
   if (config_.print_keys) return;  // no windows
   if (time_ == TimeMode::Arrival) {
     if (!windower_.advance(now_ms, emit_final_)) done_ = true;
-  } else if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != Windower::kNone &&
+  } else if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != kNoTime &&
              now_ms - last_record_wall_ >= idle_timeout_ms_) {
     // Quiet for long enough: the watermark moves on with the wall clock from where the last record left it.
     if (!windower_.advance(windower_.watermark() + (now_ms - last_record_wall_), emit_final_)) done_ = true;
   }
-  if (next_partial_ != Windower::kNone && now_ms >= next_partial_ && !done_) {
+  if (next_partial_ != kNoTime && now_ms >= next_partial_ && !done_) {
     int64_t end = windower_.next_end();
-    if (end != Windower::kNone) {
+    if (end != kNoTime) {
       // The running top-k of the window that closes next.
       Windower::Emit once = [&](const ClosedWindow& w) { return emit(w, false), false; };
       windower_.peek_open(once);
@@ -333,7 +291,7 @@ uint64_t Pipeline::interrupt(int64_t now_ms) {
     return open;
   }
   int64_t through =
-      time_ == TimeMode::Arrival ? floor_to(now_ms, config_.slide_ms) + config_.slide_ms : Windower::kNone;
+      time_ == TimeMode::Arrival ? floor_to(now_ms, config_.slide_ms) + config_.slide_ms : kNoTime;
   // Each open window is compared with the one before it, as a run to the end would print them; the ranking
   // history is put back afterwards, since these windows stay open (and go to the state as they are).
   Ranker closed_only = ranker_;
@@ -345,162 +303,24 @@ uint64_t Pipeline::interrupt(int64_t now_ms) {
 }
 
 int64_t Pipeline::next_deadline() const {
-  int64_t wake = Windower::kNone;
+  int64_t wake = kNoTime;
   auto sooner = [&](int64_t t) {
-    if (t != Windower::kNone && (wake == Windower::kNone || t < wake)) wake = t;
+    if (t != kNoTime && (wake == kNoTime || t < wake)) wake = t;
   };
   if (time_ == TimeMode::Arrival) sooner(windower_.next_end());
-  if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != Windower::kNone &&
-      windower_.next_end() != Windower::kNone)
+  if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != kNoTime &&
+      windower_.next_end() != kNoTime)
     sooner(last_record_wall_ + std::max(idle_timeout_ms_, windower_.next_end() - windower_.watermark()));
   sooner(next_partial_);
   return wake;
 }
 
-// As emit() ranks a window (emit keeps its own copy of these lines to stay a small diff; they could share).
-const CountMap& Pipeline::rank(const ClosedWindow& w, size_t& distinct) {
-  const CountMap* counts = &w.counts;
-  if (config_.count == CountMode::Users) {
-    // The window holds one entry per (key, author): count the authors of each key.
-    users_.clear();
-    w.counts.for_each([&](std::string_view k, uint64_t) { users_.add(k.substr(0, k.rfind('\x1f'))); });
-    counts = &users_;
-  }
-  ranker_.rank(*counts, config_.top, config_.min_count, top_, kSpellingMark);
-  distinct = counts->size() - (tracks_spellings(config_) ? spellings(*counts) : 0);  // markers: no keys
-  return *counts;
-}
-
-bool Pipeline::peek(const WindowObserver& visit) {
-  sync();
-  if (done_ || config_.print_keys || windower_.next_end() == Windower::kNone) return false;
-  bool seen = false;
-  windower_.peek_open(
-      [&](const ClosedWindow& w) {
-        size_t distinct = 0;
-        rank(w, distinct);
-        visit({w.start, w.end, w.records, distinct, top_, false});
-        seen = true;
-        return false;  // the next to close only
-      },
-      windower_.next_end());  // even while it is empty
-  return seen;
-}
-
-bool Pipeline::emit(const ClosedWindow& w, bool final) {
-  if (partial_) return emit_partial(w);
-  if (!begun_) {
-    sink_->begin(output_.buffer());
-    begun_ = true;
-  }
-  if (final) ranker_.skipped(w.skipped_before);
-  size_t distinct = 0;
-  const CountMap& counts = rank(w, distinct);
-  if (w.max_error > 0 && !sink_->marks_approximate() && !warned_approximate_) {
-    warned_approximate_ = true;
-    fmt::print(stderr,
-               "trendtop: warning: a window passed --max-keys {}: its counts are approximate (over by at "
-               "most the error JSON and text output report), which TSV and CSV rows cannot show\n",
-               config_.max_keys);
-  }
-  sink_->window({w.start, w.end, w.records, distinct, top_, final, w.max_error}, output_.buffer());
-  // One record can close a great many windows (a jump of days in event time prints every empty window in
-  // between): write as we go, so the buffer stays small.
-  if (output_.buffer().size() >= kOutputChunk && output_.flush() != Output::Status::Ok) {
-    done_ = true;
-    return false;
-  }
-  if (observer_) observer_({w.start, w.end, w.records, distinct, top_, final, w.max_error});
-  if (!final) {
-    if (chain_partials_) ranker_.closed(counts, top_, kSpellingMark);
-    ++stats_.partials;
-    return true;
-  }
-  ranker_.closed(counts, top_, kSpellingMark);
-  ++stats_.windows;
-  if (config_.intervals != 0 && stats_.windows >= config_.intervals) {
-    done_ = true;
-    return false;
-  }
-  return true;
-}
-
-bool Pipeline::emit_partial(const ClosedWindow& w) {
-  if (!begun_) partial_header();
-  partial_->window(w, config_.count == CountMode::Users, output_.buffer());
-  if (output_.buffer().size() >= kOutputChunk && output_.flush() != Output::Status::Ok) {
-    done_ = true;
-    return false;
-  }
-  ++stats_.windows;
-  if (config_.intervals != 0 && stats_.windows >= config_.intervals) {
-    done_ = true;
-    return false;
-  }
-  return true;
-}
-
-void Pipeline::end_output() {
-  if (!partial_ || config_.print_keys) return;
-  if (!begun_) partial_header();
-  uint64_t open = 0;
-  windower_.peek_open([&](const ClosedWindow&) { return ++open, true; });
-  partial_->end(stats_.windows, open, output_.buffer());
-}
-
-Output::Status Pipeline::flush() {
+void Pipeline::flush() {
   if (pool_) {
     pool_->submit();  // a live stream's last lines must not wait for a full batch
     submitted();      // and many small reads must not pile up unbounded batches
   }
-  if (output_.buffer().size() == 0) return Output::Status::Ok;
-  Output::Status status = output_.flush();
-  if (status != Output::Status::Ok) done_ = true;
-  return status;
-}
-
-namespace {
-const char* time_name(TimeMode t) {
-  return t == TimeMode::Event ? "event" : t == TimeMode::Arrival ? "arrival" : "auto";
-}
-const char* extract_name(ExtractMode e) {
-  switch (e) {
-    case ExtractMode::Entities:
-      return "entities";
-    case ExtractMode::Text:
-      return "text";
-    case ExtractMode::Split:
-      return "split";
-    default:
-      return "auto";
-  }
-}
-std::string keys_name(uint8_t keys) {
-  std::string names;
-  for (auto [bit, name] : {std::pair{kHashtags, "hashtags"},
-                           {kMentions, "mentions"},
-                           {kCashtags, "cashtags"},
-                           {kUrls, "urls"},
-                           {kWords, "words"}})
-    if (keys & bit) names += (names.empty() ? "" : ",") + std::string(name);
-  return names;
-}
-}  // namespace
-
-void Pipeline::partial_header() {
-  begun_ = true;
-  PartialHeader h;
-  h.window_ms = config_.window_ms;
-  h.slide_ms = config_.slide_ms;
-  h.lateness_ms = config_.lateness_ms;
-  h.max_skew_ms = config_.max_skew_ms;
-  h.time = time_name(time_);
-  h.keys = keys_name(config_.keys);
-  static const char* const kCounts[] = {"records", "occurrences", "users"};
-  h.count = kCounts[static_cast<int>(config_.count)];
-  h.case_mode = config_.keep_case ? "keep" : "fold";
-  h.extract = extract_name(config_.extract);
-  partial_->header(h, output_.buffer());
+  if (output_.buffer().size() != 0 && output_.flush() != Output::Status::Ok) done_ = true;
 }
 
 void Pipeline::save(StateWriter& out) const {

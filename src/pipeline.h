@@ -20,33 +20,35 @@
 #include <vector>
 
 #include "config.h"
-#include "extract.h"
-#include "framer.h"
-#include "output.h"
-#include "parallel.h"
-#include "partial.h"
-#include "rank.h"
-#include "sink.h"
+#include "count/rank.h"
+#include "count/topk.h"
+#include "count/window.h"
+#include "extract/extract.h"
+#include "extract/parallel.h"
+#include "input/framer.h"
+#include "input/line_sink.h"
+#include "output/output.h"
+#include "output/partial.h"
+#include "output/sink.h"
 #include "state.h"
-#include "stats.h"
-#include "topk.h"
-#include "window.h"
+#include "util/stats.h"
 
 namespace trendtop {
 
-class Pipeline {
+class Pipeline : public LineSink {
  public:
   // `idle_timeout_ms` is the resolved --idle-timeout (0: off).
   Pipeline(const Config& config, Output& output, int64_t start_ms, int64_t idle_timeout_ms = 0);
-  ~Pipeline();
+  ~Pipeline() override;
 
-  void line(const Line& line, int64_t arrival_ms);
+  // LineSink: what the input stage calls.
+  void line(const Line& line, int64_t arrival_ms) override;
   // Every complete line the framer holds, as line() would take them (adding to `lines` for each). With
   // parsing threads the framer's buffer itself goes to them: no copy.
-  void lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines);
-  void count_bytes(uint64_t n) { stats_.bytes += n; }
+  void lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) override;
+  void count_bytes(uint64_t n) override { stats_.bytes += n; }
   // The wall clock moved.
-  void tick(int64_t now_ms);
+  void tick(int64_t now_ms) override;
   // End of input: emits every open window as final.
   void finish(int64_t now_ms);
   // Interrupted (a signal): prints the open windows marked partial, leaves them open. Returns how many open
@@ -58,17 +60,17 @@ class Pipeline {
   bool print_window(const ClosedWindow& w) { return emit(w, true); }
 
   // True once --intervals windows were emitted or the output's reader went away: stop reading.
-  bool done() const { return done_; }
-  // The next wall-clock time tick() has work to do, Windower::kNone if none.
-  int64_t next_deadline() const;
+  bool done() const override { return done_; }
+  // The next wall-clock time tick() has work to do, kNoTime if none.
+  int64_t next_deadline() const override;
   // Hands buffered lines to the parsing threads, counts what they finished, and writes what the sinks
   // produced; call after a batch of lines.
-  Output::Status flush();
+  void flush() override;
   // Waits until every line given so far is counted (with --threads; a no-op without).
-  void sync();
+  void sync() override;
   // With parsing threads: an fd that becomes readable when parsed lines are ready (-1 without threads).
-  int parsed_fd() const { return pool_ ? pool_->wake_fd() : -1; }
-  void clear_parsed() const {
+  int parsed_fd() const override { return pool_ ? pool_->wake_fd() : -1; }
+  void clear_parsed() const override {
     if (pool_) pool_->clear_wake();
   }
 
@@ -87,7 +89,7 @@ class Pipeline {
   // (nothing is printed or remembered). False when no window is open.
   bool peek(const WindowObserver& visit);
   // Log sources' positions (Kafka), part of the state: updated by the source as it hands records in.
-  std::vector<SourceOffset>& offsets() { return offsets_; }
+  std::vector<SourceOffset>& offsets() override { return offsets_; }
   // Batches handed to parsing threads and not yet counted (bounded; for tests).
   size_t batches_in_flight() const { return pool_ ? pool_->in_flight() : 0; }
   size_t max_batches_in_flight() const { return pool_ ? pool_->max_in_flight() : 0; }
@@ -150,8 +152,8 @@ class Pipeline {
   } held_;
   std::vector<SourceOffset> offsets_;
   int64_t idle_timeout_ms_;
-  int64_t last_record_wall_ = Windower::kNone;  // arrival of the last tweet, for --idle-timeout
-  int64_t next_partial_ = Windower::kNone;      // next --emit every=DUR output
+  int64_t last_record_wall_ = kNoTime;  // arrival of the last tweet, for --idle-timeout
+  int64_t next_partial_ = kNoTime;      // next --emit every=DUR output
   bool done_ = false;
   bool begun_ = false;
   bool chain_partials_ = false;

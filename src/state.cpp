@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "count_map.h"
+#include "util/hash.h"
 
 namespace trendtop {
 
@@ -48,35 +48,6 @@ bool write_all(int fd, std::string_view data) {
 }
 
 }  // namespace
-
-void StateWriter::u64(uint64_t v) {
-  put_u64(bytes_, v);
-}
-
-void StateWriter::str(std::string_view s) {
-  u64(s.size());
-  bytes_.append(s);
-}
-
-uint8_t StateReader::u8() {
-  if (failed_ || left() < 1) return failed_ = true, 0;
-  return static_cast<uint8_t>(data_[pos_++]);
-}
-
-uint64_t StateReader::u64() {
-  if (failed_ || left() < 8) return failed_ = true, 0;
-  uint64_t v = get_le(data_, pos_, 8);
-  pos_ += 8;
-  return v;
-}
-
-std::string_view StateReader::str() {
-  uint64_t n = u64();
-  if (failed_ || n > left()) return failed_ = true, std::string_view{};
-  std::string_view s = data_.substr(pos_, n);
-  pos_ += n;
-  return s;
-}
 
 LoadResult load_state_file(const std::string& path, std::string& payload, std::string& error) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

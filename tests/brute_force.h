@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 namespace brute {
 

@@ -6,7 +6,7 @@
 
 #include <unistd.h>
 
-#include "chart.h"
+#include "terminal/chart.h"
 
 using namespace trendtop;
 

@@ -4,7 +4,7 @@
 #include <random>
 #include <string>
 
-#include "count_map.h"
+#include "count/count_map.h"
 
 using namespace trendtop;
 

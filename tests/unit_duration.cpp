@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "duration.h"
+#include "util/duration.h"
 
 using namespace trendtop;
 

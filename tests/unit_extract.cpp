@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "extract.h"
-#include "framer.h"
+#include "extract/extract.h"
+#include "input/framer.h"
 
 using namespace trendtop;
 

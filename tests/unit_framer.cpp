@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "framer.h"
+#include "input/framer.h"
 
 using namespace trendtop;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "history.h"
+#include "terminal/history.h"
 
 using namespace trendtop;
 

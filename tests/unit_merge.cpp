@@ -10,7 +10,7 @@
 
 #include <unistd.h>
 
-#include "framer.h"
+#include "input/framer.h"
 #include "merge.h"
 #include "pipeline.h"
 

@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "brute_force.h"
-#include "count_map.h"
-#include "framer.h"
-#include "parallel.h"
+#include "count/count_map.h"
+#include "extract/parallel.h"
+#include "input/framer.h"
 #include "pipeline.h"
 
 using namespace trendtop;

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "extract.h"
-#include "partial.h"
+#include "extract/extract.h"
+#include "output/partial.h"
 
 using namespace trendtop;
 

@@ -8,7 +8,7 @@
 
 #include <unistd.h>
 
-#include "framer.h"
+#include "input/framer.h"
 #include "pipeline.h"
 
 using namespace trendtop;
@@ -110,7 +110,7 @@ TEST_CASE("pipeline: idle timeout 0 leaves event windows to the records", "[pipe
   Captured out;
   Pipeline p(c, out.output, 0, 0);
   p.line(TweetLine(kT0, "a").line, 1000);
-  CHECK(p.next_deadline() == Windower::kNone);
+  CHECK(p.next_deadline() == kNoTime);
   p.tick(1000 + 86'400'000);
   p.flush();
   CHECK(out.take().empty());

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "progress.h"
+#include "terminal/progress.h"
 
 using namespace trendtop;
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "rank.h"
+#include "count/rank.h"
 
 using namespace trendtop;
 

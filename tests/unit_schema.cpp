@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "extract.h"
-#include "framer.h"
-#include "schema.h"
+#include "extract/extract.h"
+#include "extract/schema.h"
+#include "input/framer.h"
 
 using namespace trendtop;
 

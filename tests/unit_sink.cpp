@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "sink.h"
+#include "output/sink.h"
 
 using namespace trendtop;
 

@@ -12,8 +12,8 @@
 
 #include <unistd.h>
 
+#include "count/window.h"
 #include "state.h"
-#include "window.h"
 
 using namespace trendtop;
 
@@ -194,16 +194,15 @@ TEST_CASE("state: a windower refuses times no record can have", "[state][window]
     w.u64(1);
     return w.payload();
   };
-  constexpr int64_t kNone = Windower::kNone;
   auto loads = [](const std::string& payload) {
     Windower w({60'000, 10'000, 5'000});
     StateReader in(payload);
     return w.load(in) && in.at_end();
   };
-  CHECK(loads(state(kNone, 1609486150000, 1609486200000, 1609486143666, 1609486140000)));
-  CHECK_FALSE(loads(state(kNone + 15'000, 1609486150000, 1609486200000, 1609486143666, 1609486140000)));
-  CHECK_FALSE(loads(state(kNone, INT64_MAX - 5'000, 1609486200000, 1609486143666, 1609486140000)));
-  CHECK_FALSE(loads(state(kNone, 1609486150000, 1609486200000, kNone + 1, 1609486140000)));
-  CHECK_FALSE(loads(state(kNone, 1609486150000, 1609486200000, 1609486143666, INT64_MAX - 9'999)));
-  CHECK_FALSE(loads(state(kNone, 1609486150000, 1609486200000, 1609486143666, kNone)));
+  CHECK(loads(state(kNoTime, 1609486150000, 1609486200000, 1609486143666, 1609486140000)));
+  CHECK_FALSE(loads(state(kNoTime + 15'000, 1609486150000, 1609486200000, 1609486143666, 1609486140000)));
+  CHECK_FALSE(loads(state(kNoTime, INT64_MAX - 5'000, 1609486200000, 1609486143666, 1609486140000)));
+  CHECK_FALSE(loads(state(kNoTime, 1609486150000, 1609486200000, kNoTime + 1, 1609486140000)));
+  CHECK_FALSE(loads(state(kNoTime, 1609486150000, 1609486200000, 1609486143666, INT64_MAX - 9'999)));
+  CHECK_FALSE(loads(state(kNoTime, 1609486150000, 1609486200000, 1609486143666, kNoTime)));
 }

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "stats.h"
+#include "util/stats.h"
 
 using namespace trendtop;
 

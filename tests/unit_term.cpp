@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "term.h"
+#include "terminal/term.h"
 
 using namespace trendtop;
 

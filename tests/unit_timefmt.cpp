@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 using namespace trendtop;
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "topk.h"
+#include "count/topk.h"
 
 using namespace trendtop;
 

@@ -8,7 +8,7 @@
 
 #include <simdjson.h>
 
-#include "twitter_text.h"
+#include "extract/twitter_text.h"
 
 using namespace trendtop;
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "view.h"
+#include "terminal/view.h"
 
 using namespace trendtop;
 

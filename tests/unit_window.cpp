@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "brute_force.h"
-#include "timefmt.h"
-#include "window.h"
+#include "count/window.h"
+#include "util/timefmt.h"
 
 using namespace trendtop;
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "words.h"
+#include "extract/words.h"
 
 using namespace trendtop;
 

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "check.h"
-#include "extract.h"
-#include "framer.h"
-#include "parallel.h"
+#include "extract/extract.h"
+#include "extract/parallel.h"
+#include "input/framer.h"
 
 using namespace trendtop;
 

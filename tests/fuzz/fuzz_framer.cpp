@@ -11,7 +11,7 @@
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "check.h"
-#include "framer.h"
+#include "input/framer.h"
 
 using namespace trendtop;
 

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "framer.h"
-#include "output.h"
+#include "input/framer.h"
+#include "output/output.h"
 #include "pipeline.h"
 #include "state.h"
 

@@ -10,9 +10,9 @@
 #include <fmt/format.h>
 
 #include "check.h"
-#include "duration.h"
-#include "schema.h"
-#include "timefmt.h"
+#include "extract/schema.h"
+#include "util/duration.h"
+#include "util/timefmt.h"
 
 using namespace trendtop;
 

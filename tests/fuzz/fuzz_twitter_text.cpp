@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "check.h"
-#include "schema.h"
-#include "twitter_text.h"
+#include "extract/schema.h"
+#include "extract/twitter_text.h"
 
 using namespace trendtop;
 

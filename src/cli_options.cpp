@@ -1,0 +1,548 @@
+#include "cli_options.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+#include <tuple>
+
+#include <sched.h>
+
+#include "extract/schema.h"
+#include "input/kafka.h"
+#include "input/net.h"
+#include "util/duration.h"
+
+namespace trendtop::cli {
+
+namespace {
+
+// Longest window or lateness accepted: ten years keeps every time computation far from int64 overflow.
+constexpr int64_t kMaxDurationMs = 10LL * 366 * 86'400'000;
+
+// The cores this process may run on (taskset, cgroups' cpusets), not merely those the machine has.
+unsigned available_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// One entry per line of `path` (blank lines skipped, CRLF allowed) appended to `out`; a usage error naming
+// `flag` when the file cannot be read. An empty path reads nothing.
+bool read_list(std::string_view flag, const std::string& path, std::vector<std::string>& out) {
+  if (path.empty()) return true;
+  std::ifstream in(path);
+  if (!in) {
+    usage_error(fmt::format("{}: cannot read '{}'", flag, path));
+    return false;
+  }
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) out.push_back(line);
+  }
+  return true;
+}
+
+}  // namespace
+
+int usage_error(const std::string& what) {
+  fmt::print(stderr, "trendtop: error: {} (see trendtop --help)\n", what);
+  return 2;
+}
+
+int duration(const std::string& flag, const std::string& text, int64_t& out) {
+  auto ms = parse_duration(text);
+  if (!ms)
+    return usage_error(fmt::format("{}: '{}' is not a duration (e.g. 250ms, 10s, 1m30s, 2h)", flag, text));
+  if (*ms > kMaxDurationMs) return usage_error(fmt::format("{}: '{}' is longer than 10 years", flag, text));
+  out = *ms;
+  return -1;
+}
+
+const CLI::Validator kWholeNumber(
+    [](std::string& s) -> std::string {
+      if (!s.empty() && s.find_first_not_of("0123456789") == std::string::npos) return "";
+      return "'" + s + "' is not a whole number >= 0";
+    },
+    "", "whole number");
+
+const std::map<std::string, OutputFormat> kOutputs = {{"text", OutputFormat::Text},
+                                                      {"tsv", OutputFormat::Tsv},
+                                                      {"csv", OutputFormat::Csv},
+                                                      {"json", OutputFormat::Json},
+                                                      {"partial", OutputFormat::Partial}};
+const std::map<std::string, RankMode> kRanks = {{"count", RankMode::Count}, {"trend", RankMode::Trend}};
+
+// --- Windows: their length and slide, the time base, lateness and the clock-skew defence.
+
+void WindowOptions::add(CLI::App& app, Config&) {
+  app.add_option("-w,--window", window, "Window length (default 10s)")->option_text("DUR")->group("Windows");
+  app.add_option("-s,--slide", slide, "Slide: emit a window every DUR (default: the window, i.e. tumbling)")
+      ->option_text("DUR")
+      ->group("Windows");
+  app.add_option(
+         "--time", time,
+         "Time base: event (the record's timestamp_ms or created_at), arrival (wall clock when read), "
+         "auto (event when the first tweet has a timestamp; default)")
+      ->option_text("MODE")
+      ->group("Windows");
+  app.add_option("--lateness", lateness, "Event time: wait this long for out-of-order records (default 0)")
+      ->option_text("DUR")
+      ->group("Windows");
+  app.add_option("--max-skew", max_skew,
+                 "Event time: reject times this far ahead of the wall clock, hold a jump this far past the "
+                 "stream until the next record confirms it, skip runs of empty windows longer than this "
+                 "(default 1h; 0 turns it off)")
+      ->option_text("DUR")
+      ->group("Windows");
+}
+
+int WindowOptions::check(const CLI::App&, Config& config) {
+  if (int rc = duration("--window", window, config.window_ms); rc >= 0) return rc;
+  if (config.window_ms <= 0) return usage_error("--window must be longer than 0");
+  config.slide_ms = config.window_ms;
+  if (!slide.empty()) {
+    if (int rc = duration("--slide", slide, config.slide_ms); rc >= 0) return rc;
+    if (config.slide_ms <= 0) return usage_error("--slide must be longer than 0");
+  }
+  if (config.window_ms % config.slide_ms != 0)
+    return usage_error(fmt::format("--window {} is not a multiple of --slide {}",
+                                   format_duration(config.window_ms), format_duration(config.slide_ms)));
+  if (int rc = duration("--lateness", lateness, config.lateness_ms); rc >= 0) return rc;
+  if (int rc = duration("--max-skew", max_skew, config.max_skew_ms); rc >= 0) return rc;
+  static const std::map<std::string, TimeMode> kTimes = {
+      {"auto", TimeMode::Auto}, {"event", TimeMode::Event}, {"arrival", TimeMode::Arrival}};
+  return choose(kTimes, "--time", time, config.time);
+}
+
+// --- Keys and ranking: what is counted, how keys are normalised and excluded, how windows rank them.
+
+void KeyOptions::add(CLI::App& app, Config& config) {
+  app.add_option("-k,--top", config.top, "Keys shown per window; 0 shows all (default 10)")
+      ->option_text("K")
+      ->check(kWholeNumber)
+      ->group("Keys and ranking");
+  app.add_option("--max-keys", config.max_keys,
+                 "Distinct keys a pane (a tumbling window) may hold before it turns into a heavy-hitter "
+                 "summary whose counts are approximate, with their error bound reported; 0: no limit "
+                 "(default 1000000)")
+      ->option_text("N")
+      ->check(kWholeNumber)
+      ->group("Keys and ranking");
+  app.add_option("--min-count", config.min_count, "Leave out keys counted fewer than N times (default 1)")
+      ->option_text("N")
+      ->check(kWholeNumber)
+      ->group("Keys and ranking");
+  app.add_option("--rank", rank,
+                 "Order keys by count, or by trend: how far each rises above its own baseline, a z-score "
+                 "(count - b) / sqrt(b + 5) (default count)")
+      ->option_text("count|trend")
+      ->group("Keys and ranking");
+  app.add_option("--baseline", baseline,
+                 "--rank trend: how far back a key's baseline looks, a weighted mean of its counts in the "
+                 "windows before, weights e^(-age/DUR) (default 1h, or the slide if longer)")
+      ->option_text("DUR")
+      ->group("Keys and ranking");
+  app.add_option("--keys", keys,
+                 "What to count, comma-separated: hashtags (#tag), mentions (@user), cashtags ($SYM), urls, "
+                 "words (of the text, without stop words) (default hashtags)")
+      ->option_text("KINDS")
+      ->group("Keys and ranking");
+  app.add_option(
+         "--extract", extract,
+         "Where keys come from: entities (what Twitter marked), text (the full text, by twitter-text's "
+         "rules), auto (entities when the tweet has them, else text; default), split (the tutorial: "
+         "text split on ' ', words starting with #, lower-cased, every occurrence)")
+      ->option_text("MODE")
+      ->group("Keys and ranking");
+  app.add_option("--count", count,
+                 "records: a key once per record (default); occurrences: every time it appears (default "
+                 "with --extract split); users: once per author, per window")
+      ->option_text("MODE")
+      ->group("Keys and ranking");
+  app.add_option("--exclude", config.exclude,
+                 "Never count this key, e.g. '#rt' (repeatable; normalised as keys are)")
+      ->option_text("KEY")
+      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
+      ->group("Keys and ranking");
+  app.add_option("--exclude-file", exclude_file, "Never count the keys in FILE, one per line")
+      ->option_text("FILE")
+      ->group("Keys and ranking");
+  app.add_option("--case", case_mode,
+                 "fold: keys are NFC + case folded, shown in their most frequent spelling (default); keep: "
+                 "count spellings apart (NFC only)")
+      ->option_text("MODE")
+      ->group("Keys and ranking");
+  app.add_option("--stopwords", stopwords_file,
+                 "--keys words: also leave out the words in FILE, one per line (a built-in English list is "
+                 "always left out)")
+      ->option_text("FILE")
+      ->group("Keys and ranking");
+}
+
+int KeyOptions::check(const CLI::App&, Config& config) {
+  if (baseline.empty()) {
+    config.baseline_ms = std::max<int64_t>(3'600'000, config.slide_ms);  // 1h, or one slide if longer
+  } else {
+    if (int rc = duration("--baseline", baseline, config.baseline_ms); rc >= 0) return rc;
+    if (config.baseline_ms < config.slide_ms)
+      return usage_error(fmt::format("--baseline {} is shorter than the slide ({})",
+                                     format_duration(config.baseline_ms), format_duration(config.slide_ms)));
+  }
+  static const std::map<std::string, ExtractMode> kExtracts = {{"auto", ExtractMode::Auto},
+                                                               {"entities", ExtractMode::Entities},
+                                                               {"text", ExtractMode::Text},
+                                                               {"split", ExtractMode::Split}};
+  if (int rc = choose(kExtracts, "--extract", extract, config.extract); rc >= 0) return rc;
+  if (int rc = choose(kRanks, "--rank", rank, config.rank); rc >= 0) return rc;
+  static const std::map<std::string, KeyKind> kKeys = {{"hashtags", kHashtags},
+                                                       {"mentions", kMentions},
+                                                       {"cashtags", kCashtags},
+                                                       {"urls", kUrls},
+                                                       {"words", kWords}};
+  config.keys = 0;
+  for (size_t at = 0; at <= keys.size();) {
+    size_t comma = std::min(keys.find(',', at), keys.size());
+    KeyKind kind = kHashtags;
+    if (int rc = choose(kKeys, "--keys", keys.substr(at, comma - at), kind); rc >= 0) return rc;
+    config.keys |= kind;
+    at = comma + 1;
+  }
+  static const std::map<std::string, CountMode> kCounts = {
+      {"records", CountMode::Records}, {"occurrences", CountMode::Occurrences}, {"users", CountMode::Users}};
+  if (count.empty())
+    config.count = config.extract == ExtractMode::Split ? CountMode::Occurrences : CountMode::Records;
+  else if (int rc = choose(kCounts, "--count", count, config.count); rc >= 0)
+    return rc;
+  if (!read_list("--exclude-file", exclude_file, config.exclude)) return 2;
+  if (!read_list("--stopwords", stopwords_file, config.stopwords)) return 2;
+  static const std::map<std::string, bool> kCases = {{"fold", false}, {"keep", true}};
+  if (int rc = choose(kCases, "--case", case_mode, config.keep_case); rc >= 0) return rc;
+  if (config.extract == ExtractMode::Split && config.keys != kHashtags)
+    return usage_error("--extract split counts hashtags only (the tutorial's pipeline)");
+  return -1;
+}
+
+// --- Filters: which records count at all.
+
+void FilterOptions::add(CLI::App& app, Config& config) {
+  app.add_option(
+         "--track", config.track,
+         "Count only records whose text contains PHRASE, case-insensitive (repeatable: any may match)")
+      ->option_text("PHRASE")
+      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
+      ->group("Filters");
+  app.add_option("--lang", config.langs, "Count only records in this language, e.g. en (repeatable)")
+      ->option_text("CODE")
+      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
+      ->group("Filters");
+  app.add_flag("--no-retweets", config.no_retweets, "Leave out retweets")->group("Filters");
+}
+
+int FilterOptions::check(const CLI::App&, Config& config) {
+  for (const std::string& t : config.track)
+    if (t.empty()) return usage_error("--track: an empty phrase would match everything");
+  return -1;
+}
+
+// --- Output: what is printed, in which format, how much.
+
+void OutputOptions::add(CLI::App& app, Config& config) {
+  app.add_flag("--print-keys", config.print_keys,
+               "No windows: print each record's keys, tab-separated, one line per input line (an empty "
+               "line for a record without keys; none for blank lines)")
+      ->group("Output");
+  app.add_option("-o,--output", output,
+                 "Output format: text, tsv, csv, json, or partial: every closed window's complete counts, "
+                 "for `trendtop merge` (default text)")
+      ->option_text("FORMAT")
+      ->group("Output");
+  app.add_option("-n,--intervals", config.intervals, "Exit after N windows")
+      ->option_text("N")
+      ->check(kWholeNumber)
+      ->group("Output");
+  app.add_flag("--stats", config.stats, "At exit, print counters for every input line to stderr")
+      ->group("Output");
+  app.add_option("--chart", config.chart_path,
+                 "Write an SVG chart of the top 10 keys' counts over the last 120 windows to FILE, rewritten "
+                 "atomically as windows close (at most once a second, and at the end)")
+      ->option_text("FILE")
+      ->group("Output");
+}
+
+int OutputOptions::check(const CLI::App&, Config& config) {
+  if (int rc = choose(kOutputs, "--output", output, config.output); rc >= 0) return rc;
+  if (!config.chart_path.empty() && config.print_keys)
+    return usage_error("--chart: --print-keys has no windows to chart");
+  return -1;
+}
+
+// --- Input: line limits, the stream format and its field paths, parsing threads.
+
+void InputOptions::add(CLI::App& app, Config& config) {
+  app.add_option("--max-line", max_line, "Skip (and count) lines longer than this (default 16MiB)")
+      ->option_text("BYTES")
+      ->group("Input");
+  app.add_option("--schema", schema,
+                 "Stream format: twitter (API v1.1), x-v2 (API v2, twarc-flattened too), bluesky "
+                 "(Jetstream), mastodon (statuses, streaming payloads, SSE), json (with the --*-field "
+                 "paths), text (a line is the text); auto (default) detects it per record")
+      ->option_text("FORMAT")
+      ->group("Input");
+  for (auto [flag, field, what] :
+       {std::tuple{"--key-field", &config.key_field,
+                   "the keys, a string or an array of strings; PATH is a JSON Pointer (/user/id) or dotted "
+                   "(user.id)"},
+        std::tuple{"--text-field", &config.text_field,
+                   "the text, searched by twitter-text's rules when there is no --key-field, and by --track"},
+        std::tuple{"--time-field", &config.time_field,
+                   "the event time: epoch seconds, ms or us (told apart by size), RFC 3339 or Twitter's "
+                   "created_at"},
+        std::tuple{"--user-field", &config.user_field, "the author, for --count users"}})
+    app.add_option(flag, *field, fmt::format("--schema json: {}", what))->option_text("PATH")->group("Input");
+  app.add_option("-j,--threads", threads,
+                 "Parse on N threads; output never depends on N (default: the number of cores)")
+      ->option_text("N")
+      ->group("Input");
+}
+
+int InputOptions::check(const CLI::App& app, Config& config) {
+  static const std::map<std::string, Schema> kSchemas = {
+      {"auto", Schema::Auto},       {"twitter", Schema::Twitter},   {"x-v2", Schema::XV2},
+      {"bluesky", Schema::Bluesky}, {"mastodon", Schema::Mastodon}, {"json", Schema::Json},
+      {"text", Schema::Text}};
+  if (int rc = choose(kSchemas, "--schema", schema, config.schema); rc >= 0) return rc;
+  for (auto [flag, field] : {std::pair{"--key-field", &config.key_field},
+                             {"--text-field", &config.text_field},
+                             {"--time-field", &config.time_field},
+                             {"--user-field", &config.user_field}}) {
+    if (!app.count(flag)) continue;
+    if (config.schema != Schema::Json) return usage_error(fmt::format("{} needs --schema json", flag));
+    std::vector<std::string> tokens;
+    std::string err;
+    if (!parse_field_path(*field, tokens, err))
+      return usage_error(fmt::format("{}: '{}': {}", flag, *field, err));
+  }
+  if (config.schema == Schema::Json && config.key_field.empty() && config.text_field.empty())
+    return usage_error("--schema json needs --key-field or --text-field");
+  if (config.schema == Schema::Json || config.schema == Schema::Text) {
+    const char* name = config.schema == Schema::Json ? "json" : "text";
+    if (!config.langs.empty())
+      return usage_error(fmt::format("--lang: --schema {} records have no language", name));
+    if (config.no_retweets)
+      return usage_error(fmt::format("--no-retweets: --schema {} records are never retweets", name));
+    if (config.count == CountMode::Users && config.user_field.empty())
+      return usage_error(config.schema == Schema::Json ? "--count users with --schema json needs --user-field"
+                                                       : "--count users: --schema text records have no user");
+  }
+  if (threads.empty()) {
+    config.threads = available_cores();
+  } else {
+    if (threads.size() > 4 || threads.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(threads) < 1 || std::stoul(threads) > 1024)
+      return usage_error(fmt::format("--threads: '{}' is not a whole number from 1 to 1024", threads));
+    config.threads = static_cast<unsigned>(std::stoul(threads));
+  }
+  auto size = parse_size(max_line);
+  if (!size || *size == 0 || *size > (1ull << 32))
+    return usage_error(fmt::format("--max-line: '{}' is not a size from 1 byte to 4GiB", max_line));
+  config.max_line = *size;
+  return -1;
+}
+
+// --- Long runs: live streams' clocks, intermediate results, duration, state files.
+
+void LongRunOptions::add(CLI::App& app, Config& config) {
+  app.add_option("--idle-timeout", idle_timeout,
+                 "Event time: when no record came for DUR, advance the watermark with the wall clock; "
+                 "0 turns it off (default: the slide, at least 1s, on live sources; off for files)")
+      ->option_text("DUR")
+      ->group("Long runs");
+  app.add_option(
+         "--emit", emit,
+         "final: one result per window when it closes (default); every=DUR: also the running top-k of "
+         "the open window every DUR, marked partial")
+      ->option_text("POLICY")
+      ->group("Long runs");
+  app.add_option("--duration", run_duration, "End the run cleanly after DUR of wall time")
+      ->option_text("DUR")
+      ->group("Long runs");
+  app.add_option("--state", config.state_path,
+                 "Restore open windows, watermark and counters from FILE at start; save them at exit and "
+                 "every --checkpoint-every (end of input then leaves windows open for the next run)")
+      ->option_text("FILE")
+      ->group("Long runs");
+  app.add_option("--checkpoint-every", checkpoint_every, "With --state: save every DUR (default 30s)")
+      ->option_text("DUR")
+      ->group("Long runs");
+  app.add_flag("--flush", config.flush,
+               "With --state: at the end emit every open window and leave the state empty")
+      ->group("Long runs");
+}
+
+int LongRunOptions::check(const CLI::App& app, Config& config) {
+  if (!idle_timeout.empty()) {
+    if (int rc = duration("--idle-timeout", idle_timeout, config.idle_timeout_ms); rc >= 0) return rc;
+  }
+  if (emit.rfind("every=", 0) == 0) {
+    if (int rc = duration("--emit every", emit.substr(6), config.emit_every_ms); rc >= 0) return rc;
+    if (config.emit_every_ms <= 0) return usage_error("--emit every=DUR must be longer than 0");
+  } else if (emit != "final") {
+    return usage_error(fmt::format("--emit: '{}' is not 'final' or 'every=DUR'", emit));
+  }
+  if (config.emit_every_ms > 0 && config.output == OutputFormat::Partial)
+    return usage_error("--emit every: --output partial carries closed windows only");
+  if (!run_duration.empty()) {
+    if (int rc = duration("--duration", run_duration, config.duration_ms); rc >= 0) return rc;
+    if (config.duration_ms <= 0) return usage_error("--duration must be longer than 0");
+  }
+  if (int rc = duration("--checkpoint-every", checkpoint_every, config.checkpoint_every_ms); rc >= 0)
+    return rc;
+  if (config.checkpoint_every_ms <= 0) return usage_error("--checkpoint-every must be longer than 0");
+  if (config.flush && config.state_path.empty()) return usage_error("--flush needs --state FILE");
+  if (app.count("--checkpoint-every") && config.state_path.empty())
+    return usage_error("--checkpoint-every needs --state FILE");
+  return -1;
+}
+
+// --- Network sources: producers that connect to us, servers we connect to.
+
+void NetworkOptions::add(CLI::App& app, Config& config) {
+  app.add_option(
+         "-l,--listen", listen,
+         "Accept producers on TCP [HOST:]PORT (repeatable; HOST defaults to 127.0.0.1, use 0.0.0.0 or "
+         "[::] for all interfaces)")
+      ->option_text("ADDR")
+      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
+      ->group("Network sources");
+  app.add_option("-c,--connect", connect,
+                 "Read from a TCP server at HOST:PORT, reconnecting with backoff (repeatable)")
+      ->option_text("ADDR")
+      ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
+      ->group("Network sources");
+  app.add_option("--retry", retry, "--connect: attempts after a failure before giving up (default forever)")
+      ->option_text("N")
+      ->group("Network sources");
+  app.add_option("--allow", allow,
+                 "--listen: accept producers only from this address or block, e.g. 10.0.0.0/8 or ::1 "
+                 "(repeatable; default: anyone who can reach the port)")
+      ->option_text("CIDR")
+      ->allow_extra_args(false)
+      ->group("Network sources");
+  app.add_option("--client-timeout", client_timeout,
+                 "--listen: close a producer's connection after this long without a byte (default 0: never)")
+      ->option_text("DUR")
+      ->group("Network sources");
+  app.add_option("--max-connections", config.max_connections,
+                 "Producers connected at once; more wait in the backlog (default 1024)")
+      ->option_text("N")
+      ->check(kWholeNumber)
+      ->group("Network sources");
+}
+
+int NetworkOptions::check(const CLI::App&, Config& config) {
+  if (int rc = duration("--client-timeout", client_timeout, config.client_timeout_ms); rc >= 0) return rc;
+  for (auto [flag, list, out] : {std::tuple{"--listen", &listen, &config.listen},
+                                 std::tuple{"--connect", &connect, &config.connect}}) {
+    for (const std::string& text : *list) {
+      std::string err;
+      auto ep = parse_endpoint(text, out == &config.connect, err);
+      if (ep && out == &config.listen && !resolvable(*ep, err)) ep.reset();
+      if (!ep) return usage_error(fmt::format("{}: {}", flag, err));
+      out->push_back(*ep);
+    }
+  }
+  for (const std::string& text : allow) {
+    std::string err;
+    auto block = parse_cidr(text, err);
+    if (!block) return usage_error(fmt::format("--allow: {}", err));
+    config.allow.push_back(*block);
+  }
+  if (retry != "forever") {
+    if (retry.empty() || retry.size() > 9 || retry.find_first_not_of("0123456789") != std::string::npos)
+      return usage_error(fmt::format("--retry: '{}' is not a whole number >= 0 or 'forever'", retry));
+    config.retry = std::stoll(retry);
+  }
+  if (config.max_connections == 0) return usage_error("--max-connections must be at least 1");
+  return -1;
+}
+
+// --- Terminal: the live view, colour, progress.
+
+void TerminalOptions::add(CLI::App& app, Config&) {
+  app.add_option("--view", view,
+                 "live: a full-screen view redrawn every second (sources, rates, counters, the open window's "
+                 "running top-k and the last closed one's, with bars, rank changes and sparklines); scroll: "
+                 "one block per window (default: live when stdout is a terminal, the output is text and the "
+                 "input is a stream: stdin not a file, or the network)")
+      ->option_text("live|scroll")
+      ->group("Terminal");
+  app.add_option("--color", color,
+                 "Colour the live view and text output: auto (on a terminal, unless NO_COLOR is "
+                 "set or TERM=dumb; default), always, never")
+      ->option_text("WHEN")
+      ->group("Terminal");
+  app.add_flag("--progress", progress,
+               "Show bytes read, rate and ETA on stderr (default: when reading regular files, stderr is a "
+               "terminal and stdout is not; the live view shows them in its header)")
+      ->group("Terminal");
+  app.add_flag("--no-progress", no_progress, "Never show the progress line")->group("Terminal");
+}
+
+int TerminalOptions::check(const CLI::App&, Config& config) {
+  static const std::map<std::string, ViewMode> kViews = {{"live", ViewMode::Live},
+                                                         {"scroll", ViewMode::Scroll}};
+  if (view != "auto")
+    if (int rc = choose(kViews, "--view", view, config.view); rc >= 0) return rc;
+  static const std::map<std::string, ColorMode> kColors = {
+      {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
+  if (int rc = choose(kColors, "--color", color, config.color); rc >= 0) return rc;
+  if (progress && no_progress) return usage_error("--progress and --no-progress contradict each other");
+  config.progress = progress ? 1 : no_progress ? 0 : -1;
+  if (config.view == ViewMode::Live && (config.output != OutputFormat::Text || config.print_keys))
+    return usage_error("--view live shows windows as text: not with --output tsv|csv|json or --print-keys");
+  return -1;
+}
+
+// --- Kafka: a consumer of topics, alone or in a group.
+
+void KafkaOptions::add(CLI::App& app, Config& config) {
+  app.add_option("--kafka", config.kafka_brokers,
+                 "Consume Kafka: the bootstrap brokers, host:port[,host:port...]; with --topic (" +
+                     std::string(KafkaSource::available() ? "built in" : "not built in this binary") + ")")
+      ->option_text("BROKERS")
+      ->group("Kafka");
+  app.add_option("--topic", config.kafka_topics, "--kafka: the topic to read (repeatable)")
+      ->option_text("TOPIC")
+      ->allow_extra_args(false)
+      ->group("Kafka");
+  app.add_option("--group", config.kafka_group,
+                 "--kafka: the consumer group; its processes share the topic's partitions (default: no "
+                 "group, every partition)")
+      ->option_text("GROUP")
+      ->group("Kafka");
+  app.add_option("-X", props, "--kafka: a librdkafka property, passed through (repeatable), as kcat -X")
+      ->option_text("KEY=VALUE")
+      ->allow_extra_args(false)
+      ->group("Kafka");
+  app.add_flag("--exit-at-end", config.exit_at_end,
+               "--kafka: end once every assigned partition was read to its end, for batch and cron use")
+      ->group("Kafka");
+}
+
+int KafkaOptions::check(const CLI::App& app, Config& config) {
+  for (const std::string& kv : props) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) return usage_error(fmt::format("-X: '{}' is not KEY=VALUE", kv));
+    config.kafka_props.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (config.kafka_brokers.empty()) {
+    for (const char* flag : {"--topic", "--group", "-X", "--exit-at-end"})
+      if (app.count(flag)) return usage_error(fmt::format("{} needs --kafka BROKERS", flag));
+  } else if (config.kafka_topics.empty()) {
+    return usage_error("--kafka needs --topic TOPIC");
+  }
+  return -1;
+}
+
+}  // namespace trendtop::cli

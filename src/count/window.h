@@ -1,0 +1,134 @@
+// The count stage: records' keys in (with their event or arrival time and their hashes, from extract/),
+// closed windows out, each a CountMap of key -> count (count_map.h), ranked by count (topk.h) or by trend
+// against each key's baseline (rank.h). Windows are cut, kept and closed here (the Windower below); the
+// output stage formats what closes. No I/O and no clock of its own: tests drive it with any times.
+//
+// Windower: event-time windows over panes. I/O-free and clock-free, so tests drive it with any times.
+//
+// Time is cut into panes of `slide` ms aligned to the Unix epoch; a window is [end - window, end) with `end`
+// a multiple of the slide, i.e. window/slide consecutive panes. A record counts in its pane, once.
+//
+// Semantics, defined as if records were processed one at a time in input order:
+// - E is the end of the last emitted window (none at first). A record's windows are those containing its
+//   time; those ending after E are open. With none open, the record is late (dropped; the caller counts it).
+// - watermark = max time seen - lateness. Every window ending at or before it is emitted, in order of end,
+//   starting right after E, or before the first emission at the earliest window any counted record fell in
+//   (or the one containing start_at()'s time), empty windows in between included.
+// - flush() emits what is left, up to the last window that holds a record (or the one containing `now`).
+// - Except: a run of consecutive empty windows longer than spec.max_gap_ms is skipped, not emitted.
+// A pane is recycled as soon as no open window needs it, so memory follows the open windows' keys.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "count/count_map.h"
+#include "util/clock.h"
+#include "util/serial.h"
+
+namespace trendtop {
+
+struct WindowSpec {
+  int64_t window_ms;
+  int64_t slide_ms;
+  int64_t lateness_ms;
+  // A run of empty windows spanning more than this (--max-skew) is skipped rather than emitted one by one:
+  // a record dated decades early, or an archive's gap of months, must not print millions of empty windows.
+  // 0: every empty window is emitted.
+  int64_t max_gap_ms = 0;
+  // --max-keys: distinct keys a pane may hold (0: no limit). Past it the pane becomes a Space-Saving summary
+  // (see Windower::compact): memory stays flat under a flood of one-off keys, heavy hitters stay, and each
+  // count is over by at most the window's max_error.
+  uint64_t max_keys = 0;
+};
+
+struct ClosedWindow {
+  int64_t start, end;
+  uint64_t records;
+  const CountMap& counts;
+  uint64_t skipped_before = 0;  // empty windows skipped (spec.max_gap_ms) since the previous one emitted
+  // 0: exact. Else the window's panes hit spec.max_keys: every count is at least the true count and at most
+  // max_error above it, and a key not in the window occurred at most max_error times.
+  uint64_t max_error = 0;
+};
+
+class Windower {
+ public:
+  // Receives each closed window; returns false to stop emitting (e.g. --intervals reached).
+  using Emit = std::function<bool(const ClosedWindow&)>;
+
+  explicit Windower(WindowSpec spec);
+
+  // Makes the window containing t the first to emit even if no record falls in it (arrival time: windows
+  // are printed from the start of the run, empty or not).
+  void start_at(int64_t t);
+  // Counts a record at time t with these keys (each key counted once per call, as given). Returns false when
+  // the record is late. Emits nothing: call advance() with the new watermark. `hashes`, when given, holds
+  // hash_key() of each key, computed elsewhere (by a parsing thread).
+  bool add(int64_t t, std::span<const std::string_view> keys, std::span<const uint64_t> hashes = {});
+  // A record at event time t: add(), then move the watermark and emit what it closed. Returns false if late.
+  bool process(int64_t t, std::span<const std::string_view> keys, const Emit& emit, bool& stopped,
+               std::span<const uint64_t> hashes = {});
+  // Emits every window ending at or before `watermark`. Returns false if emit asked to stop.
+  bool advance(int64_t watermark, const Emit& emit);
+  // End of input: emits every remaining window up to the last one holding a record, and at least up to the
+  // window containing `now` (kNoTime: no such minimum). Returns false if emit asked to stop.
+  bool flush(const Emit& emit, int64_t now = kNoTime);
+
+  // Visits the windows still open, from next_end() through the last one holding a record (at least through
+  // `through`), with what they hold now, without closing anything: partial results.
+  bool peek_open(const Emit& visit, int64_t through = kNoTime);
+
+  // End of the next window to emit, kNoTime before anything can be emitted.
+  int64_t next_end() const;
+  // The last window end holding a counted record, kNoTime if none.
+  int64_t last_end() const { return last_end_; }
+  int64_t watermark() const { return max_time_ == kNoTime ? kNoTime : max_time_ - spec_.lateness_ms; }
+  // The latest event time seen (process()), kNoTime before any.
+  int64_t max_time() const { return max_time_; }
+  // Empty windows skipped under spec.max_gap_ms.
+  uint64_t skipped_windows() const { return skipped_windows_; }
+  size_t live_panes() const { return panes_.size(); }
+
+  // The whole state (--state). load() expects a fresh Windower with the same spec; false if the data is bad.
+  void save(StateWriter& out) const;
+  bool load(StateReader& in);
+
+ private:
+  struct Pane {
+    int64_t start;
+    uint64_t records = 0;
+    CountMap counts;
+    // Space-Saving (after the pane hit max_keys): the largest count ever evicted. A key not in the map
+    // occurred at most floor times; a key that (re)enters starts at floor + 1, so counts never undercount.
+    uint64_t floor = 0;
+  };
+  // The pane reached max_keys: evicts its smaller half and raises its floor.
+  void compact(Pane& pane);
+  Pane& pane_at(int64_t start);
+  // The window ending at `end` as it stands (a pane's map, or the panes summed into scratch_).
+  ClosedWindow contents(int64_t end);
+  bool emit_window(int64_t end, const Emit& emit);
+  // The last window end of a run of empty windows from `end` (through at most `limit`) longer than
+  // spec.max_gap_ms, or kNoTime if there is no such run.
+  int64_t gap_from(int64_t end, int64_t limit) const;
+  void release_panes_before(int64_t start);
+
+  WindowSpec spec_;
+  std::vector<Pane> panes_;      // sorted by start, only panes some open window needs
+  std::vector<CountMap> spare_;  // recycled maps
+  CountMap scratch_;             // a sliding window's panes summed; compact()'s rebuilt map
+  std::vector<std::pair<uint64_t, std::string_view>> ranked_;  // compact()'s scratch
+  CountMap empty_;
+  int64_t emitted_end_ = kNoTime;  // E
+  int64_t first_end_ = kNoTime;    // before the first emission: the earliest window to emit
+  int64_t last_end_ = kNoTime;     // the last window end that holds a counted record
+  int64_t max_time_ = kNoTime;
+  uint64_t skipped_windows_ = 0;
+  uint64_t skipped_pending_ = 0;  // skipped since the last emission, for the next ClosedWindow
+};
+
+}  // namespace trendtop

@@ -1,0 +1,127 @@
+// ExtractPool (--threads N): parsing, by far the costliest stage, runs on N worker threads, each with its
+// own Extractor (its own simdjson parser). The caller fills batches with framed lines (copied: the framer's
+// buffer is reused), submits them, and takes the extracted records back in submission order, to count them
+// on its own thread.
+//
+// Why counting stays on one thread: results are defined as "records processed one at a time, in input
+// order" (lateness, emission points, --intervals). Applying extracted batches in order gives exactly the
+// serial result by construction, whatever the thread count, batch sizes or read chunking; and counting is a
+// few hash-map increments per record against a full JSON parse, so it is not what limits throughput. Keys
+// come back with their hash already computed, so the counting thread never hashes a string.
+//
+// Batches are recycled: once warm, a run allocates nothing per batch or per record. At most
+// max_in_flight() batches are out at once, which bounds memory to a few MiB per thread. The bound is not
+// tighter because the reading thread must rarely hit it: when it does and the oldest batch is still being
+// parsed, it sleeps, and the workers then starve while it counts what piled up. With 3 batches per 2
+// threads the machine was 1.75 cores busy at -j2 (324 context switches per GiB); with 12, 1.96 (28).
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "config.h"
+#include "extract/extract.h"
+#include "input/framer.h"
+
+namespace trendtop {
+
+// One line, extracted.
+struct ExtractedLine {
+  enum class Kind : uint8_t { Tweet, NotTweet, Malformed, Filtered, Blank, Oversized };
+  Kind kind;
+  bool has_time;
+  int64_t time_ms;
+  int64_t arrival_ms;
+  uint32_t first_key, key_count;  // into Batch::keys / Batch::hashes
+};
+
+struct Batch {
+  // Filled by the caller.
+  // The lines' bytes: copied in back to back (add), or a framer's whole read buffer (Pipeline::lines_from).
+  // Every line has Framer::kPadding readable bytes after it.
+  std::vector<char> text;
+  size_t used = 0;  // bytes of text in use (text keeps its size between uses: no clearing, no zero-filling)
+  struct Input {
+    uint32_t offset, length;
+    bool oversized;
+    int64_t arrival_ms;
+  };
+  std::vector<Input> lines;
+  // Filled by a worker.
+  std::vector<ExtractedLine> out;
+  std::string key_bytes;                                 // the keys, back to back
+  std::vector<std::string_view> keys;                    // views into key_bytes
+  std::vector<uint64_t> hashes;                          // hash_key() of each key
+  std::vector<std::pair<uint32_t, uint32_t>> key_spans;  // scratch: offset and length of each key
+  std::atomic<bool> done{false};
+
+  size_t bytes() const { return used; }
+  void reset();
+};
+
+ExtractedLine::Kind kind_of(Record::Kind k);
+// Blank lines (only JSON whitespace) are counted apart from malformed ones.
+bool is_blank(std::string_view text);
+
+class ExtractPool {
+ public:
+  static constexpr size_t kBatchBytes = 1 << 20;
+
+  ExtractPool(unsigned threads, const Config& config, size_t batch_bytes = kBatchBytes);
+  ~ExtractPool();
+  ExtractPool(const ExtractPool&) = delete;
+  ExtractPool& operator=(const ExtractPool&) = delete;
+
+  // Copies a line into the batch being filled. True when that batch is full and should be submitted.
+  bool add(const Line& line, int64_t arrival_ms);
+  // The batch being filled, for a caller that fills it without copying (Pipeline::lines_from).
+  Batch& filling() { return *filling_; }
+  // Hands the batch being filled (if it has lines) to the workers.
+  void submit();
+  // The oldest submitted batch once extracted; with `wait`, blocks until it is. nullptr when none is
+  // submitted, or (without wait) when the oldest is not done yet.
+  Batch* front(bool wait);
+  // Recycles the batch front() returned.
+  void pop();
+  // Parses the newest batch no worker has started, on the caller's thread, with the caller's extractor:
+  // the reading thread helps instead of waiting when the workers are behind. False if none was waiting.
+  bool help(Extractor& extractor, Record& scratch);
+
+  size_t in_flight() const { return in_flight_.size(); }
+  bool pending() const { return !in_flight_.empty() || (filling_ && !filling_->lines.empty()); }
+  size_t max_in_flight() const { return 4 * workers_.size() + 4; }
+  // An eventfd that becomes readable whenever a batch is done (for the reader's epoll loop).
+  int wake_fd() const { return wake_fd_; }
+  // Consumes the eventfd's count.
+  void clear_wake() const;
+
+ private:
+  void work(const Config& config);
+  std::unique_ptr<Batch> take_spare();
+
+  size_t batch_bytes_;
+  std::vector<std::thread> workers_;
+  std::unique_ptr<Batch> filling_;
+  std::deque<std::unique_ptr<Batch>> in_flight_;  // submission order; owned here, worked on by workers
+  std::vector<std::unique_ptr<Batch>> spare_;
+  int wake_fd_ = -1;
+
+  // Shared with the workers.
+  std::mutex mutex_;
+  std::condition_variable work_cv_, done_cv_;
+  std::deque<Batch*> queue_;  // submitted, not yet picked up
+  bool stopping_ = false;
+};
+
+// Extracts every line of a batch (what a worker does; also usable on the caller's thread).
+void extract_batch(Extractor& extractor, Record& scratch, Batch& batch);
+
+}  // namespace trendtop

@@ -1,0 +1,50 @@
+// LineSink: where the input stage delivers what it reads. The reader (every file, socket and stdin) and the
+// Kafka source hand framed lines in with their arrival time and give the sink the wall clock between reads;
+// the sink tells them when it is done or next has wall-clock work. The Pipeline (pipeline.h) is the one
+// implementation: the input stage knows nothing of extraction, windows or output.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "input/framer.h"
+
+namespace trendtop {
+
+// Where a log source (a Kafka topic partition) goes on: the offset of the next record to read. Kept by the
+// sink and saved with the windows the records before it were counted into, so a restart neither loses nor
+// repeats any.
+struct SourceOffset {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t next = 0;
+};
+
+class LineSink {
+ public:
+  virtual ~LineSink() = default;
+  // One complete line, read at `arrival_ms` (wall clock).
+  virtual void line(const Line& line, int64_t arrival_ms) = 0;
+  // Every complete line the framer holds, as line() would take them (adding to `lines` for each).
+  virtual void lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) = 0;
+  // Bytes read, counted or not.
+  virtual void count_bytes(uint64_t n) = 0;
+  // The wall clock moved; work due by then is done.
+  virtual void tick(int64_t now_ms) = 0;
+  // The next wall-clock time tick() has work to do, kNoTime if none.
+  virtual int64_t next_deadline() const = 0;
+  // True once nothing more should be read (enough windows printed, the output's reader went away).
+  virtual bool done() const = 0;
+  // After a batch of lines: hand work on and write what is ready.
+  virtual void flush() = 0;
+  // Waits until every line given so far is counted.
+  virtual void sync() = 0;
+  // An fd that becomes readable when lines handed to other threads are ready to count (-1: none), and the
+  // call that consumes that readiness.
+  virtual int parsed_fd() const = 0;
+  virtual void clear_parsed() const = 0;
+  // Log sources' positions (Kafka), saved with the sink's state: updated as records are handed in.
+  virtual std::vector<SourceOffset>& offsets() = 0;
+};
+
+}  // namespace trendtop

@@ -1,0 +1,418 @@
+#include "input/reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace trendtop {
+
+namespace {
+
+// Sockets get small reads: memory is per connection, and 1024 producers must not cost a gigabyte.
+constexpr size_t kSocketReadSize = 64 << 10;
+constexpr int64_t kFirstBackoffMs = 100;
+constexpr int64_t kMaxBackoffMs = 30'000;
+
+// What an epoll event is about: the kind in the top byte, an index or fd below.
+enum Tag : uint64_t { kListener = 1, kStream = 2, kConnecting = 3, kFile = 4, kParsed = 5, kKafka = 6 };
+uint64_t tag(Tag kind, uint64_t value) {
+  return (static_cast<uint64_t>(kind) << 56) | value;
+}
+
+}  // namespace
+
+Reader::Reader(const Config& config, LineSink& sink)
+    : config_(config), sink_(sink), file_framer_(config.max_line) {}
+
+Reader::~Reader() {
+  for (auto& [fd, s] : streams_) ::close(fd);
+  for (Connector& c : connectors_)
+    if (c.fd >= 0) ::close(c.fd);
+  for (Listener& l : listeners_) ::close(l.fd);
+  if (epoll_ >= 0) ::close(epoll_);
+}
+
+uint64_t Reader::bytes() const {
+  uint64_t n = 0;
+  for (const SourceStats& s : stats_) n += s.bytes;
+  return n;
+}
+
+bool Reader::watch(int fd, uint32_t events, uint64_t t) {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = t;
+  if (epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) == 0) return true;
+  return errno == EEXIST && epoll_ctl(epoll_, EPOLL_CTL_MOD, fd, &ev) == 0;
+}
+
+void Reader::unwatch(int fd) {
+  epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
+}
+
+bool Reader::open(std::string& err) {
+  epoll_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_ < 0) {
+    err = fmt::format("epoll: {}", std::strerror(errno));
+    return false;
+  }
+  // Parsing threads say when a batch is ready to count, so a quiet stream's last lines are not held back.
+  if (int fd = sink_.parsed_fd(); fd >= 0) watch(fd, EPOLLIN, tag(kParsed, 0));
+  for (const Endpoint& ep : config_.listen) {
+    int fd = listen_on(ep, err);
+    if (fd < 0) return false;
+    stats_.push_back({"listen " + ep.text(), 0, 0, 0, 0, 0, 0, true});
+    listeners_.push_back({fd, stats_.size() - 1, false});
+    watch(fd, EPOLLIN, tag(kListener, listeners_.size() - 1));
+  }
+  if (!config_.kafka_brokers.empty()) {
+    kafka_ = std::make_unique<KafkaSource>(config_, sink_);
+    if (!kafka_->open(err)) return false;
+    stats_.push_back({"kafka " + config_.kafka_brokers, 0, 0, 0, 0, 0, 0, true});
+    kafka_source_ = stats_.size() - 1;
+    watch(kafka_->fd(), EPOLLIN, tag(kKafka, 0));
+  }
+  int64_t now = wall_ms();
+  for (const Endpoint& ep : config_.connect) {
+    stats_.push_back({"connect " + ep.text(), 0, 0, 0, 0, 0, 0, true});
+    connectors_.push_back({ep, stats_.size() - 1, -1, false, now, kFirstBackoffMs, 0, false});
+  }
+  return true;
+}
+
+bool Reader::start_next_input() {
+  while (next_input_ < config_.inputs.size()) {
+    const std::string& path = config_.inputs[next_input_++];
+    std::string err;
+    if (!file_.open(path, err)) {  // reported; the other inputs are still read
+      error(err);
+      failed_ = true;
+      continue;
+    }
+    stats_.push_back({file_.name(), 0, 0, 0, 0, 0, 0, false});
+    file_source_ = stats_.size() - 1;
+    file_open_ = true;
+    struct stat st;
+    // Pipes, terminals and sockets are polled with the rest; regular files, block devices and what epoll
+    // refuses (/dev/null and other always-ready character devices) are read straight away.
+    // A bigger pipe buffer: fewer reads and wake-ups per megabyte when a producer writes fast (best effort;
+    // the kernel caps it at /proc/sys/fs/pipe-max-size).
+    if (fstat(file_.fd(), &st) == 0 && S_ISFIFO(st.st_mode)) fcntl(file_.fd(), F_SETPIPE_SZ, 1 << 20);
+    file_polled_ = fstat(file_.fd(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode) &&
+                   watch(file_.fd(), EPOLLIN, tag(kFile, 0));
+    return true;
+  }
+  return false;
+}
+
+void Reader::finish_file() {
+  Line line;
+  if (file_framer_.finish(line)) {
+    ++stats_[file_source_].lines;
+    sink_.line(line, wall_ms());
+  }
+  if (file_polled_) unwatch(file_.fd());
+  file_open_ = false;
+}
+
+void Reader::read_file_chunk() {
+  std::string err;
+  long n = file_.read(file_framer_.write_area(), err);
+  if (n < 0) {
+    error(err);
+    failed_ = true;
+    finish_file();
+    return;
+  }
+  if (n == 0) {
+    finish_file();
+    return;
+  }
+  int64_t now = wall_ms();
+  stats_[file_source_].bytes += static_cast<uint64_t>(n);
+  sink_.count_bytes(static_cast<uint64_t>(n));
+  file_framer_.commit(static_cast<size_t>(n));
+  sink_.lines_from(file_framer_, now, stats_[file_source_].lines);
+}
+
+void Reader::pause_listeners(bool pause) {
+  for (size_t i = 0; i < listeners_.size(); ++i) {
+    Listener& l = listeners_[i];
+    if (l.paused == pause) continue;
+    l.paused = pause;
+    if (pause) {
+      unwatch(l.fd);  // producers wait in the kernel's backlog
+    } else {
+      watch(l.fd, EPOLLIN, tag(kListener, i));
+    }
+  }
+}
+
+void Reader::accept_all(Listener& l) {
+  while (connections_ < config_.max_connections) {
+    int fd = accept4(l.fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE) {
+        warn(fmt::format("warning: cannot accept on {}: {}; new producers wait",
+                         stats_[l.source].name.substr(7), std::strerror(errno)));
+        pause_listeners(true);
+      }
+      return;  // EAGAIN: all accepted
+    }
+    if (!config_.allow.empty() && std::none_of(config_.allow.begin(), config_.allow.end(),
+                                               [&](const Cidr& c) { return peer_in(fd, c); })) {
+      // Not on the list: closed before a byte is read. Counted; said once, so a flood cannot fill stderr.
+      if (!warned_refused_)
+        warn(fmt::format("warning: refused {} on {} (not in --allow); further refusals are only counted",
+                         peer_name(fd), stats_[l.source].name.substr(7)));
+      warned_refused_ = true;
+      ++stats_[l.source].refused;
+      ::close(fd);
+      continue;
+    }
+    ++connections_;
+    ++stats_[l.source].accepted;
+    Stream s{fd, l.source, peer_name(fd), Framer(config_.max_line, kSocketReadSize), -1, wall_ms()};
+    streams_.emplace(fd, std::move(s));
+    watch(fd, EPOLLIN | EPOLLRDHUP, tag(kStream, static_cast<uint64_t>(fd)));
+  }
+  if (!warned_full_) {
+    warn(fmt::format("warning: {} connections open (--max-connections); further producers wait",
+                     config_.max_connections));
+    warned_full_ = true;
+  }
+  pause_listeners(true);
+}
+
+bool Reader::read_stream(int fd) {
+  auto it = streams_.find(fd);
+  if (it == streams_.end()) return false;
+  Stream& s = it->second;
+  auto area = s.framer.write_area();
+  ssize_t n;
+  do n = ::read(fd, area.data(), area.size());
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+  int64_t now = wall_ms();
+  if (n <= 0) {  // end of stream or a reset: the producer is gone
+    if (n < 0) warn(fmt::format("warning: {} ({}): {}", s.name, stats_[s.source].name, std::strerror(errno)));
+    close_stream(fd);
+    return false;
+  }
+  stats_[s.source].bytes += static_cast<uint64_t>(n);
+  sink_.count_bytes(static_cast<uint64_t>(n));
+  s.last_read = now;
+  s.framer.commit(static_cast<size_t>(n));
+  Line line;
+  while (s.framer.next(line)) {
+    ++stats_[s.source].lines;
+    sink_.line(line, now);
+  }
+  return true;
+}
+
+void Reader::drain_streams() {
+  std::vector<int> fds;
+  for (const auto& [fd, s] : streams_) fds.push_back(fd);
+  for (int fd : fds) {
+    for (int reads = 0; reads < 1024 && !sink_.done() && read_stream(fd); ++reads) {
+    }
+  }
+}
+
+void Reader::close_stream(int fd) {
+  auto it = streams_.find(fd);
+  Stream& s = it->second;
+  // A fragment the producer left without a newline is a line of its own (malformed if not a record).
+  Line line;
+  if (s.framer.finish(line)) {
+    ++stats_[s.source].lines;
+    sink_.line(line, wall_ms());
+  }
+  unwatch(fd);
+  ::close(fd);
+  int connector = s.connector;
+  size_t source = s.source;
+  streams_.erase(it);
+  if (connector >= 0) {
+    Connector& c = connectors_[static_cast<size_t>(connector)];
+    c.fd = -1;
+    connector_lost(static_cast<size_t>(connector), wall_ms(), "connection closed", false);
+    return;
+  }
+  ++stats_[source].closed;
+  --connections_;
+  if (connections_ < config_.max_connections) pause_listeners(false);
+}
+
+int64_t Reader::expire_idle(int64_t now) {
+  int64_t timeout = config_.client_timeout_ms;
+  int64_t next = kNoTime;
+  std::vector<int> idle;
+  for (const auto& [fd, s] : streams_) {
+    if (s.connector >= 0) continue;  // --connect servers have their own reconnect logic
+    if (now - s.last_read >= timeout) {
+      idle.push_back(fd);
+    } else if (next == kNoTime || s.last_read + timeout < next) {
+      next = s.last_read + timeout;
+    }
+  }
+  for (int fd : idle) {
+    ++stats_[streams_.at(fd).source].timeouts;
+    close_stream(fd);  // what it sent is counted; an unfinished line counts as a line of its own
+  }
+  return next;
+}
+
+void Reader::attempt(size_t i, int64_t now) {
+  Connector& c = connectors_[i];
+  std::string err;
+  int fd = start_connect(c.ep, err);
+  if (fd < 0) {
+    connector_lost(i, now, err, true);
+    return;
+  }
+  c.fd = fd;
+  c.connecting = true;
+  watch(fd, EPOLLOUT, tag(kConnecting, i));
+}
+
+void Reader::connect_done(size_t i, int64_t now) {
+  Connector& c = connectors_[i];
+  int fd = c.fd;
+  c.connecting = false;
+  if (int e = connect_result(fd); e != 0) {
+    unwatch(fd);
+    ::close(fd);
+    c.fd = -1;
+    connector_lost(i, now, fmt::format("cannot connect to {}: {}", c.ep.text(), std::strerror(e)), true);
+    return;
+  }
+  if (c.failures > 0 || stats_[c.source].connects > 0) warn(fmt::format("connected to {}", c.ep.text()));
+  ++stats_[c.source].connects;
+  c.failures = 0;
+  c.backoff_ms = kFirstBackoffMs;
+  streams_.emplace(
+      fd, Stream{fd, c.source, c.ep.text(), Framer(config_.max_line, kSocketReadSize), static_cast<int>(i)});
+  watch(fd, EPOLLIN | EPOLLRDHUP, tag(kStream, static_cast<uint64_t>(fd)));
+}
+
+// A connect failed (failed = true) or a connection ended: retry with backoff, or give up.
+void Reader::connector_lost(size_t i, int64_t now, const std::string& why, bool failed) {
+  Connector& c = connectors_[i];
+  if (failed) {
+    ++c.failures;
+    ++stats_[c.source].failures;
+  }
+  // --retry N: N more attempts after a failure; after a clean close, --retry 0 means stop quietly.
+  if (config_.retry >= 0 && (failed ? c.failures > config_.retry : config_.retry == 0)) {
+    c.gave_up = true;
+    if (failed) {
+      error(fmt::format("{}; giving up{}", why,
+                        config_.retry > 0 ? fmt::format(" after {} retries", config_.retry) : std::string()));
+      failed_ = true;
+    } else {
+      warn(fmt::format("{}: {}; not reconnecting (--retry 0)", c.ep.text(), why));
+    }
+    return;
+  }
+  c.retry_at = now + c.backoff_ms;
+  warn(fmt::format(
+      "{}{}; retrying in {}", failed ? "" : c.ep.text() + ": ", why,
+      c.backoff_ms < 1000 ? fmt::format("{}ms", c.backoff_ms) : fmt::format("{}s", c.backoff_ms / 1000)));
+  c.backoff_ms = std::min(c.backoff_ms * 2, kMaxBackoffMs);
+}
+
+int Reader::poll_timeout(int64_t now, int64_t hook_wake) const {
+  if ((file_open_ && !file_polled_) || kafka_more_) return 0;  // a regular file is always readable
+  int64_t wake = kNoTime;
+  auto sooner = [&](int64_t t) {
+    if (t != kNoTime && (wake == kNoTime || t < wake)) wake = t;
+  };
+  sooner(hook_wake);
+  sooner(sink_.next_deadline());
+  if (config_.client_timeout_ms > 0 && next_expiry_ != kNoTime) sooner(next_expiry_);
+  for (const Connector& c : connectors_)
+    if (!c.gave_up && c.fd < 0) sooner(c.retry_at);
+  // librdkafka signals its queue's first message; --exit-at-end's partition ends are checked at least
+  // every 100 ms besides.
+  int64_t cap = kafka_ ? 100 : 60'000;
+  if (wake == kNoTime) return kafka_ ? static_cast<int>(cap) : -1;
+  return static_cast<int>(std::clamp<int64_t>(wake - now, 0, cap));
+}
+
+bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
+  epoll_event events[64];
+  for (;;) {
+    if (sink_.done() || stop) break;
+    int64_t now = wall_ms();
+    int64_t hook_wake = hook(now);
+    if (hook_wake == kEndRun) break;
+    if (!file_open_) start_next_input();
+    for (size_t i = 0; i < connectors_.size(); ++i) {
+      Connector& c = connectors_[i];
+      if (!c.gave_up && c.fd < 0 && c.retry_at <= now) attempt(i, now);
+    }
+    bool connectors_live =
+        std::any_of(connectors_.begin(), connectors_.end(), [](const Connector& c) { return !c.gave_up; });
+    bool kafka_live = kafka_ && !kafka_->ended();
+    if (!file_open_ && listeners_.empty() && !connectors_live && streams_.empty() && !kafka_live)
+      break;  // all sources ended
+
+    int n = epoll_wait(epoll_, events, 64, poll_timeout(now, hook_wake));
+    if (n < 0 && errno != EINTR) {
+      error(fmt::format("epoll_wait: {}", std::strerror(errno)));
+      failed_ = true;
+      break;
+    }
+    for (int i = 0; i < n && !sink_.done(); ++i) {
+      uint64_t t = events[i].data.u64;
+      uint64_t value = t & ((uint64_t{1} << 56) - 1);
+      switch (static_cast<Tag>(t >> 56)) {
+        case kListener:
+          accept_all(listeners_[value]);
+          break;
+        case kStream:
+          read_stream(static_cast<int>(value));
+          break;
+        case kConnecting:
+          connect_done(value, wall_ms());
+          break;
+        case kFile:
+          if (file_open_) read_file_chunk();
+          break;
+        case kParsed:
+          sink_.clear_parsed();  // tick() below counts what is ready
+          break;
+        case kKafka:
+          break;  // polled below, every turn
+      }
+    }
+    if (kafka_ && !sink_.done()) kafka_more_ = kafka_->poll(stats_[kafka_source_]);
+    if (file_open_ && !file_polled_ && !sink_.done()) read_file_chunk();
+    if (config_.client_timeout_ms > 0 && !listeners_.empty()) {
+      int64_t t = wall_ms();
+      if (t >= next_expiry_) next_expiry_ = expire_idle(t);
+    }
+    sink_.tick(wall_ms());
+    sink_.flush();
+  }
+  // Stopped by a signal: what producers already sent sits in our socket buffers; count it, lose nothing.
+  if (stop) drain_streams();
+  return !failed_;
+}
+
+}  // namespace trendtop

@@ -1,0 +1,129 @@
+// The input stage: bytes in, framed lines out. Sources are files and stdin (source.h), TCP listeners and
+// clients (net.h) and Kafka (kafka.h); each byte stream has its own Framer (framer.h), which cuts lines and
+// counts over-long ones. Lines go, with their arrival time, into a LineSink (line_sink.h) — the pipeline —
+// which the reader also gives the wall clock between reads. Nothing here parses JSON or knows of windows.
+//
+// Reader: every input at once, as the union of their records. Files and stdin are read one after another,
+// in the order given; --listen sockets accept any number of producers; --connect clients reconnect with
+// exponential backoff. Every byte stream (a file, a connection) has its own framer, so a line never mixes
+// bytes of two producers, and a producer that disconnects mid-line has its fragment counted on its own.
+//
+// One thread, one epoll loop, non-blocking sockets: a slow or silent producer never stalls the others, and
+// nothing is buffered beyond one read per stream, so when trendtop is behind, TCP flow control slows the
+// producers. Regular files cannot be polled; they are read a chunk at a time between polls.
+#pragma once
+#include <csignal>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "config.h"
+#include "input/framer.h"
+#include "input/kafka.h"
+#include "input/line_sink.h"
+#include "input/net.h"
+#include "input/source.h"
+
+namespace trendtop {
+
+// Per-source counters for --stats.
+struct SourceStats {
+  std::string name;  // "listen 127.0.0.1:9999", "connect host:9999", a file name
+  uint64_t accepted = 0, closed = 0, connects = 0, failures = 0, lines = 0, bytes = 0;
+  bool network = false;
+  uint64_t refused = 0;   // connections --allow turned away
+  uint64_t timeouts = 0;  // connections --client-timeout closed
+};
+
+class Reader {
+ public:
+  Reader(const Config& config, LineSink& sink);
+  ~Reader();
+  // Binds the listeners. False (with a message) when one cannot be bound: nothing has been read yet.
+  bool open(std::string& error);
+  // Called once per turn of the loop with the wall clock. Returns when it wants to be called again
+  // (kNoTime: no need), or kEndRun to end the run as if the input had ended.
+  using TickHook = std::function<int64_t(int64_t now_ms)>;
+  static constexpr int64_t kEndRun = std::numeric_limits<int64_t>::max();
+
+  // Reads until every finite source has ended and no listener remains, the pipeline is done, the hook ends
+  // the run, or `stop` is set (by a signal). Returns false if any input failed (reported on stderr).
+  bool run(const volatile std::sig_atomic_t& stop, const TickHook& hook);
+
+  const std::vector<SourceStats>& stats() const { return stats_; }
+  // The Kafka source (--kafka), nullptr without: main checkpoints and commits through it.
+  KafkaSource* kafka() { return kafka_.get(); }
+  uint64_t bytes() const;
+
+ private:
+  struct Stream {
+    int fd = -1;
+    size_t source = 0;  // index into stats_
+    std::string name;
+    Framer framer;
+    int connector = -1;     // index into connectors_ for --connect streams
+    int64_t last_read = 0;  // wall ms of the last byte (--client-timeout)
+  };
+  struct Connector {
+    Endpoint ep;
+    size_t source = 0;
+    int fd = -1;  // while connecting or connected
+    bool connecting = false;
+    int64_t retry_at = 0;  // when idle: next attempt (wall ms)
+    int64_t backoff_ms = 0;
+    int64_t failures = 0;  // consecutive failed attempts
+    bool gave_up = false;
+  };
+  struct Listener {
+    int fd;
+    size_t source;
+    bool paused = false;
+  };
+
+  bool start_next_input();
+  void read_file_chunk();
+  void finish_file();
+  void accept_all(Listener& l);
+  bool read_stream(int fd);  // true when it read bytes (more may follow)
+  void drain_streams();
+  void close_stream(int fd);
+  // --client-timeout: closes accepted connections silent for too long; returns the next time to check.
+  int64_t expire_idle(int64_t now);
+  void attempt(size_t c, int64_t now);
+  void connect_done(size_t c, int64_t now);
+  void connector_lost(size_t c, int64_t now, const std::string& why, bool failed);
+  void pause_listeners(bool pause);
+  int poll_timeout(int64_t now, int64_t hook_wake) const;
+  bool watch(int fd, uint32_t events, uint64_t tag);  // false when epoll cannot poll fd
+  void unwatch(int fd);
+
+  const Config& config_;
+  LineSink& sink_;
+  int epoll_ = -1;
+  bool failed_ = false;
+  std::vector<SourceStats> stats_;
+  std::vector<Listener> listeners_;
+  std::vector<Connector> connectors_;
+  std::unordered_map<int, Stream> streams_;  // connections, and stdin when it can be polled
+
+  // The current file or stdin.
+  size_t next_input_ = 0;
+  FdSource file_;
+  bool file_open_ = false;
+  bool file_polled_ = false;  // a pipe or terminal: read when epoll says so
+  size_t file_source_ = 0;
+  Framer file_framer_;
+  uint64_t connections_ = 0;
+  std::unique_ptr<KafkaSource> kafka_;
+  size_t kafka_source_ = 0;
+  bool kafka_more_ = false;  // poll() stopped at its per-call bound: more messages wait
+  bool warned_full_ = false;
+  bool warned_refused_ = false;
+  int64_t next_expiry_ = 0;
+};
+
+}  // namespace trendtop

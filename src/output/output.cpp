@@ -1,0 +1,33 @@
+#include "output/output.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <unistd.h>
+
+namespace trendtop {
+
+Output::Status Output::flush() {
+  if (status_ != Status::Ok) {
+    buf_.clear();
+    return status_;
+  }
+  const char* p = buf_.data();
+  size_t left = buf_.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd_, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      buf_.clear();
+      if (errno == EPIPE) return status_ = Status::Closed;
+      error_ = fmt::format("cannot write output: {}", std::strerror(errno));
+      return status_ = Status::Error;
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  buf_.clear();
+  return Status::Ok;
+}
+
+}  // namespace trendtop

@@ -1,0 +1,274 @@
+#include "output/partial.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "extract/extract.h"
+#include "output/sink.h"
+
+namespace trendtop {
+
+namespace {
+void append(fmt::memory_buffer& out, std::string_view s) {
+  out.append(s.data(), s.data() + s.size());
+}
+}  // namespace
+
+void PartialWriter::header(const PartialHeader& h, fmt::memory_buffer& out) const {
+  fmt::format_to(std::back_inserter(out),
+                 "{{\"t\":\"header\",\"format\":\"trendtop-partial\",\"version\":{},\"window_ms\":{},"
+                 "\"slide_ms\":{},\"lateness_ms\":{},\"max_skew_ms\":{},\"time\":",
+                 kPartialVersion, h.window_ms, h.slide_ms, h.lateness_ms, h.max_skew_ms);
+  append_json_string(out, h.time);
+  append(out, ",\"keys\":");
+  append_json_string(out, h.keys);
+  append(out, ",\"count\":");
+  append_json_string(out, h.count);
+  append(out, ",\"case\":");
+  append_json_string(out, h.case_mode);
+  append(out, ",\"extract\":");
+  append_json_string(out, h.extract);
+  append(out, "}\n");
+}
+
+void PartialWriter::window(const ClosedWindow& w, bool users, fmt::memory_buffer& out) {
+  counts_.clear();
+  spellings_.clear();
+  authors_.clear();
+  if (users) {
+    per_key_.clear();
+    w.counts.for_each([&](std::string_view k, uint64_t) {
+      size_t us = k.rfind('\x1f');
+      std::string_view key = k.substr(0, us);
+      per_key_.add(key);
+      authors_.emplace_back(key, us == std::string_view::npos ? std::string_view{} : k.substr(us + 1));
+    });
+    per_key_.for_each([&](std::string_view k, uint64_t n) { counts_.emplace_back(k, n); });
+  } else {
+    w.counts.for_each([&](std::string_view k, uint64_t n) {
+      if (k.empty() || k[0] != kSpellingMark) return counts_.emplace_back(k, n), void();
+      size_t us = k.find('\x1f');
+      if (us != std::string_view::npos) spellings_.emplace_back(k.substr(1, us - 1), k.substr(us + 1), n);
+    });
+  }
+  // Deterministic: the same window always reads the same, whatever the map's layout.
+  std::sort(counts_.begin(), counts_.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  std::sort(spellings_.begin(), spellings_.end());
+  std::sort(authors_.begin(), authors_.end());
+
+  fmt::format_to(std::back_inserter(out),
+                 "{{\"t\":\"window\",\"start\":{},\"end\":{},\"records\":{},\"keys\":{},\"exact\":{},",
+                 w.start, w.end, w.records, counts_.size(), w.max_error == 0);
+  // --max-keys made it a heavy-hitter summary: every count is over by at most this.
+  if (w.max_error > 0) fmt::format_to(std::back_inserter(out), "\"error\":{},", w.max_error);
+  append(out, "\"counts\":[");
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.push_back('[');
+    append_json_string(out, counts_[i].first);
+    fmt::format_to(std::back_inserter(out), ",{}]", counts_[i].second);
+  }
+  out.push_back(']');
+  if (!spellings_.empty()) {
+    append(out, ",\"spellings\":[");
+    for (size_t i = 0; i < spellings_.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      out.push_back('[');
+      append_json_string(out, std::get<0>(spellings_[i]));
+      out.push_back(',');
+      append_json_string(out, std::get<1>(spellings_[i]));
+      fmt::format_to(std::back_inserter(out), ",{}]", std::get<2>(spellings_[i]));
+    }
+    out.push_back(']');
+  }
+  if (users) {
+    append(out, ",\"authors\":[");
+    for (size_t i = 0; i < authors_.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      out.push_back('[');
+      append_json_string(out, authors_[i].first);
+      out.push_back(',');
+      append_json_string(out, authors_[i].second);
+      out.push_back(']');
+    }
+    out.push_back(']');
+  }
+  append(out, "}\n");
+}
+
+void PartialWriter::end(uint64_t windows, uint64_t open, fmt::memory_buffer& out) const {
+  fmt::format_to(std::back_inserter(out), "{{\"t\":\"end\",\"windows\":{},\"open\":{}}}\n", windows, open);
+}
+
+namespace {
+using namespace simdjson;
+
+bool get_u64(ondemand::value v, uint64_t& out) {
+  return v.get_uint64().get(out) == SUCCESS;
+}
+bool get_i64(ondemand::value v, int64_t& out) {
+  return v.get_int64().get(out) == SUCCESS;
+}
+bool get_str(ondemand::value v, std::string_view& out) {
+  return v.get_string().get(out) == SUCCESS;
+}
+
+// [[s, n], ...], [[s, s, n], ...] or [[s, s], ...]: `strings` strings then, when `with_count`, a count >= 1.
+template <typename F>
+bool read_rows(ondemand::value v, size_t strings, bool with_count, F&& row) {
+  ondemand::array rows;
+  if (v.get_array().get(rows) != SUCCESS) return false;
+  for (auto r : rows) {
+    ondemand::array cells;
+    if (r.get_array().get(cells) != SUCCESS) return false;
+    std::string_view s[2];
+    uint64_t n = 1;
+    size_t i = 0;
+    for (auto c : cells) {
+      ondemand::value cv;
+      if (c.get(cv) != SUCCESS) return false;
+      if (i < strings) {
+        if (!get_str(cv, s[i])) return false;
+      } else if (i == strings && with_count) {
+        if (!get_u64(cv, n) || n == 0) return false;
+      } else {
+        return false;
+      }
+      ++i;
+    }
+    if (i != strings + (with_count ? 1 : 0)) return false;
+    row(s[0], s[1], n);
+  }
+  return true;
+}
+}  // namespace
+
+bool PartialParser::parse(std::string_view line, PartialLine& out, std::string& why) {
+  buf_.assign(line);
+  buf_.reserve(line.size() + SIMDJSON_PADDING);
+  ondemand::document doc;
+  ondemand::object obj;
+  if (parser_.iterate(buf_.data(), buf_.size(), buf_.capacity()).get(doc) != SUCCESS ||
+      doc.get_object().get(obj) != SUCCESS) {
+    why = "not a JSON object";
+    return false;
+  }
+  out = PartialLine{};
+  out.header = {};
+  out.header.version = 0;
+  std::string_view type;
+  bool has_start = false, has_end = false, has_counts = false;
+  for (auto field : obj) {
+    std::string_view name;
+    ondemand::value v;
+    if (field.unescaped_key().get(name) != SUCCESS || field.value().get(v) != SUCCESS) {
+      why = "not a JSON object";
+      return false;
+    }
+    bool ok = true;
+    if (name == "t") {
+      ok = get_str(v, type);
+      if (type == "header")
+        out.kind = PartialLine::Kind::Header;
+      else if (type == "window")
+        out.kind = PartialLine::Kind::Window;
+      else if (type == "end")
+        out.kind = PartialLine::Kind::End;
+      else
+        ok = false;
+    } else if (name == "version") {
+      ok = get_u64(v, out.header.version);
+    } else if (name == "window_ms") {
+      ok = get_i64(v, out.header.window_ms);
+    } else if (name == "slide_ms") {
+      ok = get_i64(v, out.header.slide_ms);
+    } else if (name == "max_skew_ms") {
+      ok = get_i64(v, out.header.max_skew_ms);
+    } else if (name == "lateness_ms") {
+      ok = get_i64(v, out.header.lateness_ms);
+    } else if (name == "time" || name == "keys" || name == "count" || name == "case" || name == "extract") {
+      std::string_view s;
+      // "keys" is a string in the header, a number in a window.
+      ondemand::json_type jt;
+      if (name == "keys" && v.type().get(jt) == SUCCESS && jt == ondemand::json_type::number) continue;
+      ok = get_str(v, s);
+      std::string& dst = name == "time"    ? out.header.time
+                         : name == "keys"  ? out.header.keys
+                         : name == "count" ? out.header.count
+                         : name == "case"  ? out.header.case_mode
+                                           : out.header.extract;
+      dst.assign(s);
+    } else if (name == "start") {
+      ok = has_start = get_i64(v, out.start);
+    } else if (name == "end") {
+      ok = has_end = get_i64(v, out.end);
+    } else if (name == "records") {
+      ok = get_u64(v, out.records);
+    } else if (name == "exact") {
+      ok = v.get_bool().get(out.exact) == SUCCESS;
+    } else if (name == "error") {
+      ok = get_u64(v, out.error);
+    } else if (name == "windows") {
+      ok = get_u64(v, out.windows);
+    } else if (name == "open") {
+      ok = get_u64(v, out.open);
+    } else if (name == "counts") {
+      has_counts = true;
+      ok = read_rows(v, 1, true, [&](std::string_view k, std::string_view, uint64_t n) {
+        out.counts.emplace_back(k, n);
+      });
+    } else if (name == "spellings") {
+      ok = read_rows(v, 2, true, [&](std::string_view k, std::string_view s, uint64_t n) {
+        out.spellings.emplace_back(k, s, n);
+      });
+    } else if (name == "authors") {
+      ok = read_rows(v, 2, false, [&](std::string_view k, std::string_view a, uint64_t) {
+        out.authors.emplace_back(k, a);
+      });
+    }  // other fields: ignored (later minor additions)
+    if (!ok) {
+      why = fmt::format("bad field \"{}\"", name);
+      return false;
+    }
+  }
+  if (type.empty()) {
+    why = "no \"t\" field";
+    return false;
+  }
+  if (out.kind == PartialLine::Kind::Header) {
+    if (out.header.version == 0 || out.header.window_ms <= 0 || out.header.slide_ms <= 0 ||
+        out.header.window_ms % out.header.slide_ms != 0) {
+      why = "header without a version, or with a bad window or slide";
+      return false;
+    }
+  } else if (out.kind == PartialLine::Kind::Window && (!has_start || !has_end || !has_counts)) {
+    why = "window without start, end or counts";
+    return false;
+  }
+  return true;
+}
+
+void add_partial_counts(const PartialLine& w, bool users, CountMap& into, std::string& scratch) {
+  if (users) {
+    // Distinct authors: one entry per (key, author), counted by the pipeline as the window is printed.
+    for (const auto& [key, author] : w.authors) {
+      scratch.assign(key);
+      scratch.push_back('\x1f');
+      scratch.append(author);
+      into.add(scratch);
+    }
+    return;
+  }
+  for (const auto& [key, n] : w.counts) into.add(key, n);
+  for (const auto& [key, spelling, n] : w.spellings) {
+    scratch.assign(1, kSpellingMark);
+    scratch.append(key);
+    scratch.push_back('\x1f');
+    scratch.append(spelling);
+    into.add(scratch, n);
+  }
+}
+
+}  // namespace trendtop

@@ -1,0 +1,309 @@
+#include "output/sink.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+
+#include <utf8proc.h>
+
+#include "util/timefmt.h"
+
+namespace trendtop {
+
+namespace {
+// For people, a key in its most frequent spelling (#RedVelvet rather than #redvelvet).
+std::string_view shown(const RankedKey& r) {
+  return r.display.empty() ? r.key : r.display;
+}
+
+int64_t delta(const RankedKey& r) {
+  return static_cast<int64_t>(r.count) - static_cast<int64_t>(r.prev);
+}
+// Places moved up since the previous window (negative: down); only for keys ranked there.
+int64_t rank_change(const RankedKey& r, size_t rank) {
+  return static_cast<int64_t>(r.prev_rank) - static_cast<int64_t>(rank);
+}
+// Scores and baselines with two decimals, and never "-0.00".
+double two_places(double v) {
+  return std::abs(v) < 0.005 ? 0.0 : v;
+}
+}  // namespace
+
+namespace {
+
+void append(fmt::memory_buffer& out, std::string_view s) {
+  out.append(s.data(), s.data() + s.size());
+}
+
+class TextSink final : public Sink {
+ public:
+  TextSink(bool trend, bool color) : trend_(trend), color_(color) {}
+  void window(const WindowResult& w, fmt::memory_buffer& out) override {
+    if (!first_) out.push_back('\n');
+    first_ = false;
+    if (color_) append(out, "\x1b[1m");  // the window's line in bold, through its line break
+    append_human_time(out, w.start, true);
+    append(out, " .. ");
+    // The end's date is repeated only when the window crosses midnight.
+    append_human_time(out, w.end, floor_div(w.start, 86'400'000) != floor_div(w.end - 1, 86'400'000));
+    fmt::format_to(std::back_inserter(out), " UTC  {} record{}, {} key{}{}", w.records,
+                   w.records == 1 ? "" : "s", w.keys, w.keys == 1 ? "" : "s", w.final ? "" : "  (partial)");
+    if (w.max_error > 0)
+      fmt::format_to(std::back_inserter(out), "  (approximate: counts over by at most {})", w.max_error);
+    out.push_back('\n');
+    if (w.top.empty()) {
+      append(out, color_ ? "\x1b[0m      (no keys)\n" : "      (no keys)\n");
+      return;
+    }
+    if (color_) append(out, "\x1b[0m");  // bold off, after the header's line break
+    size_t rank_width = fmt::formatted_size("{}", w.top.size());
+    size_t key_width = 0, count_width = 0, score_width = 0, delta_width = 0;
+    for (const RankedKey& r : w.top) {
+      key_width = std::max(key_width, display_width(shown(r)));
+      count_width = std::max(count_width, fmt::formatted_size("{}", r.count));
+      score_width = std::max(score_width, fmt::formatted_size("{:.1f}", two_places(r.score)));
+      delta_width = std::max(delta_width, fmt::formatted_size("{:+}", delta(r)));
+    }
+    size_t rank = 0;
+    for (const RankedKey& r : w.top) {
+      fmt::format_to(std::back_inserter(out), "  {:>{}}  ", ++rank, rank_width);
+      append(out, shown(r));
+      // Pad by display width, not bytes, so CJK keys line up.
+      for (size_t pad = display_width(shown(r)); pad < key_width; ++pad) out.push_back(' ');
+      fmt::format_to(std::back_inserter(out), "  {:>{}}", r.count, count_width);
+      if (trend_) fmt::format_to(std::back_inserter(out), "  z={:>{}.1f}", two_places(r.score), score_width);
+      // What changed since the previous window: the count, and the rank (new: not ranked there).
+      fmt::format_to(std::back_inserter(out), "  {:>{}}  ", fmt::format("{:+}", delta(r)), delta_width);
+      int64_t moved = rank_change(r, rank);
+      // Colour: new yellow, up green, down red.
+      if (color_ && moved != 0)
+        append(out, r.prev_rank == 0 ? "\x1b[33m" : moved > 0 ? "\x1b[32m" : "\x1b[31m");
+      if (r.prev_rank == 0) {
+        append(out, "new");
+      } else if (moved == 0) {
+        append(out, "=");
+      } else {
+        fmt::format_to(std::back_inserter(out), "{}{}", moved > 0 ? "\u2191" : "\u2193", std::abs(moved));
+      }
+      if (color_ && moved != 0) append(out, "\x1b[0m");
+      out.push_back('\n');
+    }
+  }
+
+ private:
+  static void append_human_time(fmt::memory_buffer& out, int64_t ms, bool with_date) {
+    fmt::memory_buffer iso;
+    append_rfc3339(iso, ms);  // 2021-01-01T07:29:00[.250]Z
+    std::string_view s(iso.data(), iso.size() - 1);
+    if (with_date) {
+      append(out, s.substr(0, 10));
+      out.push_back(' ');
+    }
+    append(out, s.substr(11));
+  }
+  bool first_ = true;
+  bool trend_;
+  bool color_;
+};
+
+// prev, delta, rank_change (a number, or "new") [, score, baseline]: the columns after count.
+void append_changes(fmt::memory_buffer& out, const RankedKey& r, size_t rank, bool trend, char sep) {
+  fmt::format_to(std::back_inserter(out), "{}{}{}{}{}", sep, r.prev, sep, delta(r), sep);
+  if (r.prev_rank == 0) {
+    append(out, "new");
+  } else {
+    fmt::format_to(std::back_inserter(out), "{}", rank_change(r, rank));
+  }
+  if (trend)
+    fmt::format_to(std::back_inserter(out), "{}{:.2f}{}{:.2f}", sep, two_places(r.score), sep,
+                   two_places(r.baseline));
+}
+
+class TsvSink final : public Sink {
+ public:
+  TsvSink(bool final_column, bool trend) : final_column_(final_column), trend_(trend) {}
+  bool marks_partial() const override { return final_column_; }
+  bool marks_approximate() const override { return false; }
+  void window(const WindowResult& w, fmt::memory_buffer& out) override {
+    size_t rank = 0;
+    for (const RankedKey& r : w.top) {
+      append_rfc3339(out, w.start);
+      out.push_back('\t');
+      append_rfc3339(out, w.end);
+      fmt::format_to(std::back_inserter(out), "\t{}\t", ++rank);
+      append_tsv_field(out, r.key);
+      fmt::format_to(std::back_inserter(out), "\t{}", r.count);
+      append_changes(out, r, rank, trend_, '\t');
+      if (final_column_) append(out, w.final ? "\ttrue" : "\tfalse");
+      out.push_back('\n');
+    }
+  }
+
+ private:
+  bool final_column_;
+  bool trend_;
+};
+
+class CsvSink final : public Sink {
+ public:
+  CsvSink(bool final_column, bool trend) : final_column_(final_column), trend_(trend) {}
+  bool marks_partial() const override { return final_column_; }
+  bool marks_approximate() const override { return false; }
+  void begin(fmt::memory_buffer& out) override {
+    append(out, "window_start,window_end,rank,key,count,prev,delta,rank_change");
+    if (trend_) append(out, ",score,baseline");
+    append(out, final_column_ ? ",final\r\n" : "\r\n");
+  }
+  void window(const WindowResult& w, fmt::memory_buffer& out) override {
+    size_t rank = 0;
+    for (const RankedKey& r : w.top) {
+      append_rfc3339(out, w.start);
+      out.push_back(',');
+      append_rfc3339(out, w.end);
+      fmt::format_to(std::back_inserter(out), ",{},", ++rank);
+      append_csv_field(out, r.key);
+      fmt::format_to(std::back_inserter(out), ",{}", r.count);
+      append_changes(out, r, rank, trend_, ',');
+      if (final_column_) append(out, w.final ? ",true" : ",false");
+      append(out, "\r\n");
+    }
+  }
+
+ private:
+  bool final_column_;
+  bool trend_;
+};
+
+class JsonSink final : public Sink {
+ public:
+  explicit JsonSink(bool trend) : trend_(trend) {}
+  void window(const WindowResult& w, fmt::memory_buffer& out) override {
+    append(out, "{\"window_start\":\"");
+    append_rfc3339(out, w.start);
+    append(out, "\",\"window_end\":\"");
+    append_rfc3339(out, w.end);
+    fmt::format_to(std::back_inserter(out), "\",\"records\":{},\"keys\":{},\"final\":{},", w.records, w.keys,
+                   w.final);
+    if (w.max_error > 0)
+      fmt::format_to(std::back_inserter(out), "\"approximate\":true,\"max_error\":{},", w.max_error);
+    append(out, "\"top\":[");
+    bool comma = false;
+    size_t rank = 0;
+    for (const RankedKey& r : w.top) {
+      ++rank;
+      if (comma) out.push_back(',');
+      comma = true;
+      append(out, "{\"key\":");
+      append_json_string(out, r.key);
+      if (!r.display.empty()) {
+        append(out, ",\"display\":");
+        append_json_string(out, r.display);
+      }
+      fmt::format_to(std::back_inserter(out),
+                     ",\"count\":{},\"prev\":{},\"delta\":{},\"rank_change\":", r.count, r.prev, delta(r));
+      if (r.prev_rank == 0) {
+        append(out, "null,\"new\":true");
+      } else {
+        fmt::format_to(std::back_inserter(out), "{},\"new\":false", rank_change(r, rank));
+      }
+      if (trend_)
+        fmt::format_to(std::back_inserter(out), ",\"score\":{:.2f},\"baseline\":{:.2f}", two_places(r.score),
+                       two_places(r.baseline));
+      out.push_back('}');
+    }
+    append(out, "]}\n");
+  }
+
+ private:
+  bool trend_;
+};
+
+}  // namespace
+
+std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column, bool trend, bool color) {
+  switch (format) {
+    case OutputFormat::Tsv:
+      return std::make_unique<TsvSink>(final_column, trend);
+    case OutputFormat::Csv:
+      return std::make_unique<CsvSink>(final_column, trend);
+    case OutputFormat::Json:
+      return std::make_unique<JsonSink>(trend);
+    case OutputFormat::Text:
+    case OutputFormat::Partial:  // not a sink: the pipeline writes partial.h's lines itself
+      break;
+  }
+  return std::make_unique<TextSink>(trend, color);
+}
+
+void append_json_string(fmt::memory_buffer& out, std::string_view s) {
+  out.push_back('"');
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      append(out, "\\n");
+    } else if (c == '\t') {
+      append(out, "\\t");
+    } else if (c == '\r') {
+      append(out, "\\r");
+    } else if (u < 0x20 || u == 0x7f) {
+      fmt::format_to(std::back_inserter(out), "\\u{:04x}", u);
+    } else {
+      out.push_back(c);  // keys are valid UTF-8: written as is
+    }
+  }
+  out.push_back('"');
+}
+
+void append_csv_field(fmt::memory_buffer& out, std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+    append(out, s);
+    return;
+  }
+  out.push_back('"');
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+void append_tsv_field(fmt::memory_buffer& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '\t':
+        append(out, "\\t");
+        break;
+      case '\n':
+        append(out, "\\n");
+        break;
+      case '\r':
+        append(out, "\\r");
+        break;
+      case '\\':
+        append(out, "\\\\");
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+}
+
+size_t display_width(std::string_view s) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  auto left = static_cast<utf8proc_ssize_t>(s.size());
+  size_t width = 0;
+  while (left > 0) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) return width + static_cast<size_t>(left);
+    width += static_cast<size_t>(std::max(0, utf8proc_charwidth(cp)));
+    p += n;
+    left -= n;
+  }
+  return width;
+}
+
+}  // namespace trendtop

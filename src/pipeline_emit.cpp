@@ -1,0 +1,164 @@
+// The Pipeline's output side: what a closed window becomes — ranked (by count or trend), annotated (rank
+// changes, spellings, approximations), formatted by the sink — or, with --output partial, its complete
+// counts; and --print-keys' lines. The counting side is pipeline.cpp.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "pipeline.h"
+#include "util/timefmt.h"
+
+namespace trendtop {
+
+namespace {
+constexpr size_t kOutputChunk = 1 << 20;
+}  // namespace
+
+// Counts the spelling markers of `counts` and gives each ranked key its most frequent spelling: a marker's
+// count against the count of the key spelled as folded (its count less its markers'); a tie goes to the
+// bytewise smaller spelling.
+size_t Pipeline::spellings(const CountMap& counts) {
+  size_t markers = 0;
+  top_index_.clear();
+  for (size_t i = 0; i < top_.size(); ++i) top_index_.emplace(top_[i].key, i);
+  best_.assign(top_.size(), {});
+  counts.for_each([&](std::string_view k, uint64_t n) {
+    if (k.empty() || k[0] != kSpellingMark) return;
+    ++markers;
+    size_t us = k.find('\x1f');
+    if (us == std::string_view::npos) return;
+    auto it = top_index_.find(k.substr(1, us - 1));
+    if (it == top_index_.end()) return;
+    Best& b = best_[it->second];
+    std::string_view spelling = k.substr(us + 1);
+    b.others += n;
+    if (n > b.count || (n == b.count && spelling < b.spelling)) b = {spelling, n, b.others};
+  });
+  for (size_t i = 0; i < top_.size(); ++i) {
+    const Best& b = best_[i];
+    uint64_t as_key = top_[i].count - std::min(top_[i].count, b.others);
+    if (b.count > as_key || (b.count == as_key && b.count > 0 && b.spelling < top_[i].key))
+      top_[i].display = b.spelling;
+  }
+  return markers;
+}
+
+void Pipeline::print_keys(std::span<const std::string_view> keys) {
+  fmt::memory_buffer& out = output_.buffer();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0) out.push_back('\t');
+    std::string_view k = keys[i];
+    if (config_.count == CountMode::Users) k = k.substr(0, k.rfind('\x1f'));
+    append_tsv_field(out, k);
+  }
+  out.push_back('\n');
+}
+
+// As emit() ranks a window (emit keeps its own copy of these lines to stay a small diff; they could share).
+const CountMap& Pipeline::rank(const ClosedWindow& w, size_t& distinct) {
+  const CountMap* counts = &w.counts;
+  if (config_.count == CountMode::Users) {
+    // The window holds one entry per (key, author): count the authors of each key.
+    users_.clear();
+    w.counts.for_each([&](std::string_view k, uint64_t) { users_.add(k.substr(0, k.rfind('\x1f'))); });
+    counts = &users_;
+  }
+  ranker_.rank(*counts, config_.top, config_.min_count, top_, kSpellingMark);
+  distinct = counts->size() - (tracks_spellings(config_) ? spellings(*counts) : 0);  // markers: no keys
+  return *counts;
+}
+
+bool Pipeline::peek(const WindowObserver& visit) {
+  sync();
+  if (done_ || config_.print_keys || windower_.next_end() == kNoTime) return false;
+  bool seen = false;
+  windower_.peek_open(
+      [&](const ClosedWindow& w) {
+        size_t distinct = 0;
+        rank(w, distinct);
+        visit({w.start, w.end, w.records, distinct, top_, false});
+        seen = true;
+        return false;  // the next to close only
+      },
+      windower_.next_end());  // even while it is empty
+  return seen;
+}
+
+bool Pipeline::emit(const ClosedWindow& w, bool final) {
+  if (partial_) return emit_partial(w);
+  if (!begun_) {
+    sink_->begin(output_.buffer());
+    begun_ = true;
+  }
+  if (final) ranker_.skipped(w.skipped_before);
+  size_t distinct = 0;
+  const CountMap& counts = rank(w, distinct);
+  if (w.max_error > 0 && !sink_->marks_approximate() && !warned_approximate_) {
+    warned_approximate_ = true;
+    fmt::print(stderr,
+               "trendtop: warning: a window passed --max-keys {}: its counts are approximate (over by at "
+               "most the error JSON and text output report), which TSV and CSV rows cannot show\n",
+               config_.max_keys);
+  }
+  sink_->window({w.start, w.end, w.records, distinct, top_, final, w.max_error}, output_.buffer());
+  // One record can close a great many windows (a jump of days in event time prints every empty window in
+  // between): write as we go, so the buffer stays small.
+  if (output_.buffer().size() >= kOutputChunk && output_.flush() != Output::Status::Ok) {
+    done_ = true;
+    return false;
+  }
+  if (observer_) observer_({w.start, w.end, w.records, distinct, top_, final, w.max_error});
+  if (!final) {
+    if (chain_partials_) ranker_.closed(counts, top_, kSpellingMark);
+    ++stats_.partials;
+    return true;
+  }
+  ranker_.closed(counts, top_, kSpellingMark);
+  ++stats_.windows;
+  if (config_.intervals != 0 && stats_.windows >= config_.intervals) {
+    done_ = true;
+    return false;
+  }
+  return true;
+}
+
+bool Pipeline::emit_partial(const ClosedWindow& w) {
+  if (!begun_) partial_header();
+  partial_->window(w, config_.count == CountMode::Users, output_.buffer());
+  if (output_.buffer().size() >= kOutputChunk && output_.flush() != Output::Status::Ok) {
+    done_ = true;
+    return false;
+  }
+  ++stats_.windows;
+  if (config_.intervals != 0 && stats_.windows >= config_.intervals) {
+    done_ = true;
+    return false;
+  }
+  return true;
+}
+
+void Pipeline::end_output() {
+  if (!partial_ || config_.print_keys) return;
+  if (!begun_) partial_header();
+  uint64_t open = 0;
+  windower_.peek_open([&](const ClosedWindow&) { return ++open, true; });
+  partial_->end(stats_.windows, open, output_.buffer());
+}
+
+void Pipeline::partial_header() {
+  begun_ = true;
+  PartialHeader h;
+  h.window_ms = config_.window_ms;
+  h.slide_ms = config_.slide_ms;
+  h.lateness_ms = config_.lateness_ms;
+  h.max_skew_ms = config_.max_skew_ms;
+  h.time = time_name(time_);
+  h.keys = keys_name(config_.keys);
+  static const char* const kCounts[] = {"records", "occurrences", "users"};
+  h.count = kCounts[static_cast<int>(config_.count)];
+  h.case_mode = config_.keep_case ? "keep" : "fold";
+  h.extract = extract_name(config_.extract);
+  partial_->header(h, output_.buffer());
+}
+
+}  // namespace trendtop
