@@ -377,14 +377,20 @@ struct KafkaSource::Impl {
     rd_kafka_resp_err_t err = rd_kafka_commit_queue(rk, list, commits, nullptr,
                                                     reinterpret_cast<void*>(static_cast<uintptr_t>(id)));
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      refused(rd_kafka_err2str(err));
+      refused(err);
       return 0;
     }
     return id;
   }
 
   // A commit's failure, said once until the reason changes.
-  void refused(const std::string& why) {
+  void refused(rd_kafka_resp_err_t err) {
+    // Refused because the group is rebalancing, or has moved on: expected, and handled (the records wait,
+    // or the next checkpoint commits again; a refusal that loses something is said where it happens).
+    if (err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS || err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION ||
+        err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || err == RD_KAFKA_RESP_ERR__STATE)
+      return;
+    std::string why = rd_kafka_err2str(err);
     if (why == last_refusal) return;
     last_refusal = why;
     warning(fmt::format("kafka: commit refused ({}); {}", why,
@@ -429,11 +435,11 @@ struct KafkaSource::Impl {
           if (p && p->epoch == f.parts[i].first) release(*p, f.parts[i].second);
         }
       } else if (e != RD_KAFKA_RESP_ERR__NO_OFFSET) {
-        refused(rd_kafka_err2str(e));
+        refused(e);
         next_commit_ms = steady_ms() + kCommitRetryMs;
       }
     } else if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR__NO_OFFSET && id != want) {
-      refused(rd_kafka_err2str(e));  // a checkpoint's commit: the next checkpoint commits again
+      refused(e);  // a checkpoint's commit: the next checkpoint commits again
     }
     if (id != want) return false;
     err = e;

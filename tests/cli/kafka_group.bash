@@ -16,6 +16,9 @@
 # over the file prints (and says nothing). Returns 0 when exact, else 1 with the reason on stderr; leaves
 # the members' files in $WORK/NAME.
 #
+# KAFKA_GROUP_STATE=1: each member also keeps a --state (with --flush, so that it prints every window at its
+# end), for measuring that mode (scripts/kafka-group-repeat -s).
+#
 # No static membership (group.instance.id): members come and go as a cron job's would. The mock cluster
 # waits session.timeout.ms - 1 s for members to (re)join at every rebalance (45 s by default), so the
 # members are given a short session timeout.
@@ -44,11 +47,12 @@ kafka_group_setup() {
 }
 
 kafka_group_case() {
-  local name=$1 members=$2 mode=$3 dir="$WORK/$1" i pids=() rc bad="" total=0 n watchdog
+  local name=$1 members=$2 mode=$3 dir="$WORK/$1" i pids=() rc bad="" total=0 n watchdog state=()
   mkdir -p "$dir"
   for i in $(seq "$members"); do
+    [ -z "${KAFKA_GROUP_STATE:-}" ] || state=(--state "$dir/s$i" --flush)
     "$TRENDTOP" --kafka "$bs" --topic tweets --group "$name" --exit-at-end "${kafka_group_tuning[@]}" \
-      "${kafka_group_shape[@]}" -o partial --stats >"$dir/m$i.p" 2>"$dir/m$i.err" &
+      "${kafka_group_shape[@]}" "${state[@]}" -o partial --stats >"$dir/m$i.p" 2>"$dir/m$i.err" &
     pids+=($!)
     # Staggered: the next member joins while this one reads (or once it is done, if it was quicker).
     if [ "$mode" = staggered ] && [ "$i" -lt "$members" ]; then wait_reading $! "$dir/m$i.err" || true; fi
