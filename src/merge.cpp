@@ -95,7 +95,16 @@ bool Merger::header(Input& in, const PartialHeader& h) {
     return true;
   }
   // Counted alike, or not summed at all: the first setting that differs, as both command lines said it.
-  std::vector<std::string> settings = describe_settings(h);
+  // --time auto is decided by a run's first record: a stream that still says auto counted none, and goes
+  // with any time base (the first stream that decided one sets it for the rest).
+  PartialHeader resolved = h;
+  if (resolved.time == "auto") resolved.time = first_.time;
+  if (first_.time == "auto" && resolved.time != "auto") {
+    first_.time = resolved.time;
+    first_settings_ = describe_settings(first_);
+    first_name_ = in.name;
+  }
+  std::vector<std::string> settings = describe_settings(resolved);
   for (size_t i = 0; i < settings.size() && i < first_settings_.size(); ++i) {
     if (settings[i] == first_settings_[i]) continue;
     error_ = fmt::format("'{}' was counted with {}, '{}' with {}: such windows cannot be merged", in.name,

@@ -69,6 +69,16 @@ refused "--schema json vs auto" "--schema" "$WORK/base.p" "$WORK/json.p"
 partial l1 --lang en --lang ja --exclude '#B' --track hello --track world
 partial l2 --lang ja --lang en --exclude '#b' --track world --track hello
 merged "the same settings in another order" "$WORK/l1.p" "$WORK/l2.p"
+# A run that read no record never decided its time base (--time auto): it goes with any, first or not.
+"$TRENDTOP" -w 10s -o partial </dev/null >"$WORK/none.p"
+grep -q '"time":"auto"' "$WORK/none.p" || fail "no records: $(cat "$WORK/none.p")"
+"$TRENDTOP" -w 10s -k 0 -o tsv "$WORK/in" >"$WORK/alone"
+merged "a stream that counted nothing, first" "$WORK/none.p" "$WORK/base.p"
+assert_files_eq "a stream that counted nothing, first" "$WORK/alone" "$WORK/out"
+merged "a stream that counted nothing, last" "$WORK/base.p" "$WORK/none.p"
+assert_files_eq "a stream that counted nothing, last" "$WORK/alone" "$WORK/out"
+partial arrival --time arrival
+refused "counted nothing, then event and arrival" "--time" "$WORK/none.p" "$WORK/base.p" "$WORK/arrival.p"
 
 # The same partial stream twice: as two inputs, copied, or twice in one input.
 refused "the same file twice" "$WORK/base.p" "$WORK/base.p" "$WORK/base.p"
