@@ -33,8 +33,10 @@ int64_t steady_ms() {
 
 // Messages handed to the sink per poll() call, so the other sources and the clock get their turn.
 constexpr int kMessagesPerPoll = 4096;
-// How long the end of a run may wait for the broker, in all (a commit, then leaving the group).
-constexpr int64_t kCloseBudgetMs = 1500;
+// How long the end of a run may wait for the broker, in all: a commit (all but the last 400 ms), then
+// leaving the group.
+constexpr int64_t kCloseBudgetMs = 1200;
+constexpr int64_t kLeaveMs = 400;
 // A commit before handing partitions over, or one whose records wait to be counted: how long to wait.
 constexpr int64_t kCommitWaitMs = 10'000;
 // Held records (batch runs in a group) beyond which reading pauses until a commit lets them be counted.
@@ -231,6 +233,7 @@ struct KafkaSource::Impl {
   struct Flight {
     uint64_t id = 0;
     bool at_end = false;
+    int64_t sent_ms = 0;  // steady clock
     std::vector<std::pair<uint64_t, int64_t>> parts;  // epoch-tagged: (epoch, offset) per partition below
     std::vector<std::pair<std::string, int32_t>> names;
   };
@@ -457,6 +460,9 @@ struct KafkaSource::Impl {
 
   // hold: commits the offsets after the held records of every partition, unless a commit is in flight.
   void commit_held() {
+    // A commit librdkafka never answers (a broker that hangs): settled as unknown after a while, so that
+    // commits go on.
+    if (flight && steady_ms() - flight->sent_ms > kCommitWaitMs) settle_flight(steady_ms(), false);
     if (flight || held_messages == 0 || steady_ms() < next_commit_ms || closing) return;
     rd_kafka_topic_partition_list_t* list =
         rd_kafka_topic_partition_list_new(static_cast<int>(assigned.size()));
@@ -469,6 +475,7 @@ struct KafkaSource::Impl {
       f.names.push_back({p.topic, p.partition});
     }
     f.id = send_commit(list);
+    f.sent_ms = steady_ms();
     rd_kafka_topic_partition_list_destroy(list);
     if (f.id == 0) {
       next_commit_ms = steady_ms() + kCommitRetryMs;
@@ -568,6 +575,7 @@ struct KafkaSource::Impl {
             f.names.push_back({list->elems[i].topic, list->elems[i].partition});
           }
           f.id = send_commit(list);
+          f.sent_ms = steady_ms();
           if (f.id != 0) {
             flight = std::move(f);
             settle_flight(deadline, true);
@@ -861,6 +869,7 @@ bool KafkaSource::poll(SourceStats& stats) {
       Impl::Flight f;
       f.at_end = true;
       f.id = k.send_commit(list);
+      f.sent_ms = steady_ms();
       if (list->cnt == 0) k.at_end_committed = true;
       rd_kafka_topic_partition_list_destroy(list);
       if (f.id != 0)
@@ -913,7 +922,7 @@ bool KafkaSource::close(bool commit) {
     uint64_t id = k.send_commit(list);
     rd_kafka_topic_partition_list_destroy(list);
     rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
-    if (id != 0 && !k.wait_commit(id, deadline - 500, false, err)) err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+    if (id != 0 && !k.wait_commit(id, deadline - kLeaveMs, false, err)) err = RD_KAFKA_RESP_ERR__TIMED_OUT;
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
       std::string why = err == RD_KAFKA_RESP_ERR__TIMED_OUT
                             ? fmt::format("no answer from {} in time", k.config.kafka_brokers)

@@ -23,7 +23,7 @@
 // Without a group, every partition of the topics is read, from the state's offsets or the beginning.
 //
 // Never blocking for long: the partitions of a topic are looked up from the loop, commits are waited for
-// with deadlines, and close() leaves the group within about a second and a half whatever the broker does
+// with deadlines, and close() leaves the group within about a second and a quarter whatever the broker does
 // (after which librdkafka is told not to wait). librdkafka's own log lines come out as trendtop's
 // one-line warnings, each distinct one at most every five minutes, naming the broker.
 //
