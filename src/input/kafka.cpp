@@ -233,7 +233,7 @@ struct KafkaSource::Impl {
   struct Flight {
     uint64_t id = 0;
     bool at_end = false;
-    int64_t sent_ms = 0;  // steady clock
+    int64_t sent_ms = 0;                              // steady clock
     std::vector<std::pair<uint64_t, int64_t>> parts;  // epoch-tagged: (epoch, offset) per partition below
     std::vector<std::pair<std::string, int32_t>> names;
   };
