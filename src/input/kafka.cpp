@@ -26,11 +26,6 @@ namespace trendtop {
 
 namespace {
 
-int64_t steady_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
 // Messages handed to the sink per poll() call, so the other sources and the clock get their turn.
 constexpr int kMessagesPerPoll = 4096;
 // How long the end of a run may wait for the broker, in all: a commit (all but the last 400 ms), then
