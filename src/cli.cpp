@@ -91,8 +91,9 @@ Examples:
   parallel 'trendtop -o partial {} > {}.partial' ::: part-*.ndjson && trendtop merge part-*.partial
   trendtop merge <(ssh a trendtop -o partial log) <(ssh b trendtop -o partial log) -k 20 -o csv
 
-Exit status: 0 ok, 1 inputs that cannot be merged (other window shapes) or unreadable, 2 usage error.
-See trendtop-merge(1).)");
+Refused, exit 1: inputs counted with other settings (the first that differs is named), the same stream
+twice, sums past 2^64 - 1, inputs that are no partial streams (empty, tweets), unreadable inputs.
+Exit status: 0 ok, 1 inputs that cannot be merged or read, 2 usage error. See trendtop-merge(1).)");
   app.get_formatter()->column_width(30);
   config.merge = true;
   config.threads = 1;

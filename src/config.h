@@ -55,6 +55,25 @@ inline const char* extract_name(ExtractMode e) {
          : e == ExtractMode::Split  ? "split"
                                     : "auto";
 }
+inline const char* schema_name(Schema s) {
+  switch (s) {
+    case Schema::Twitter:
+      return "twitter";
+    case Schema::XV2:
+      return "x-v2";
+    case Schema::Bluesky:
+      return "bluesky";
+    case Schema::Mastodon:
+      return "mastodon";
+    case Schema::Json:
+      return "json";
+    case Schema::Text:
+      return "text";
+    case Schema::Auto:
+      break;
+  }
+  return "auto";
+}
 inline std::string keys_name(uint8_t keys) {
   std::string names;
   for (auto [bit, name] : {std::pair{kHashtags, "hashtags"},

@@ -347,6 +347,8 @@ struct Duties {
     // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
     if (kafka && !config.state_path.empty())
       kafka->checkpoint = [this] { return save_state(config, pipeline, output); };
+    // Waits for a Kafka broker give up once the run is ending.
+    if (kafka) kafka->stopping = [this] { return g_stop || (run_end != kNoTime && wall_ms() >= run_end); };
   }
 
   // Returns when it wants to run again (kNoTime: no need), or Reader::kEndRun.
@@ -440,6 +442,7 @@ bool end_run(const Config& config, Pipeline& pipeline, Output& output, Screen& s
       Output none(-1);  // --flush leaves the state empty: a fresh pipeline's
       Pipeline fresh(config, none, now);
       fresh.offsets() = pipeline.offsets();  // where Kafka goes on: everything before was printed
+      fresh.set_identity(pipeline.run_id(), pipeline.segment());  // the same partial stream goes on
       ok = save_state(config, fresh, none) && ok;
     } else {
       ok = save_state(config, pipeline, output) && ok;
@@ -449,7 +452,7 @@ bool end_run(const Config& config, Pipeline& pipeline, Output& output, Screen& s
   if (screen.view) screen.view->end();  // the last window stays in the scrollback
   // Leave the group, committing what was consumed if it is printed or saved (not after a signal without a
   // state: those records' windows were never printed final, so the next run reads them again).
-  if (kafka) kafka->close(ok && (!g_stop || !config.state_path.empty()));
+  if (kafka && !kafka->close(ok && (!g_stop || !config.state_path.empty()))) ok = false;
   return ok;
 }
 

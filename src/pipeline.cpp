@@ -1,5 +1,7 @@
 #include "pipeline.h"
 
+#include <random>
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -40,6 +42,9 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
   if (config.threads > 1)
     pool_ = std::make_unique<ExtractPool>(config.threads - 1, config, config.batch_bytes);
   if (config.output == OutputFormat::Partial) partial_ = std::make_unique<PartialWriter>();
+  // 128 random bits: two processes (or runs) never share a partial stream identity by chance.
+  std::random_device random;
+  for (int i = 0; i < 4; ++i) run_id_ += fmt::format("{:08x}", static_cast<uint32_t>(random()));
   log_time_ = !config.kafka_brokers.empty() && config.time != TimeMode::Arrival;
 }
 
@@ -401,6 +406,9 @@ void Pipeline::save(StateWriter& out) const {
     out.i64(o.partition);
     out.i64(o.next);
   }
+  // State version 5: the partial stream's identity (a version 4 state ends before it).
+  out.str(run_id_);
+  out.u64(segment_);
 }
 
 bool Pipeline::load(StateReader& in, std::string& error) {
@@ -468,6 +476,14 @@ bool Pipeline::load(StateReader& in, std::string& error) {
     int64_t partition = in.i64(), next = in.i64();
     if (partition < 0 || partition > INT32_MAX || next < 0) offsets_ok = false;
     offsets_.push_back({std::move(topic), static_cast<int32_t>(partition), next});
+  }
+  // The partial stream goes on under the saved run's identity, as its next segment. (A version 4 state
+  // has none: this run's own stands.)
+  if (offsets_ok && !in.failed() && !in.at_end()) {
+    std::string_view run = in.str();
+    uint64_t segment = in.u64();
+    offsets_ok = run.size() == 32 && run.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+    if (offsets_ok) set_identity(std::string(run), segment + 1);
   }
   if (!offsets_ok || in.failed() || !in.at_end()) {
     error = "is corrupt (bad window data)";

@@ -82,6 +82,15 @@ class Pipeline : public LineSink {
   // settings.
   void save(StateWriter& out) const;
   bool load(StateReader& in, std::string& error);
+  // The identity of this run's partial stream: a random run id, kept in the --state so that a resumed run
+  // continues it, and the segment (0, then one more at each resume). A run that starts over from a state
+  // it emptied (--flush) keeps them too.
+  const std::string& run_id() const { return run_id_; }
+  uint64_t segment() const { return segment_; }
+  void set_identity(std::string run_id, uint64_t segment) {
+    run_id_ = std::move(run_id);
+    segment_ = segment;
+  }
 
   const Stats& stats() const { return stats_; }
 
@@ -173,6 +182,8 @@ class Pipeline : public LineSink {
   int64_t next_partial_ = kNoTime;      // next --emit every=DUR output
   bool done_ = false;
   bool begun_ = false;
+  std::string run_id_;  // 32 hex digits
+  uint64_t segment_ = 0;
   bool chain_partials_ = false;
   bool warned_approximate_ = false;
   bool log_time_ = false;  // --kafka: arrival times are log timestamps, standing in for missing event times

@@ -6,12 +6,32 @@
 #include <fmt/format.h>
 
 #include "pipeline.h"
+#include "util/hash.h"
 #include "util/timefmt.h"
 
 namespace trendtop {
 
 namespace {
 constexpr size_t kOutputChunk = 1 << 20;
+
+// What a run reads, for a partial stream's header: "stdin", the files, the addresses, the Kafka topics.
+std::string source_description(const Config& c) {
+  std::string out;
+  auto add = [&](std::string_view what) {
+    if (!out.empty()) out += ", ";
+    out += what;
+  };
+  for (const std::string& in : c.inputs) add(in == "-" ? "stdin" : in);
+  for (const Endpoint& e : c.listen) add("listen " + e.text());
+  for (const Endpoint& e : c.connect) add("connect " + e.text());
+  if (!c.kafka_brokers.empty()) {
+    std::string topics;
+    for (const std::string& t : c.kafka_topics) topics += (topics.empty() ? "" : ",") + t;
+    add(fmt::format("kafka {} {}{}", c.kafka_brokers, topics,
+                    c.kafka_group.empty() ? "" : " group " + c.kafka_group));
+  }
+  return out;
+}
 }  // namespace
 
 // Counts the spelling markers of `counts` and gives each ranked key its most frequent spelling: a marker's
@@ -158,6 +178,26 @@ void Pipeline::partial_header() {
   h.count = kCounts[static_cast<int>(config_.count)];
   h.case_mode = config_.keep_case ? "keep" : "fold";
   h.extract = extract_name(config_.extract);
+  h.schema = schema_name(config_.schema);
+  h.key_field = config_.key_field;
+  h.text_field = config_.text_field;
+  h.time_field = config_.time_field;
+  h.user_field = config_.user_field;
+  h.max_line = config_.max_line;
+  h.no_retweets = config_.no_retweets;
+  CountingLists lists = counting_lists(config_);
+  h.track = std::move(lists.track);
+  h.lang = std::move(lists.langs);
+  auto digest = [](const std::vector<std::string>& l, std::string_view what) {
+    std::string all;
+    for (const std::string& x : l) all += x + '\n';
+    return l.empty() ? std::string() : fmt::format("{} {}, hash {:016x}", l.size(), what, hash_key(all));
+  };
+  h.exclude = digest(lists.exclude, lists.exclude.size() == 1 ? "key" : "keys");
+  h.stopwords = digest(lists.stopwords, "words");
+  h.run = run_id_;
+  h.segment = segment_;
+  h.source = source_description(config_);
   partial_->header(h, output_.buffer());
 }
 

@@ -21,7 +21,10 @@
 
 namespace trendtop {
 
-inline constexpr uint32_t kStateVersion = 4;
+inline constexpr uint32_t kStateVersion = 5;
+// The oldest version still read: 4 lacks the partial stream's identity (at the end of the payload, which a
+// version 4 state simply does not have).
+inline constexpr uint32_t kOldestStateVersion = 4;
 
 enum class LoadResult { Loaded, Missing, Refused };
 

@@ -59,3 +59,17 @@ TEST_CASE("count_map: hash depends on every byte and the length", "[count_map]")
   CHECK(hash_key("a") != hash_key(std::string_view("a\0", 2)));
   CHECK(hash_key("") != hash_key(std::string_view("\0", 1)));
 }
+
+TEST_CASE("count_map: a count that would pass 2^64 - 1 is refused and left as it was", "[count_map]") {
+  CountMap m;
+  const uint64_t max = ~uint64_t{0};
+  CHECK(m.add("#a", max - 1));
+  CHECK(m.add("#a", 1));
+  CHECK(m.get("#a") == max);
+  CHECK_FALSE(m.add("#a", 1));
+  CHECK(m.get("#a") == max);  // not wrapped to 0, which would also have emptied the slot
+  CHECK(m.size() == 1);
+  CHECK(m.add("#b", max));
+  CHECK_FALSE(m.add("#b", max));
+  CHECK(m.get("#b") == max);
+}

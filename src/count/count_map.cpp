@@ -10,16 +10,17 @@ constexpr size_t kInitialSlots = 64;
 
 CountMap::CountMap() : slots_(kInitialSlots, Entry{0, 0, 0, 0}), mask_(kInitialSlots - 1) {}
 
-void CountMap::add_hashed(std::string_view key, uint64_t hash, uint64_t n) {
-  if (n == 0) return;
+bool CountMap::add_hashed(std::string_view key, uint64_t hash, uint64_t n) {
+  if (n == 0) return true;
   size_t i = hash & mask_;
   for (;;) {
     Entry& e = slots_[i];
     if (e.count == 0) break;
     // Not memcmp: with only empty keys interned the arena's data() is null, which memcmp must not get.
     if (e.hash == hash && this->key(e) == key) {
+      if (e.count > UINT64_MAX - n) return false;  // a count wrapped to 0 would also empty the slot
       e.count += n;
-      return;
+      return true;
     }
     i = (i + 1) & mask_;
   }
@@ -33,6 +34,7 @@ void CountMap::add_hashed(std::string_view key, uint64_t hash, uint64_t n) {
   arena_.insert(arena_.end(), key.begin(), key.end());
   slots_[i] = Entry{hash, n, offset, static_cast<uint32_t>(key.size())};
   ++size_;
+  return true;
 }
 
 uint64_t CountMap::get(std::string_view key) const {

@@ -23,9 +23,11 @@ class CountMap {
   };
 
   CountMap();
-  void add(std::string_view key, uint64_t n = 1) { add_hashed(key, hash_key(key), n); }
+  // Adds n to key's count. False (and the count unchanged) when it would pass 2^64 - 1, which counting
+  // records cannot reach; summing other processes' counts (trendtop merge) can.
+  bool add(std::string_view key, uint64_t n = 1) { return add_hashed(key, hash_key(key), n); }
   // For a key whose hash_key() is already known (merging maps, sharding).
-  void add_hashed(std::string_view key, uint64_t hash, uint64_t n);
+  bool add_hashed(std::string_view key, uint64_t hash, uint64_t n);
   uint64_t get(std::string_view key) const;
   uint64_t get_hashed(std::string_view key, uint64_t hash) const;
   // Adds every key of `other` into this map.

@@ -34,6 +34,16 @@ Extractor::Extractor(const Config& c)
   }
 }
 
+CountingLists counting_lists(const Config& config) {
+  Extractor e(config);
+  CountingLists lists{e.track(), e.langs(), e.key_builder().exclusions(), e.key_builder().stop_words()};
+  for (std::vector<std::string>* l : {&lists.track, &lists.langs, &lists.exclude, &lists.stopwords}) {
+    std::sort(l->begin(), l->end());
+    l->erase(std::unique(l->begin(), l->end()), l->end());
+  }
+  return lists;
+}
+
 std::string_view Extractor::decode(std::string_view raw, std::string& buf) {
   if (raw.find('\\') == std::string_view::npos) return raw;
   if (buf.size() < raw.size() + simdjson::SIMDJSON_PADDING)

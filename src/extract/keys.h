@@ -73,6 +73,9 @@ class KeyBuilder {
   // The keys added since clear(), into `keys`: each distinct one once when `distinct`, then the markers
   // (or, with --count users, each key joined with `user`).
   void finish(std::vector<std::string_view>& keys, std::string_view user, bool distinct);
+  // The keys never counted (normalised, sorted) and --keys words' stop words (folded, sorted).
+  const std::vector<std::string>& exclusions() const { return exclude_; }
+  const std::vector<std::string>& stop_words() const { return stopwords_; }
 
  private:
   bool excluded(std::string_view key) const;

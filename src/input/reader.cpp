@@ -529,6 +529,10 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
       }
     }
     if (kafka_ && !sink_.done()) kafka_more_ = kafka_->poll(stats_[kafka_source_]);
+    if (kafka_ && kafka_->failed()) {
+      failed_ = true;
+      break;
+    }
     if (file_open_ && !file_polled_ && !sink_.done()) read_file_chunk();
     if (config_.client_timeout_ms > 0 && !listeners_.empty()) {
       int64_t t = wall_ms();
@@ -540,6 +544,8 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
   // Stopped by a signal or --duration: what producers already sent (acknowledged by TCP, in our socket
   // buffers or the accept queue) is read and counted.
   if ((stop || ended) && !sink_.done()) drain(wall_ms() + kStopGraceMs);
+  // Kafka records waiting for a commit's answer: counted if it comes soon, else left for the group.
+  if (kafka_) kafka_->settle(stats_[kafka_source_]);
   return !failed_;
 }
 

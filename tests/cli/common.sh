@@ -1,12 +1,13 @@
 # Shared by the end-to-end tests: each tests/cli/*.sh sources this, runs the real binary ($TRENDTOP) and
-# exits 0 (pass), 1 (fail) or 77 (skipped). $DATA is ../shared/data when present.
+# exits 0 (pass), 1 (fail) or 77 (skipped). $DATA is ../shared/data when present. KEEP_WORK=1 keeps the
+# scratch folder ($WORK) for a look after a failure.
 set -euo pipefail
 : "${TRENDTOP:?set TRENDTOP to the binary under test}"
 SRC=${SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 DATA=${DATA:-$SRC/../shared/data}
 REF="python3 $SRC/tests/reference/recount.py"
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 
 fail() {
   echo "FAIL: $*" >&2
@@ -69,7 +70,7 @@ start_kafka_mock() {
   "$KAFKA_MOCK" "$1" "$2" <"$WORK/cmd" >"$WORK/mock.out" 2>"$WORK/mock.err" &
   mock=$!
   exec 7>"$WORK/cmd"
-  trap 'exec 7>&-; kill $mock 2>/dev/null; rm -rf "$WORK"' EXIT
+  trap 'exec 7>&-; kill $mock 2>/dev/null; [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
   for _ in $(seq 100); do [ -s "$WORK/mock.out" ] && break; sleep 0.05; done
   bs=$(head -1 "$WORK/mock.out")
   [ -n "$bs" ] || fail "mock cluster: $(cat "$WORK/mock.err")"
@@ -118,4 +119,42 @@ wait_lines() {
     [ "${got:-0}" -ge "$3" ] && return 0
   done
   fail "waited 60 s for $3 lines: $(tail -3 "$2")"
+}
+# wait_handlers PID: until PID runs trendtop (not the shell that forks it: its handlers differ) with its
+# SIGUSR1 handler in place (bit 10 of SigCgt in /proc/PID/status), so that SIGUSR1 asks it for its counters
+# instead of ending it. False if PID ended first.
+wait_handlers() {
+  local mask
+  for _ in $(seq 600); do
+    [ -e "/proc/$1" ] || return 1
+    if [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$(basename "$TRENDTOP" | cut -c1-15)" ]; then
+      mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 1
+      [ -n "$mask" ] && (((16#$mask >> 9) & 1)) && return 0
+    fi
+    sleep 0.05
+  done
+  return 1
+}
+# lines_read ERRFILE: the lines= of the last "stats lines" line in a --stats stderr file (empty if none).
+lines_read() { grep 'trendtop: stats lines=' "$1" 2>/dev/null | tail -1 | grep -o 'lines=[0-9]*' | cut -d= -f2; }
+# wait_reading PID ERRFILE [MIN]: asks PID for its counters (SIGUSR1) until it has read at least MIN lines
+# (default 1). False if PID ended first or nothing came within a minute.
+wait_reading() {
+  local n
+  wait_handlers "$1" || return 1
+  for _ in $(seq 600); do
+    kill -USR1 "$1" 2>/dev/null || return 1
+    sleep 0.1
+    n=$(lines_read "$2")
+    [ -n "$n" ] && [ "$n" -ge "${3:-1}" ] && return 0
+  done
+  return 1
+}
+# start_watchdog SECONDS PID...: kills the PIDs (SIGKILL) if they still run after SECONDS; sets $watchdog,
+# which `kill $watchdog` stops (its sleep included).
+start_watchdog() {
+  local t=$1
+  shift
+  bash -c 'sleep "$1" & s=$!; trap "kill $s; exit 0" TERM; wait $s; shift; kill -KILL "$@" 2>/dev/null' _ "$t" "$@" &
+  watchdog=$!
 }
