@@ -72,7 +72,7 @@ void CountMap::erase_slot(size_t i) {
 
 void CountMap::repack() {
   std::vector<char> packed;
-  packed.reserve(arena_.size() - garbage_ + arena_.size() / 4);
+  packed.reserve(arena_.size() - garbage_);
   for (Entry& e : slots_) {
     if (e.count == 0) continue;
     uint32_t offset = static_cast<uint32_t>(packed.size());
@@ -110,6 +110,22 @@ void CountMap::clear() {
   arena_.clear();
   size_ = 0;
   garbage_ = 0;
+}
+
+void CountMap::pack() {
+  size_t slots = 4;
+  while (size_ * 4 > slots * 3) slots *= 2;
+  if (garbage_ > 0 || arena_.capacity() > arena_.size()) repack();
+  if (slots >= slots_.size()) return;
+  std::vector<Entry> old(slots, Entry{0, 0, 0, 0});
+  old.swap(slots_);
+  mask_ = slots_.size() - 1;
+  for (const Entry& e : old) {
+    if (e.count == 0) continue;
+    size_t i = e.hash & mask_;
+    while (slots_[i].count != 0) i = (i + 1) & mask_;
+    slots_[i] = e;
+  }
 }
 
 void CountMap::grow() {

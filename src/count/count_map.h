@@ -42,6 +42,9 @@ class CountMap {
   // Adds every key of `other` into this map.
   void merge(const CountMap& other);
   void clear();
+  // Memory to fit: slots up to 3/4 full (probes get longer, but a map that stopped growing is mostly read)
+  // and the arena without garbage or spare capacity. A new key after this grows the map as usual.
+  void pack();
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }

@@ -147,6 +147,18 @@ ClosedWindow Windower::contents(int64_t end) {
   return w;
 }
 
+void Windower::resum(int64_t end, CountMap& out, uint64_t& records, uint64_t& error) const {
+  out.clear();
+  records = error = 0;
+  auto it = std::lower_bound(panes_.begin(), panes_.end(), end - spec_.window_ms,
+                             [](const Pane& p, int64_t s) { return p.start < s; });
+  for (; it != panes_.end() && it->start < end; ++it) {
+    out.merge(it->counts);
+    records += it->records;
+    error += it->floor;
+  }
+}
+
 void Windower::apply_pane(const Pane& pane, int sign) {
   running_.add(pane.counts, sign);
   if (sign > 0) {
@@ -191,6 +203,13 @@ bool Windower::emit_window(int64_t end, const Emit& emit) {
   bool go_on = emit(w);
   // No open window (end > E) needs a pane with start + window <= E.
   release_panes_before(end - spec_.window_ms + spec_.slide_ms);
+  if (sliding_) {
+    // The pane that ends here is complete but for late records: it stays for window/slide - 1 more
+    // windows, packed (a window of 3 600 panes would otherwise hold twice the memory its keys need).
+    auto last = std::lower_bound(panes_.begin(), panes_.end(), end - spec_.slide_ms,
+                                 [](const Pane& p, int64_t s) { return p.start < s; });
+    if (last != panes_.end() && last->start == end - spec_.slide_ms) last->counts.pack();
+  }
   return go_on;
 }
 
@@ -234,7 +253,8 @@ uint64_t Windower::open_windows(int64_t through) const {
 }
 
 void Windower::release_panes_before(int64_t start) {
-  auto keep = std::find_if(panes_.begin(), panes_.end(), [&](const Pane& p) { return p.start >= start; });
+  auto keep = std::lower_bound(panes_.begin(), panes_.end(), start,
+                               [](const Pane& p, int64_t s) { return p.start < s; });
   for (auto it = panes_.begin(); it != keep; ++it) {
     if (running_holds(it->start)) apply_pane(*it, -1);  // the pane leaves the window the totals hold
     it->counts.clear();

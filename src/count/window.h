@@ -26,6 +26,7 @@
 // when it happens, so the totals are always the sum of the panes' current maps: what summing them gives.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <span>
@@ -99,6 +100,9 @@ class Windower {
   uint64_t open_windows(int64_t through = kNoTime) const;
   // Sliding windows: the running totals (null for tumbling ones).
   const WindowTotals* totals() const { return sliding_ ? &running_ : nullptr; }
+  // The window ending at `end` summed pane by pane into `out` (cleared first), with its records and error:
+  // what the running totals hold when moved there, recomputed the slow way (tests compare the two).
+  void resum(int64_t end, CountMap& out, uint64_t& records, uint64_t& error) const;
 
   // End of the next window to emit, kNoTime before anything can be emitted.
   int64_t next_end() const;
@@ -143,7 +147,9 @@ class Windower {
   void release_panes_before(int64_t start);
 
   WindowSpec spec_;
-  std::vector<Pane> panes_;      // sorted by start, only panes some open window needs
+  // Sorted by start, only panes some open window needs: released from the front, one per slide, so a
+  // deque (a vector would move every pane left at each slide: a -w 1h -s 1s window has 3 600).
+  std::deque<Pane> panes_;
   std::vector<CountMap> spare_;  // recycled maps
   CountMap scratch_;             // compact()'s rebuilt map
   std::vector<std::pair<uint64_t, std::string_view>> ranked_;  // compact()'s scratch
