@@ -99,8 +99,18 @@ TEST_CASE("totals: panes enter and leave; a key at zero leaves the window", "[to
 TEST_CASE("totals: --count users counts an author while any pane of the window holds them", "[totals]") {
   WindowTotals t(WindowTotals::Spec{true, false, kMark});
   // ann tagged #x in both panes, bob only in the first; ann tagged #y in the second.
-  CountMap p1 = pane({{"#x\x1f" "ann", 2}, {"#x\x1f" "bob", 1}});
-  CountMap p2 = pane({{"#x\x1f" "ann", 1}, {"#y\x1f" "ann", 1}});
+  CountMap p1 = pane({{"#x\x1f"
+                       "ann",
+                       2},
+                      {"#x\x1f"
+                       "bob",
+                       1}});
+  CountMap p2 = pane({{"#x\x1f"
+                       "ann",
+                       1},
+                      {"#y\x1f"
+                       "ann",
+                       1}});
   t.add(p1, 1);
   t.add(p2, 1);
   CHECK(as_map(t.ranked()) == std::map<std::string, uint64_t>{{"#x", 2}, {"#y", 1}});
@@ -114,7 +124,13 @@ TEST_CASE("totals: --count users counts an author while any pane of the window h
 
 TEST_CASE("totals: the top-k is exact through ties, falling counts and --min-count", "[totals]") {
   WindowTotals t(WindowTotals::Spec{false, false, kMark});
-  CountMap p = pane({{"#a", 5}, {"#b", 5}, {"#c", 4}, {"#d", 1}, {"\x1e#a\x1f" "A", 9}});
+  CountMap p = pane({{"#a", 5},
+                     {"#b", 5},
+                     {"#c", 4},
+                     {"#d", 1},
+                     {"\x1e#a\x1f"
+                      "A",
+                      9}});
   t.add(p, 1);
   std::vector<RankedKey> top;
   t.top(2, 1, top);
@@ -132,7 +148,8 @@ TEST_CASE("totals: the top-k is exact through ties, falling counts and --min-cou
   // pass over the window, and the passes top() itself makes stay few.
   WindowTotals many;
   std::mt19937 rng(3);
-  for (int i = 0; i < 500; ++i) many.add("#k" + std::to_string(i), hash_key("#k" + std::to_string(i)), 1 + i % 97);
+  for (int i = 0; i < 500; ++i)
+    many.add("#k" + std::to_string(i), hash_key("#k" + std::to_string(i)), 1 + i % 97);
   std::vector<RankedKey> want;
   for (int step = 0; step < 3000; ++step) {
     std::string k = "#k" + std::to_string(rng() % 500);
@@ -209,8 +226,8 @@ struct Rec {
 
 // Times drift forward with disorder (some beyond the lateness: late) and jumps (gaps of empty windows);
 // keys are skewed so that a few rank steadily and many come and go.
-std::vector<Rec> random_records(std::mt19937_64& rng, const Mode& mode, int64_t W, int64_t s, int64_t lateness,
-                                size_t n) {
+std::vector<Rec> random_records(std::mt19937_64& rng, const Mode& mode, int64_t W, int64_t s,
+                                int64_t lateness, size_t n) {
   auto uniform = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
   int64_t span = W * uniform(1, 4) + s * uniform(1, 40);
   int64_t step = std::max<int64_t>(1, 2 * span / static_cast<int64_t>(n));
@@ -235,7 +252,8 @@ std::vector<Rec> random_records(std::mt19937_64& rng, const Mode& mode, int64_t 
       for (size_t j = 0; j < plain; ++j) {
         int64_t v = uniform(0, 5);
         if (v < 3) r.keys.push_back(std::string(1, kMark) + r.keys[j] + "\x1f" + r.keys[j] + "ABC"[v]);
-        if (v == 3 && uniform(0, 20) == 0) r.keys.push_back(std::string(1, kMark) + r.keys[j]);  // no spelling
+        if (v == 3 && uniform(0, 20) == 0)
+          r.keys.push_back(std::string(1, kMark) + r.keys[j]);  // no spelling
       }
     }
     recs.push_back(std::move(r));
@@ -396,7 +414,8 @@ void check_stream(uint64_t seed, const Mode& mode, int64_t ratio) {
 
 }  // namespace
 
-TEST_CASE("totals: sliding windows moved incrementally equal re-summed and recounted ones", "[totals][property]") {
+TEST_CASE("totals: sliding windows moved incrementally equal re-summed and recounted ones",
+          "[totals][property]") {
   const Mode modes[] = {{"records", false, false, false},
                         {"occurrences", false, false, true},
                         {"users", true, false, false},
@@ -406,7 +425,8 @@ TEST_CASE("totals: sliding windows moved incrementally equal re-summed and recou
     // Ratios from 1 to 3 600, log-uniform, both ends included.
     std::vector<int64_t> ratios = {1, 2, 3600};
     for (int i = 0; i < 9; ++i)
-      ratios.push_back(static_cast<int64_t>(std::exp(std::uniform_real_distribution<double>(0, std::log(3600.0))(rng))));
+      ratios.push_back(
+          static_cast<int64_t>(std::exp(std::uniform_real_distribution<double>(0, std::log(3600.0))(rng))));
     for (int64_t ratio : ratios) check_stream(rng(), mode, std::max<int64_t>(1, ratio));
   }
 }

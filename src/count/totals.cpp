@@ -113,9 +113,9 @@ void WindowTotals::rescan(uint64_t k) {
     std::nth_element(cands_.begin(), nth, cands_.end(),
                      [](const Candidate& a, const Candidate& b) { return a.count > b.count; });
     theta_ = nth->count;
-    cands_.erase(std::partition(cands_.begin(), cands_.end(),
-                                [&](const Candidate& c) { return c.count >= theta_; }),
-                 cands_.end());
+    cands_.erase(
+        std::partition(cands_.begin(), cands_.end(), [&](const Candidate& c) { return c.count >= theta_; }),
+        cands_.end());
   }
   refill(cands_);
   valid_ = true;
@@ -142,9 +142,9 @@ void WindowTotals::top(uint64_t k, uint64_t min_count, std::vector<RankedKey>& o
                      [](const Candidate& a, const Candidate& b) { return a.count > b.count; });
     if (nth->count > theta_) {
       theta_ = nth->count;
-      cands_.erase(std::partition(cands_.begin(), cands_.end(),
-                                  [&](const Candidate& c) { return c.count >= theta_; }),
-                   cands_.end());
+      cands_.erase(
+          std::partition(cands_.begin(), cands_.end(), [&](const Candidate& c) { return c.count >= theta_; }),
+          cands_.end());
       refill(cands_);
     }
   } else if (cand_.capacity() > 8 * (cand_.size() + 64)) {

@@ -84,7 +84,9 @@ class WindowTotals {
     uint64_t count;
     uint64_t hash;
   };
-  bool is_marker(std::string_view key) const { return spec_.mark != 0 && !key.empty() && key[0] == spec_.mark; }
+  bool is_marker(std::string_view key) const {
+    return spec_.mark != 0 && !key.empty() && key[0] == spec_.mark;
+  }
   // A key of ranked() changed by delta, to `now`.
   void ranked_change(std::string_view key, uint64_t hash, uint64_t now, int64_t delta);
   // The candidates at or above theta into cands_ (dropping those that fell below).
@@ -96,8 +98,8 @@ class WindowTotals {
 
   Spec spec_;
   CountMap counts_;
-  CountMap users_;      // Spec::users: key -> authors (entries key US author with a count)
-  CountMap spellings_;  // Spec::spellings: the markers of ranked(), each stored under hash_key(its key)
+  CountMap users_;        // Spec::users: key -> authors (entries key US author with a count)
+  CountMap spellings_;    // Spec::spellings: the markers of ranked(), each stored under hash_key(its key)
   uint64_t markers_ = 0;  // Spec::spellings: keys of ranked() that are markers
   // top(): every key with count >= theta_ is in cand_ (some below it may be too, until the next top()).
   CountMap cand_;

@@ -150,8 +150,8 @@ class Windower {
   // Sorted by start, only panes some open window needs: released from the front, one per slide, so a
   // deque (a vector would move every pane left at each slide: a -w 1h -s 1s window has 3 600).
   std::deque<Pane> panes_;
-  std::vector<CountMap> spare_;  // recycled maps
-  CountMap scratch_;             // compact()'s rebuilt map
+  std::vector<CountMap> spare_;                                // recycled maps
+  CountMap scratch_;                                           // compact()'s rebuilt map
   std::vector<std::pair<uint64_t, std::string_view>> ranked_;  // compact()'s scratch
   CountMap empty_;
   int64_t emitted_end_ = kNoTime;  // E
