@@ -229,14 +229,15 @@ struct Rec {
 std::vector<Rec> random_records(std::mt19937_64& rng, const Mode& mode, int64_t W, int64_t s,
                                 int64_t lateness, size_t n) {
   auto uniform = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
-  int64_t span = W * uniform(1, 4) + s * uniform(1, 40);
+  int64_t span = W * uniform(1, 2) + s * uniform(1, 40);
   int64_t step = std::max<int64_t>(1, 2 * span / static_cast<int64_t>(n));
-  int vocab = static_cast<int>(uniform(6, 40));
+  // Small vocabularies rank every key; larger ones than the candidate set (2k + 32) make it shrink and grow.
+  int vocab = static_cast<int>(uniform(0, 1) ? uniform(6, 40) : uniform(60, 300));
   std::vector<Rec> recs;
   int64_t t = -W;  // negative times too
   for (size_t i = 0; i < n; ++i) {
     t += uniform(0, step);
-    if (uniform(0, 199) == 0) t += uniform(W, 3 * W);
+    if (uniform(0, static_cast<int64_t>(n)) == 0) t += uniform(W, 2 * W);  // about once a stream
     Rec r{t - (uniform(0, 4) == 0 ? uniform(0, lateness + W / 2 + s) : 0), {}};
     std::string author = "u" + std::to_string(uniform(0, 5));
     int64_t keys = uniform(0, 4);
@@ -344,15 +345,21 @@ void check_stream(uint64_t seed, const Mode& mode, int64_t ratio) {
     REQUIRE(&t.counts() == &c.counts);
     uint64_t distinct = 0;
     derive(c.counts, mode.users, mode.spellings, ranked, distinct);
-    REQUIRE(as_map(t.ranked()) == as_map(ranked));
+    // Plain loops and one assertion each, rather than std::maps: this runs at every window, thousands of
+    // them per stream (and under the sanitizers).
+    bool same = t.ranked().size() == ranked.size();
+    ranked.for_each([&](std::string_view key, uint64_t n) { same = same && t.ranked().get(key) == n; });
+    REQUIRE(same);
     CHECK(t.distinct() == distinct);
     t.top(k, min_count, top);
     top_k(ranked, k, min_count, want, kMark);
-    REQUIRE(listed(top) == listed(want));
+    if (listed(top) != listed(want)) REQUIRE(listed(top) == listed(want));
     t.spell(top);
-    for (const RankedKey& r : top) CHECK(std::string(r.display) == display_of(ranked, r));
-    if (previous)
-      for (const RankedKey& r : top) CHECK(t.prev(r.key) == previous->get(r.key));
+    for (const RankedKey& r : top) {
+      std::string display = mode.spellings ? display_of(ranked, r) : "";
+      if (r.display != display) CHECK(std::string(r.display) == display);
+      if (previous && t.prev(r.key) != previous->get(r.key)) CHECK(t.prev(r.key) == previous->get(r.key));
+    }
   };
   auto without_markers = [&](const CountMap& from, CountMap& to) {
     to.clear();
@@ -424,7 +431,7 @@ TEST_CASE("totals: sliding windows moved incrementally equal re-summed and recou
   for (const Mode& mode : modes) {
     // Ratios from 1 to 3 600, log-uniform, both ends included.
     std::vector<int64_t> ratios = {1, 2, 3600};
-    for (int i = 0; i < 9; ++i)
+    for (int i = 0; i < 6; ++i)
       ratios.push_back(
           static_cast<int64_t>(std::exp(std::uniform_real_distribution<double>(0, std::log(3600.0))(rng))));
     for (int64_t ratio : ratios) check_stream(rng(), mode, std::max<int64_t>(1, ratio));
