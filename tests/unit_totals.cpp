@@ -46,35 +46,49 @@ std::vector<std::pair<std::string, uint64_t>> listed(const std::vector<RankedKey
 
 // --- What a pass over a window's counts gives: the reference the incremental structures must equal.
 
-// The counts ranked (authors per key with --count users) and the keys that are not spelling markers.
-void derive(const CountMap& counts, bool users, bool spellings, CountMap& ranked, uint64_t& distinct) {
-  ranked.clear();
+// The counts ranked: with --count users the authors per key (into `users`), else the counts themselves.
+// `distinct`: its keys that are not spelling markers.
+const CountMap& derive(const CountMap& counts, bool users, bool spellings, CountMap& users_map,
+                       uint64_t& distinct) {
+  const CountMap* ranked = &counts;
   if (users) {
-    counts.for_each([&](std::string_view k, uint64_t) { ranked.add(k.substr(0, k.rfind('\x1f'))); });
-  } else {
-    ranked.merge(counts);
+    users_map.clear();
+    counts.for_each([&](std::string_view k, uint64_t) { users_map.add(k.substr(0, k.rfind('\x1f'))); });
+    ranked = &users_map;
   }
   uint64_t markers = 0;
-  ranked.for_each([&](std::string_view k, uint64_t) { markers += !k.empty() && k[0] == kMark; });
-  distinct = ranked.size() - (spellings ? markers : 0);
+  ranked->for_each([&](std::string_view k, uint64_t) { markers += !k.empty() && k[0] == kMark; });
+  distinct = ranked->size() - (spellings ? markers : 0);
+  return *ranked;
 }
 
-// A ranked key's display: its most frequent spelling among the markers (a tie: the bytewise smaller),
-// unless the key as folded (its count less its markers') is at least as frequent.
-std::string display_of(const CountMap& ranked, const RankedKey& r) {
-  std::string best;
-  uint64_t best_count = 0, others = 0;
+// The display of each ranked key, in one pass over the markers: its most frequent spelling (a tie: the
+// bytewise smaller), unless the key as folded (its count less its markers') is at least as frequent.
+void displays(const CountMap& ranked, const std::vector<RankedKey>& top, std::vector<std::string_view>& out) {
+  struct Spelled {
+    std::string_view best;
+    uint64_t best_count = 0, others = 0;
+  };
+  std::vector<Spelled> spelled(top.size());
   ranked.for_each([&](std::string_view k, uint64_t n) {
     if (k.empty() || k[0] != kMark) return;
     size_t us = k.find('\x1f');
-    if (us == std::string_view::npos || k.substr(1, us - 1) != r.key) return;
-    std::string spelling(k.substr(us + 1));
-    others += n;
-    if (n > best_count || (n == best_count && spelling < best)) best = spelling, best_count = n;
+    if (us == std::string_view::npos) return;
+    for (size_t i = 0; i < top.size(); ++i) {
+      if (top[i].key != k.substr(1, us - 1)) continue;
+      Spelled& s = spelled[i];
+      std::string_view spelling = k.substr(us + 1);
+      s.others += n;
+      if (n > s.best_count || (n == s.best_count && spelling < s.best)) s.best = spelling, s.best_count = n;
+    }
   });
-  uint64_t as_key = r.count - std::min(r.count, others);
-  bool shown = best_count > as_key || (best_count == as_key && best_count > 0 && best < r.key);
-  return shown ? best : "";
+  out.assign(top.size(), {});
+  for (size_t i = 0; i < top.size(); ++i) {
+    const Spelled& s = spelled[i];
+    uint64_t as_key = top[i].count - std::min(top[i].count, s.others);
+    if (s.best_count > as_key || (s.best_count == as_key && s.best_count > 0 && s.best < top[i].key))
+      out[i] = s.best;
+  }
 }
 
 }  // namespace
@@ -231,8 +245,9 @@ std::vector<Rec> random_records(std::mt19937_64& rng, const Mode& mode, int64_t 
   auto uniform = [&](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
   int64_t span = W * uniform(1, 2) + s * uniform(1, 40);
   int64_t step = std::max<int64_t>(1, 2 * span / static_cast<int64_t>(n));
-  // Small vocabularies rank every key; larger ones than the candidate set (2k + 32) make it shrink and grow.
-  int vocab = static_cast<int>(uniform(0, 1) ? uniform(6, 40) : uniform(60, 300));
+  // Small vocabularies rank every key; larger ones than the candidate set (2k + 32) make it shrink and grow
+  // (not at the largest ratios, whose thousands of windows each checked by a pass would be slow).
+  int vocab = static_cast<int>(uniform(0, 1) || W / s > 1000 ? uniform(6, 40) : uniform(60, 300));
   std::vector<Rec> recs;
   int64_t t = -W;  // negative times too
   for (size_t i = 0; i < n; ++i) {
@@ -294,7 +309,9 @@ void check_stream(uint64_t seed, const Mode& mode, int64_t ratio) {
   };
   std::vector<Given> given;
   int64_t emitted = kNoTime;
-  CountMap prev, ranked, resummed, chain_prev;
+  CountMap prev, users, resummed, chain_prev;
+  const CountMap* checked = nullptr;  // the counts the last window checked ranked
+  std::vector<std::string_view> shown;
   bool have_prev = false;
   std::vector<RankedKey> top, want;
   uint64_t windows = 0, sampled = 0;
@@ -343,36 +360,36 @@ void check_stream(uint64_t seed, const Mode& mode, int64_t ratio) {
     REQUIRE(c.totals != nullptr);
     WindowTotals& t = *c.totals;
     REQUIRE(&t.counts() == &c.counts);
-    uint64_t distinct = 0;
-    derive(c.counts, mode.users, mode.spellings, ranked, distinct);
     // Plain loops and one assertion each, rather than std::maps: this runs at every window, thousands of
     // them per stream (and under the sanitizers).
+    uint64_t distinct = 0;
+    const CountMap& ranked = derive(c.counts, mode.users, mode.spellings, users, distinct);
     bool same = t.ranked().size() == ranked.size();
-    ranked.for_each([&](std::string_view key, uint64_t n) { same = same && t.ranked().get(key) == n; });
+    if (mode.users)
+      ranked.for_each([&](std::string_view key, uint64_t n) { same = same && t.ranked().get(key) == n; });
     REQUIRE(same);
     CHECK(t.distinct() == distinct);
     t.top(k, min_count, top);
     top_k(ranked, k, min_count, want, kMark);
-    if (listed(top) != listed(want)) REQUIRE(listed(top) == listed(want));
+    same = top.size() == want.size();
+    for (size_t i = 0; same && i < top.size(); ++i)
+      same = top[i].key == want[i].key && top[i].count == want[i].count;
+    if (!same) REQUIRE(listed(top) == listed(want));
     t.spell(top);
-    for (const RankedKey& r : top) {
-      std::string display = mode.spellings ? display_of(ranked, r) : "";
-      if (r.display != display) CHECK(std::string(r.display) == display);
+    displays(ranked, top, shown);
+    for (size_t i = 0; i < top.size(); ++i) {
+      if (top[i].display != shown[i]) CHECK(std::string(top[i].display) == std::string(shown[i]));
+      const RankedKey& r = top[i];
       if (previous && t.prev(r.key) != previous->get(r.key)) CHECK(t.prev(r.key) == previous->get(r.key));
     }
-  };
-  auto without_markers = [&](const CountMap& from, CountMap& to) {
-    to.clear();
-    from.for_each([&](std::string_view key, uint64_t n) {
-      if (key.empty() || key[0] != kMark) to.add(key, n);
-    });
+    checked = &ranked;
   };
 
   Windower::Emit emit = [&](const ClosedWindow& c) {
     check(c, have_prev ? &prev : nullptr);
     if (c.totals) {  // it is the previous window from now on, as the ranker marks it
       c.totals->mark();
-      without_markers(ranked, prev);
+      prev = *checked;  // markers and all: they are never ranked, so never looked up
       have_prev = true;
     }
     emitted = c.end;
@@ -395,7 +412,7 @@ void check_stream(uint64_t seed, const Mode& mode, int64_t ratio) {
         check(c, before);
         if (chain && c.totals) {
           c.totals->mark();
-          without_markers(ranked, chain_prev);
+          chain_prev = *checked;
           before = &chain_prev;
         }
         return --visits > 0;
@@ -431,7 +448,7 @@ TEST_CASE("totals: sliding windows moved incrementally equal re-summed and recou
   for (const Mode& mode : modes) {
     // Ratios from 1 to 3 600, log-uniform, both ends included.
     std::vector<int64_t> ratios = {1, 2, 3600};
-    for (int i = 0; i < 6; ++i)
+    for (int i = 0; i < 5; ++i)
       ratios.push_back(
           static_cast<int64_t>(std::exp(std::uniform_real_distribution<double>(0, std::log(3600.0))(rng))));
     for (int64_t ratio : ratios) check_stream(rng(), mode, std::max<int64_t>(1, ratio));
