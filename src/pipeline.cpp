@@ -27,7 +27,12 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
       output_(output),
       time_(config.time),
       extractor_(config),
-      windower_({config.window_ms, config.slide_ms, config.lateness_ms, config.max_skew_ms, config.max_keys}),
+      windower_({config.window_ms,
+                 config.slide_ms,
+                 config.lateness_ms,
+                 config.max_skew_ms,
+                 config.max_keys,
+                 {config.count == CountMode::Users, tracks_spellings(config), kSpellingMark}}),
       sink_(make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend)),
       emit_final_([this](const ClosedWindow& w) { return emit(w, true); }),
       emit_partial_([this](const ClosedWindow& w) { return emit(w, false); }),
@@ -333,11 +338,8 @@ uint64_t Pipeline::interrupt(int64_t now_ms) {
   // A held jump stays undecided in the state for the next run; without one this run is all there is.
   if (held_.present && config_.state_path.empty()) release_held(true);
   if (time_ == TimeMode::Arrival && !windower_.advance(now_ms, emit_final_)) return 0;  // closed on time
-  if (!sink_->marks_partial() || partial_) {  // partial streams carry closed windows only
-    uint64_t open = 0;
-    windower_.peek_open([&](const ClosedWindow&) { return ++open, true; });
-    return open;
-  }
+  if (!sink_->marks_partial() || partial_)  // partial streams carry closed windows only
+    return windower_.open_windows();
   int64_t through =
       time_ == TimeMode::Arrival ? floor_to(now_ms, config_.slide_ms) + config_.slide_ms : kNoTime;
   // Each open window is compared with the one before it, as a run to the end would print them; the ranking
@@ -393,7 +395,7 @@ void Pipeline::save(StateWriter& out) const {
                      stats_.windows, stats_.keys, stats_.bytes})
     out.u64(v);
   windower_.save(out);
-  ranker_.save(out);
+  ranker_.save(out, windower_.totals());
   out.u8(held_.present);
   if (held_.present) {
     out.i64(held_.time);

@@ -109,6 +109,8 @@ class Pipeline : public LineSink {
 
  private:
   bool emit(const ClosedWindow& w, bool final);
+  // The window ranked (with these counts) is the previous one from now on.
+  void closed(const ClosedWindow& w, const CountMap& ranked);
   // Ranks a window into top_ (spellings too); returns the counts ranked and sets their distinct keys.
   const CountMap& rank(const ClosedWindow& w, size_t& distinct);
   // Counts one extracted line: the accounting, then the windower.

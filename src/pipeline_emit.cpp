@@ -76,6 +76,12 @@ void Pipeline::print_keys(std::span<const std::string_view> keys) {
 
 // As emit() ranks a window (emit keeps its own copy of these lines to stay a small diff; they could share).
 const CountMap& Pipeline::rank(const ClosedWindow& w, size_t& distinct) {
+  if (w.totals) {  // a sliding window's running totals: their authors per key, top-k and spellings are kept
+    ranker_.rank(*w.totals, config_.top, config_.min_count, top_);
+    distinct = w.totals->distinct();
+    w.totals->spell(top_);
+    return w.totals->ranked();
+  }
   const CountMap* counts = &w.counts;
   if (config_.count == CountMode::Users) {
     // The window holds one entry per (key, author): count the authors of each key.
@@ -129,17 +135,25 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
   }
   if (observer_) observer_({w.start, w.end, w.records, distinct, top_, final, w.max_error});
   if (!final) {
-    if (chain_partials_) ranker_.closed(counts, top_, kSpellingMark);
+    if (chain_partials_) closed(w, counts);
     ++stats_.partials;
     return true;
   }
-  ranker_.closed(counts, top_, kSpellingMark);
+  closed(w, counts);
   ++stats_.windows;
   if (config_.intervals != 0 && stats_.windows >= config_.intervals) {
     done_ = true;
     return false;
   }
   return true;
+}
+
+void Pipeline::closed(const ClosedWindow& w, const CountMap& ranked) {
+  if (w.totals) {
+    ranker_.closed(*w.totals, top_);
+  } else {
+    ranker_.closed(ranked, top_, kSpellingMark);
+  }
 }
 
 bool Pipeline::emit_partial(const ClosedWindow& w) {
@@ -160,9 +174,7 @@ bool Pipeline::emit_partial(const ClosedWindow& w) {
 void Pipeline::end_output() {
   if (!partial_ || config_.print_keys) return;
   if (!begun_) partial_header();
-  uint64_t open = 0;
-  windower_.peek_open([&](const ClosedWindow&) { return ++open, true; });
-  partial_->end(stats_.windows, open, output_.buffer());
+  partial_->end(stats_.windows, windower_.open_windows(), output_.buffer());
 }
 
 void Pipeline::partial_header() {

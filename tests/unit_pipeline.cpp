@@ -246,6 +246,84 @@ TEST_CASE("pipeline: observe sees every window printed; peek ranks the open one 
   CHECK(seen[1].top == std::vector<std::pair<std::string, uint64_t>>{{"#c", 1}});
 }
 
+TEST_CASE("pipeline: sliding windows from running totals: final, --emit every, peek and a signal's partials",
+          "[pipeline]") {
+  // 30 s windows sliding by 10 s (kT0 is a multiple of both): #a twice in [0,10), #b in [10,20), which
+  // closes [-20,10).
+  Config c = json_config();
+  c.window_ms = 30'000;
+  c.slide_ms = 10'000;
+  c.emit_every_ms = 1000;
+  Captured out;
+  Pipeline p(c, out.output, 0, 0);
+  p.line(TweetLine(kT0 + 1000, "a").line, 10);
+  p.line(TweetLine(kT0 + 2000, "a").line, 20);
+  p.line(TweetLine(kT0 + 11'000, "b").line, 30);
+  p.flush();
+  std::string got = out.take();
+  CHECK(lines_in(got) == 1);
+  CHECK(got.find(R"("records":2,"keys":1,"final":true,"top":[{"key":"#a","count":2,"prev":0,"delta":2,)"
+                 R"("rank_change":null,"new":true}])") != std::string::npos);
+  // The open window [-10,20), against the final one before it: #a stays first, #b is new.
+  const char* running =
+      R"("records":3,"keys":2,"final":false,"top":[{"key":"#a","count":2,"prev":2,"delta":0,)"
+      R"("rank_change":0,"new":false},{"key":"#b","count":1,"prev":0,"delta":1,"rank_change":)"
+      R"(null,"new":true}])";
+  p.tick(1000);
+  p.flush();
+  got = out.take();
+  CHECK(lines_in(got) == 1);
+  CHECK(got.find(running) != std::string::npos);
+  std::vector<std::pair<std::string, uint64_t>> peeked;
+  CHECK(p.peek([&](const WindowResult& w) {
+    for (const RankedKey& r : w.top) peeked.emplace_back(std::string(r.key), r.prev);
+  }));
+  CHECK(peeked == std::vector<std::pair<std::string, uint64_t>>{{"#a", 2}, {"#b", 0}});
+  // #b at 21 s closes [-10,20) as the partial showed it.
+  p.line(TweetLine(kT0 + 21'000, "b").line, 40);
+  p.flush();
+  got = out.take();
+  CHECK(got.find(std::string(running).replace(std::string(running).find("false"), 5, "true")) !=
+        std::string::npos);
+  // A signal: the open windows [0,30) (#a 2, #b 2: a tie, #a first), [10,40) (#b 2) and [20,50) (#b 1),
+  // each against the one before, as a run to the end prints them; nothing changes for the rest of the run.
+  StateWriter before;
+  p.save(before);
+  CHECK(p.interrupt(2000) == 0);
+  p.flush();
+  std::string partials = out.take();
+  StateWriter after;
+  p.save(after);
+  CHECK(before.payload() == after.payload());
+  const char* open[] = {
+      R"("records":4,"keys":2,"final":false,"top":[{"key":"#a","count":2,"prev":2,"delta":0,"rank_change":0,)"
+      R"("new":false},{"key":"#b","count":2,"prev":1,"delta":1,"rank_change":0,"new":false}])",
+      R"("records":2,"keys":1,"final":false,"top":[{"key":"#b","count":2,"prev":2,"delta":0,"rank_change":1,)"
+      R"("new":false}])",
+      R"("records":1,"keys":1,"final":false,"top":[{"key":"#b","count":1,"prev":2,"delta":-1,"rank_change":0,)"
+      R"("new":false}])"};
+  CHECK(lines_in(partials) == 3);
+  size_t at = 0;
+  for (const char* w : open) {
+    size_t found = partials.find(w, at);
+    CHECK(found != std::string::npos);
+    at = found == std::string::npos ? at : found;
+  }
+  // The end of input closes the same windows, with the same counts and comparisons.
+  p.finish(3000);
+  p.flush();
+  std::string finals = out.take();
+  CHECK(lines_in(finals) == 3);
+  at = 0;
+  for (const char* w : open) {
+    std::string final(w);
+    final.replace(final.find("false"), 5, "true");
+    size_t found = finals.find(final, at);
+    CHECK(found != std::string::npos);
+    at = found == std::string::npos ? at : found;
+  }
+}
+
 TEST_CASE("pipeline: log sources' offsets ride in the state with the windows", "[pipeline]") {
   Config c = json_config();
   Captured out;
