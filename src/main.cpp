@@ -21,6 +21,7 @@
 #include "config.h"
 #include "input/kafka.h"
 #include "input/reader.h"
+#include "input/url_source.h"
 #include "merge.h"
 #include "output/output.h"
 #include "pipeline.h"
@@ -76,7 +77,7 @@ int64_t resolve_idle_timeout(const Config& config) {
   if (config.idle_timeout_ms >= 0) return config.idle_timeout_ms;
   // A Kafka topic is live unless read to its end (--exit-at-end: a batch run, whose pauses for group
   // rebalances must not close windows).
-  bool live = !config.listen.empty() || !config.connect.empty() ||
+  bool live = !config.listen.empty() || !config.connect.empty() || !config.connect_urls.empty() ||
               (!config.kafka_brokers.empty() && !config.exit_at_end);
   struct stat st;
   bool stdin_read = std::find(config.inputs.begin(), config.inputs.end(), "-") != config.inputs.end();
@@ -88,7 +89,7 @@ int64_t resolve_idle_timeout(const Config& config) {
 // Whether every input is a regular file, and the bytes they hold (for the progress line).
 bool only_regular_files(const Config& config, uint64_t& total) {
   total = 0;
-  if (!config.listen.empty() || !config.connect.empty()) return false;
+  if (!config.listen.empty() || !config.connect.empty() || !config.connect_urls.empty()) return false;
   for (const std::string& in : config.inputs) {
     struct stat st;
     if ((in == "-" ? fstat(STDIN_FILENO, &st) : stat(in.c_str(), &st)) != 0 || !S_ISREG(st.st_mode)) {
@@ -108,6 +109,11 @@ void describe(const Config& config, ViewStatus& status) {
     status.sources += (status.sources.empty() ? "listen " : ", listen ") + e.text();
   for (const Endpoint& e : config.connect)
     status.sources += (status.sources.empty() ? "connect " : ", connect ") + e.text();
+  for (const std::string& u : config.connect_urls) {
+    std::string err;
+    if (std::optional<Url> url = parse_url(u, err))
+      status.sources += (status.sources.empty() ? "connect " : ", connect ") + url->text();
+  }
   std::string safe;
   append_terminal_safe(safe, status.sources);
   status.sources = safe;
@@ -213,8 +219,9 @@ void print_stats(const Pipeline& pipeline, const Reader& reader,
     fmt::print(
         stderr,
         "trendtop: stats source=\"{}\" accepted={} closed={} refused={} timeouts={} connects={} failures={} "
-        "lines={} bytes={}\n",
-        s.name, s.accepted, s.closed, s.refused, s.timeouts, s.connects, s.failures, s.lines, s.bytes);
+        "lines={} bytes={}{}\n",
+        s.name, s.accepted, s.closed, s.refused, s.timeouts, s.connects, s.failures, s.lines, s.bytes,
+        s.url ? fmt::format(" replayed={}", s.replayed) : std::string());
   }
 }
 
@@ -352,9 +359,13 @@ int main(int argc, char** argv) {
   if (int rc = parse_cli(argc, argv, config); rc >= 0) return rc;
   if (config.merge) return run_merge(config);
   if (config.inputs.empty() && config.listen.empty() && config.connect.empty() &&
-      config.kafka_brokers.empty())
+      config.connect_urls.empty() && config.kafka_brokers.empty())
     config.inputs.push_back("-");  // no source at all means stdin, as for any filter
   if (std::string err; !config.kafka_brokers.empty() && !KafkaSource::check(config, err)) {
+    error(err + " (see trendtop --help)");
+    return 2;
+  }
+  if (std::string err; !UrlSources::check(config, err)) {
     error(err + " (see trendtop --help)");
     return 2;
   }

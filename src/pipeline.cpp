@@ -355,6 +355,12 @@ void Pipeline::save(StateWriter& out) const {
     out.str(o.topic);
     out.i64(o.partition);
     out.i64(o.next);
+    out.str(o.id);
+    out.u64(o.seen.size());
+    for (auto [time, hash] : o.seen) {
+      out.i64(time);
+      out.u64(hash);
+    }
   }
 }
 
@@ -416,13 +422,20 @@ bool Pipeline::load(StateReader& in, std::string& error) {
   }
   bool offsets_ok = held_ok;
   uint64_t offsets = offsets_ok ? in.u64() : 0;
-  offsets_ok = offsets_ok && offsets <= in.left() / 24;  // each at least a length, partition and offset
+  // Each at least a topic's length, partition, offset, id's length and count of seen events.
+  offsets_ok = offsets_ok && offsets <= in.left() / 40;
   offsets_.clear();
   for (uint64_t i = 0; offsets_ok && i < offsets && !in.failed(); ++i) {
     std::string topic(in.str());
     int64_t partition = in.i64(), next = in.i64();
-    if (partition < 0 || partition > INT32_MAX || next < 0) offsets_ok = false;
-    offsets_.push_back({std::move(topic), static_cast<int32_t>(partition), next});
+    std::string id(in.str());
+    uint64_t seen = in.u64();
+    if (partition < 0 || partition > INT32_MAX || next < 0 || seen > in.left() / 16) offsets_ok = false;
+    offsets_.push_back({std::move(topic), static_cast<int32_t>(partition), next, std::move(id), {}});
+    for (uint64_t j = 0; offsets_ok && j < seen; ++j) {
+      int64_t time = in.i64();
+      offsets_.back().seen.emplace_back(time, in.u64());
+    }
   }
   if (!offsets_ok || in.failed() || !in.at_end()) {
     error = "is corrupt (bad window data)";

@@ -14,7 +14,7 @@
 
 namespace trendtop {
 
-inline constexpr uint32_t kStateVersion = 4;
+inline constexpr uint32_t kStateVersion = 5;
 
 enum class LoadResult { Loaded, Missing, Refused };
 

@@ -202,7 +202,7 @@ struct KafkaSource::Impl {
     if (SourceOffset* o = offset_of(topic, m->partition)) {
       o->next = m->offset + 1;
     } else {
-      sink.offsets().push_back({std::string(topic), m->partition, m->offset + 1});
+      sink.offsets().push_back({std::string(topic), m->partition, m->offset + 1, {}, {}});
     }
     for (Assigned& a : assigned)
       if (a.partition == m->partition && a.topic == topic) a.eof = false;

@@ -1,5 +1,5 @@
 // The input stage: bytes in, framed lines out. Sources are files and stdin (source.h), TCP listeners and
-// clients (net.h) and Kafka (kafka.h); each byte stream has its own Framer (framer.h), which cuts lines and
+// clients (net.h), Kafka (kafka.h) and WebSocket/HTTP streams (url_source.h); each byte stream has its own Framer (framer.h), which cuts lines and
 // counts over-long ones. Lines go, with their arrival time, into a LineSink (line_sink.h) — the pipeline —
 // which the reader also gives the wall clock between reads. Nothing here parses JSON or knows of windows.
 //
@@ -27,6 +27,7 @@
 #include "input/line_sink.h"
 #include "input/net.h"
 #include "input/source.h"
+#include "input/url_source.h"
 
 namespace trendtop {
 
@@ -37,6 +38,8 @@ struct SourceStats {
   bool network = false;
   uint64_t refused = 0;   // connections --allow turned away
   uint64_t timeouts = 0;  // connections --client-timeout closed
+  uint64_t replayed = 0;  // --connect URLs: events a resumed stream sent again, already counted (dropped)
+  bool url = false;       // a --connect URL (url_source.h)
 };
 
 class Reader {
@@ -121,6 +124,8 @@ class Reader {
   std::unique_ptr<KafkaSource> kafka_;
   size_t kafka_source_ = 0;
   bool kafka_more_ = false;  // poll() stopped at its per-call bound: more messages wait
+  std::unique_ptr<UrlSources> urls_;  // --connect URLs
+  int64_t url_wake_ = 0;              // when they want a turn (a reconnect's backoff), or kNoTime
   bool warned_full_ = false;
   bool warned_refused_ = false;
   int64_t next_expiry_ = 0;
