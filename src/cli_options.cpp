@@ -502,7 +502,8 @@ int NetworkOptions::check(const CLI::App&, Config& config) {
     config.headers.emplace_back(name, value);
   }
   if (config.connect_urls.empty()) {
-    if (!headers.empty()) return usage_error("-H/--header needs a --connect URL (ws://, wss://, http://, https://)");
+    if (!headers.empty())
+      return usage_error("-H/--header needs a --connect URL (ws://, wss://, http://, https://)");
     if (!config.cacert.empty()) return usage_error("--cacert needs a --connect wss:// or https:// URL");
   }
   return -1;

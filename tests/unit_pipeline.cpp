@@ -254,7 +254,10 @@ TEST_CASE("pipeline: log sources' offsets ride in the state with the windows", "
   p.offsets().push_back({"tweets", 3, 1741, {}, {}});
   p.offsets().push_back({"other", 0, 7, {}, {}});
   // A --connect URL's position: the Jetstream cursor and the events counted near it, an SSE id.
-  p.offsets().push_back({"url wss://example.test/subscribe", 0, 1783175888085434, "evt-42",
+  p.offsets().push_back({"url wss://example.test/subscribe",
+                         0,
+                         1783175888085434,
+                         "evt-42",
                          {{1783175888085434, 0xfeedu}, {1783175887000000, 7}}});
   StateWriter w;
   p.save(w);

@@ -50,7 +50,8 @@ void message(UrlFeed& f, const std::string& m, SourceStats& st, size_t step = 10
 
 TEST_CASE("url: ws, wss, http and https URLs with their defaults", "[url]") {
   std::string err;
-  auto u = parse_url("wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post", err);
+  auto u =
+      parse_url("wss://jetstream2.us-east.bsky.network/subscribe?wantedCollections=app.bsky.feed.post", err);
   REQUIRE(u);
   CHECK(u->scheme == Url::Scheme::Wss);
   CHECK(u->tls());
@@ -82,8 +83,9 @@ TEST_CASE("url: ws, wss, http and https URLs with their defaults", "[url]") {
 
 TEST_CASE("url: malformed URLs are refused with a reason", "[url]") {
   std::string err;
-  for (const char* bad : {"ftp://example.com/", "ws://", "ws://:80/", "ws://h:0/", "ws://h:65536/", "ws://h:x/",
-                          "ws://h:/", "ws://h/a b", "ws://[::1/", "ws://[zz]/", "ws://::1/", "example.com"}) {
+  for (const char* bad :
+       {"ftp://example.com/", "ws://", "ws://:80/", "ws://h:0/", "ws://h:65536/", "ws://h:x/", "ws://h:/",
+        "ws://h/a b", "ws://[::1/", "ws://[zz]/", "ws://::1/", "example.com"}) {
     INFO(bad);
     CHECK_FALSE(parse_url(bad, err));
     CHECK(!err.empty());
@@ -193,8 +195,8 @@ TEST_CASE("url feed: Jetstream resumes before its largest time_us and drops what
   REQUIRE(sink.offs.size() == 1);
   CHECK(sink.offs[0].topic == "url wss://j/subscribe");
   CHECK(sink.offs[0].next == t0 + 50);
-  // The server replays from the cursor, oldest first: the five again, plus 20 and 45 that were lost in flight,
-  // then goes on live.
+  // The server replays from the cursor, oldest first: the five again, plus 20 and 45 that were lost in
+  // flight, then goes on live.
   f.begin(UrlFeed::Mode::WebSocket);
   for (int64_t d : {0, 10, 20, 30, 40, 45, 50, 60}) message(f, event(t0 + d), st);
   CHECK(st.replayed == 5);

@@ -26,7 +26,15 @@ constexpr int64_t kFirstBackoffMs = 100;
 constexpr int64_t kMaxBackoffMs = 30'000;
 
 // What an epoll event is about: the kind in the top byte, an index or fd below.
-enum Tag : uint64_t { kListener = 1, kStream = 2, kConnecting = 3, kFile = 4, kParsed = 5, kKafka = 6, kUrl = 7 };
+enum Tag : uint64_t {
+  kListener = 1,
+  kStream = 2,
+  kConnecting = 3,
+  kFile = 4,
+  kParsed = 5,
+  kKafka = 6,
+  kUrl = 7
+};
 uint64_t tag(Tag kind, uint64_t value) {
   return (static_cast<uint64_t>(kind) << 56) | value;
 }
@@ -376,7 +384,8 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
         std::any_of(connectors_.begin(), connectors_.end(), [](const Connector& c) { return !c.gave_up; });
     bool kafka_live = kafka_ && !kafka_->ended();
     bool urls_live = urls_ && urls_->live();
-    if (!file_open_ && listeners_.empty() && !connectors_live && streams_.empty() && !kafka_live && !urls_live)
+    if (!file_open_ && listeners_.empty() && !connectors_live && streams_.empty() && !kafka_live &&
+        !urls_live)
       break;  // all sources ended
 
     int n = epoll_wait(epoll_, events, 64, poll_timeout(now, hook_wake));

@@ -1,7 +1,8 @@
 // The input stage: bytes in, framed lines out. Sources are files and stdin (source.h), TCP listeners and
-// clients (net.h), Kafka (kafka.h) and WebSocket/HTTP streams (url_source.h); each byte stream has its own Framer (framer.h), which cuts lines and
-// counts over-long ones. Lines go, with their arrival time, into a LineSink (line_sink.h) — the pipeline —
-// which the reader also gives the wall clock between reads. Nothing here parses JSON or knows of windows.
+// clients (net.h), Kafka (kafka.h) and WebSocket/HTTP streams (url_source.h); each byte stream has its own
+// Framer (framer.h), which cuts lines and counts over-long ones. Lines go, with their arrival time, into a
+// LineSink (line_sink.h) — the pipeline — which the reader also gives the wall clock between reads. Nothing
+// here parses JSON or knows of windows.
 //
 // Reader: every input at once, as the union of their records. Files and stdin are read one after another,
 // in the order given; --listen sockets accept any number of producers; --connect clients reconnect with
@@ -123,7 +124,7 @@ class Reader {
   uint64_t connections_ = 0;
   std::unique_ptr<KafkaSource> kafka_;
   size_t kafka_source_ = 0;
-  bool kafka_more_ = false;  // poll() stopped at its per-call bound: more messages wait
+  bool kafka_more_ = false;           // poll() stopped at its per-call bound: more messages wait
   std::unique_ptr<UrlSources> urls_;  // --connect URLs
   int64_t url_wake_ = 0;              // when they want a turn (a reconnect's backoff), or kNoTime
   bool warned_full_ = false;

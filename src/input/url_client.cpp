@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -13,6 +14,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -25,10 +30,6 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/version.hpp>
-#include <fmt/format.h>
-#include <openssl/crypto.h>
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 #include "input/url_feed.h"
 
@@ -92,8 +93,8 @@ struct UrlClient::Impl {
   int pipe_r = -1, pipe_w = -1;
 
   std::mutex mu;
-  Batch pending;            // guarded by mu
-  bool signalled = false;   // guarded by mu: a byte waits in the pipe
+  Batch pending;           // guarded by mu
+  bool signalled = false;  // guarded by mu: a byte waits in the pipe
   std::atomic<size_t> pending_bytes{0};
   std::atomic<bool> any_paused{false};
   std::vector<std::shared_ptr<SessionBase>> paused;  // the I/O thread's
@@ -144,7 +145,12 @@ class Session final : public SessionBase {
 
  public:
   Session(UrlClient::Impl& c, uint32_t source, UrlRequest request, int redirects)
-      : c_(c), source_(source), req_(std::move(request)), redirects_(redirects), resolver_(c.io), io_(make(c)) {}
+      : c_(c),
+        source_(source),
+        req_(std::move(request)),
+        redirects_(redirects),
+        resolver_(c.io),
+        io_(make(c)) {}
 
   void start() override {
     resolver_.async_resolve(req_.url.host, std::to_string(req_.url.port),
@@ -153,9 +159,8 @@ class Session final : public SessionBase {
                                 return end(UrlClient::Outcome::Failed,
                                            fmt::format("cannot resolve {}: {}", req_.url.host, ec.message()));
                               tcp().expires_after(kConnectTimeout);
-                              tcp().async_connect(r, [self, this](beast::error_code e, tcp::endpoint) {
-                                connected(e);
-                              });
+                              tcp().async_connect(
+                                  r, [self, this](beast::error_code e, tcp::endpoint) { connected(e); });
                             });
   }
 
@@ -256,20 +261,19 @@ class Session final : public SessionBase {
     deflate.client_enable = true;
     io_.set_option(deflate);
     io_.read_message_max(0);  // no limit here: the feed drops lines past --max-line as they stream
-    io_.async_handshake(res_, req_.url.host_header(), req_.url.target,
-                        [self = shared(), this](beast::error_code ec) {
-                          if (ec) {
-                            if (ec == websocket::error::upgrade_declined)
-                              return status(res_.result_int(), res_.reason(), res_);
-                            if (ec == beast::error::timeout)
-                              return end(UrlClient::Outcome::Failed, "no WebSocket handshake: timed out");
-                            return end(UrlClient::Outcome::Failed,
-                                       fmt::format("not a WebSocket server: {}", ec.message()));
-                          }
-                          c_.push(source_, UrlClient::Event::Kind::Connected,
-                                  static_cast<uint8_t>(UrlFeed::Mode::WebSocket));
-                          read_message();
-                        });
+    io_.async_handshake(
+        res_, req_.url.host_header(), req_.url.target, [self = shared(), this](beast::error_code ec) {
+          if (ec) {
+            if (ec == websocket::error::upgrade_declined)
+              return status(res_.result_int(), res_.reason(), res_);
+            if (ec == beast::error::timeout)
+              return end(UrlClient::Outcome::Failed, "no WebSocket handshake: timed out");
+            return end(UrlClient::Outcome::Failed,
+                       fmt::format("not a WebSocket server: {}{}", ec.message(), tls_hint(ec)));
+          }
+          c_.push(source_, UrlClient::Event::Kind::Connected, static_cast<uint8_t>(UrlFeed::Mode::WebSocket));
+          read_message();
+        });
   }
 
   void read_message() {
@@ -304,13 +308,17 @@ class Session final : public SessionBase {
     add_headers(http_req_);
     tcp().expires_after(kConnectTimeout);
     http::async_write(io_, http_req_, [self = shared(), this](beast::error_code ec, size_t) {
-      if (ec) return end(UrlClient::Outcome::Failed, fmt::format("cannot send the request: {}", ec.message()));
+      if (ec)
+        return end(UrlClient::Outcome::Failed, fmt::format("cannot send the request: {}", ec.message()));
       parser_.emplace();
-      parser_->body_limit(boost::none);  // a stream never ends
+      // A stream never ends. (Not boost::none: Beast 1.74 then refuses any Content-Length.)
+      parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
       http::async_read_header(io_, read_buf_, *parser_, [self, this](beast::error_code e, size_t) {
         if (e) {
-          if (e == beast::error::timeout) return end(UrlClient::Outcome::Failed, "no HTTP response: timed out");
-          return end(UrlClient::Outcome::Failed, fmt::format("not an HTTP response: {}", e.message()));
+          if (e == beast::error::timeout)
+            return end(UrlClient::Outcome::Failed, "no HTTP response: timed out");
+          return end(UrlClient::Outcome::Failed,
+                     fmt::format("not an HTTP response: {}{}", e.message(), tls_hint(e)));
         }
         auto& res = parser_->get();
         unsigned code = res.result_int();
@@ -360,7 +368,8 @@ class Session final : public SessionBase {
     std::string what = status_text(code, reason);
     if (code == 301 || code == 302 || code == 303 || code == 307 || code == 308) {
       if (redirects_ >= kMaxRedirects)
-        return end(UrlClient::Outcome::Failed, fmt::format("{}: more than {} redirects", what, kMaxRedirects));
+        return end(UrlClient::Outcome::Failed,
+                   fmt::format("{}: more than {} redirects", what, kMaxRedirects));
       std::string err;
       std::optional<Url> to = resolve_location(req_.url, res[http::field::location], err);
       if (!to) return end(UrlClient::Outcome::Failed, fmt::format("{}: {}", what, err));
@@ -384,17 +393,26 @@ class Session final : public SessionBase {
                  has_token ? what + ": the server did not accept the -H 'Authorization: ...' given"
                            : what + ": the server wants a token: -H 'Authorization: Bearer ...'");
     if (code == 200 && Ws)
-      return end(UrlClient::Outcome::Fatal, what + ": not a WebSocket endpoint (for a plain HTTP stream, use "
-                                                   "http:// or https://)");
+      return end(UrlClient::Outcome::Fatal, what +
+                                                ": not a WebSocket endpoint (for a plain HTTP stream, use "
+                                                "http:// or https://)");
     // Retrying helps with server trouble and rate limits, not with a request the server refuses.
     bool transient = code >= 500 || code == 408 || code == 425 || code == 429 || code < 200;
     end(transient ? UrlClient::Outcome::Failed : UrlClient::Outcome::Fatal, what);
   }
 
+  // A TLS server hangs up on a plain request: say what the URL may have meant.
+  static std::string tls_hint(beast::error_code ec) {
+    if (Tls ||
+        (ec != http::error::end_of_stream && ec != net::error::eof && ec != net::error::connection_reset))
+      return {};
+    return Ws ? " (a TLS server? wss://)" : " (a TLS server? https://)";
+  }
+
   static bool lost(beast::error_code ec) {
-    return ec == net::error::eof || ec == net::error::connection_reset || ec == net::error::connection_aborted ||
-           ec == net::error::broken_pipe || ec == ssl::error::stream_truncated ||
-           ec == websocket::error::closed;
+    return ec == net::error::eof || ec == net::error::connection_reset ||
+           ec == net::error::connection_aborted || ec == net::error::broken_pipe ||
+           ec == ssl::error::stream_truncated || ec == websocket::error::closed;
   }
 
   UrlClient::Impl& c_;
@@ -443,7 +461,8 @@ bool load_cas(ssl::context& tls, const std::string& cacert, std::string& error) 
   } else {
     // As curl: the file replaces the system's store.
     tls.load_verify_file(cacert, ec);
-    if (ec) error = fmt::format("--cacert {}: no certificate could be read from it ({})", cacert, ec.message());
+    if (ec)
+      error = fmt::format("--cacert {}: no certificate could be read from it ({})", cacert, ec.message());
   }
   if (!ec) tls.set_verify_mode(ssl::verify_peer, ec);
   return !ec;
@@ -455,7 +474,8 @@ bool UrlClient::check(const std::string& cacert, std::string& error) {
   return load_cas(tls, cacert, error);
 }
 
-UrlClient::UrlClient(std::string cacert, size_t budget) : impl_(std::make_unique<Impl>(std::move(cacert), budget)) {}
+UrlClient::UrlClient(std::string cacert, size_t budget)
+    : impl_(std::make_unique<Impl>(std::move(cacert), budget)) {}
 
 UrlClient::~UrlClient() = default;
 

@@ -23,8 +23,7 @@ std::optional<int64_t> top_level_time_us(std::string_view json) {
         ++i;
       } else if (c == '"') {
         in_string = false;
-        if (depth == 1 && i - key_start == kKey.size() - 1 &&
-            json.substr(key_start, kKey.size()) == kKey) {
+        if (depth == 1 && i - key_start == kKey.size() - 1 && json.substr(key_start, kKey.size()) == kKey) {
           size_t j = i + 1;
           while (j < json.size() && (json[j] == ' ' || json[j] == '\t')) ++j;
           if (j >= json.size() || json[j] != ':') continue;  // a value "time_us", not a key
@@ -206,7 +205,7 @@ void UrlFeed::sse_line(const Line& l, int64_t now, SourceStats& stats) {
   // An event is bounded as a line is: past --max-line it goes on without waiting for its end.
   if (event_.size() + l.text.size() > max_line_) dispatch(now, stats);
   event_lines_.push_back({static_cast<uint32_t>(event_.size()), static_cast<uint32_t>(l.text.size()),
-                         l.kind == Line::Kind::Oversized});
+                          l.kind == Line::Kind::Oversized});
   event_.append(l.text);
   event_.append(Framer::kPadding, ' ');
 }

@@ -29,7 +29,8 @@ struct UrlSources::Source {
   size_t stat = 0;   // index into the reader's stats
   UrlFeed feed;
   bool busy = false;       // a connection is being made or is open
-  bool connected = false;  // ... and delivering
+  bool connected = false;  // ... and answered (handshake, response header)
+  bool delivered = false;  // ... and sent data
   int64_t retry_at = 0;
   int64_t backoff_ms = kFirstBackoffMs;
   int64_t failures = 0;  // consecutive
@@ -100,23 +101,36 @@ int64_t UrlSources::poll(int64_t now, std::vector<SourceStats>& stats, bool conn
       case UrlClient::Event::Kind::Connected:
         if (s.failures > 0 || st.connects > 0) warn(fmt::format("connected to {}", s.name));
         ++st.connects;
-        s.failures = 0;
-        s.backoff_ms = kFirstBackoffMs;
         s.connected = true;
+        s.delivered = false;
         s.feed.begin(static_cast<UrlFeed::Mode>(e.detail));
         break;
       case UrlClient::Event::Kind::Data:
+        if (!s.delivered) {  // only a connection that delivers ends the backoff
+          s.delivered = true;
+          s.failures = 0;
+          s.backoff_ms = kFirstBackoffMs;
+        }
         s.feed.data(batch_.text(e), now, st);
         break;
       case UrlClient::Event::Kind::MessageEnd:
         s.feed.message_end(now, st);
         break;
-      case UrlClient::Event::Kind::Ended:
+      case UrlClient::Event::Kind::Ended: {
+        auto outcome = static_cast<UrlClient::Outcome>(e.detail);
+        std::string why(batch_.text(e));
+        // A server that answers and hangs up without sending anything is failing, not ending a stream: back
+        // off, and count it against --retry.
+        if (s.connected && !s.delivered && outcome == UrlClient::Outcome::Closed) {
+          outcome = UrlClient::Outcome::Failed;
+          why += " before sending anything";
+        }
         if (s.connected) s.feed.end(now, st);
         s.connected = false;
         s.busy = false;
-        lost(s, st, now, static_cast<UrlClient::Outcome>(e.detail), batch_.text(e));
+        lost(s, st, now, outcome, why);
         break;
+      }
     }
   }
   int64_t wake = kNoTime;

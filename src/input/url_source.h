@@ -3,9 +3,11 @@
 // the loop through a pipe; here, on the loop's thread, each URL's deliveries go through its feed
 // (url_feed.h: records, Jetstream cursors, SSE ids) into the sink, and connections are retried by the rules
 // of TCP --connect: exponential backoff from 100 ms doubling to 30 s; after a failure (no connection, TLS,
-// a protocol error, HTTP 5xx) --retry N more attempts; after a clean end (the server closed the connection
-// or the WebSocket, or ended the body) a reconnect unless --retry 0. An answer retrying cannot change
-// (HTTP 4xx other than 408, 425 and 429, a plain HTTP server at a ws:// URL) gives up at once.
+// a protocol error, HTTP 5xx, or a connection that ended before it sent anything) --retry N more attempts;
+// after a clean end (the server closed the connection or the WebSocket, or ended the body, having sent
+// data) a reconnect unless --retry 0. Only a connection that delivers data ends the backoff. An answer
+// retrying cannot change (HTTP 4xx other than 408, 425 and 429, a plain HTTP server at a ws:// URL) gives up
+// at once.
 //
 // Each URL has its line in --stats (connects, failures, lines, bytes, and `replayed`: Jetstream events sent
 // again after a resume and dropped, being counted already).

@@ -46,9 +46,10 @@ one_line 1 "^trendtop: error: http://127.0.0.1:$port/: not an HTTP response: .*;
 start_url_server frames garbage frames
 run --connect "ws://127.0.0.1:$port/" --retry 1
 assert_eq "status after bad frames" 1 "$rc"
-grep -q "ws://127.0.0.1:$port/: WebSocket protocol error: bad opcode; retrying in 100ms" "$WORK/err" ||
+grep -q "^trendtop: ws://127.0.0.1:$port/: WebSocket protocol error: .*illegal opcode; retrying in 100ms$" "$WORK/err" ||
   fail "bad frames: $(cat "$WORK/err")"
-grep -q "WebSocket protocol error: bad opcode; giving up after 1 retries$" "$WORK/err" || fail "$(cat "$WORK/err")"
+# The handshake succeeded, but nothing came: no end to the backoff, and --retry runs out.
+grep -q "WebSocket protocol error: .*illegal opcode; giving up after 1 retries$" "$WORK/err" || fail "$(cat "$WORK/err")"
 
 # --- A close frame: code and reason said, what came before it counted.
 for i in 1 2 3; do
@@ -60,7 +61,7 @@ run --connect "ws://127.0.0.1:$port/subscribe" --retry 0 -w 1m -o tsv
 assert_eq "status after a close frame with --retry 0" 0 "$rc"
 grep -q "^trendtop: ws://127.0.0.1:$port/subscribe: the server closed the WebSocket: 4001 back in a minute; not reconnecting (--retry 0)$" \
   "$WORK/err" || fail "close frame: $(cat "$WORK/err")"
-assert_eq "counted before the close: #rust 3 times" 3 "$(awk -F'\t' '$4 == "rust" { print $5 }' "$WORK/out")"
+assert_eq "counted before the close: #rust 3 times" 3 "$(awk -F'\t' '$4 == "#rust" { print $5 }' "$WORK/out")"
 
 # --- TLS: a self-signed certificate nobody trusts; a trusted one for another name.
 make_cert localhost "DNS:localhost,IP:127.0.0.1"

@@ -268,7 +268,10 @@ def serve_garbage(args):
                 c.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                           b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
                 c.sendall(b"\x8f\x05hello")  # FIN, opcode 0xF: reserved
-                time.sleep(0.5)
+                c.recv(4096)  # the client's answer (a close frame), then the end, without a close frame back
+                c.shutdown(socket.SHUT_WR)
+                while c.recv(4096):
+                    pass
         except OSError:
             pass
         finally:

@@ -28,7 +28,8 @@ struct Sink : LineSink {
   UrlFeed::Mode mode = UrlFeed::Mode::Lines;
   std::optional<int64_t> cursor;
   int64_t replay_max = -1;
-  std::set<std::pair<int64_t, uint64_t>> before, now;  // Jetstream events counted on earlier / this connection
+  std::set<std::pair<int64_t, uint64_t>> before,
+      now;  // Jetstream events counted on earlier / this connection
   std::vector<SourceOffset> offs;
 
   void line(const Line& l, int64_t) override {
