@@ -94,7 +94,7 @@ Examples:
   trendtop merge <(ssh a trendtop -o partial log) <(ssh b trendtop -o partial log) -k 20 -o csv
 
 Exit status: 0 ok, 1 inputs that cannot be merged (other window shapes) or unreadable, 2 usage error.
-See trendtop(1), MERGING.)");
+See trendtop-merge(1).)");
   app.get_formatter()->column_width(30);
   config.merge = true;
   config.threads = 1;
