@@ -36,8 +36,9 @@ struct UrlSources::Source {
   int64_t failures = 0;  // consecutive
   bool gave_up = false;
 
-  Source(Url u, size_t max_line, LineSink& sink)
-      : url(std::move(u)), name(url.text()), feed(without_query_param(name, "cursor"), max_line, sink) {}
+  // `key`: where the feed keeps its position in the sink's offsets (the state).
+  Source(Url u, const std::string& key, size_t max_line, LineSink& sink)
+      : url(std::move(u)), name(url.text()), feed(key, max_line, sink) {}
 };
 
 bool UrlSources::available() {
@@ -65,7 +66,12 @@ bool UrlSources::open(std::vector<SourceStats>& stats, std::string& error) {
   for (const std::string& text : config_.connect_urls) {
     std::optional<Url> url = parse_url(text, error);
     if (!url) return false;  // cli.cpp checked it already
-    auto s = std::make_unique<Source>(*url, config_.max_line, sink_);
+    // The URL without its cursor names the position; the same URL given twice keeps two.
+    std::string key = without_query_param(url->text(), "cursor");
+    size_t same = std::count_if(sources_.begin(), sources_.end(),
+                                [&](const auto& o) { return without_query_param(o->name, "cursor") == key; });
+    if (same > 0) key += fmt::format(" #{}", same + 1);
+    auto s = std::make_unique<Source>(*url, key, config_.max_line, sink_);
     SourceStats st;
     st.name = "connect " + s->name;
     st.network = true;

@@ -1,14 +1,15 @@
 # A WebSocket server faster than trendtop: the stream's thread queues at most its budget (1 MiB) and then
 # stops reading, so TCP holds the server back, until the reader catches up; nothing is lost or reordered.
 # Here trendtop is held up by its own output: --print-keys writes a line per record into a pipe that is not
-# read for 3 s, while the server (url_server.py, /usr/bin/python3) sends 33 MB of real Jetstream events.
+# read for 3 s, while the server (url_server.py, /usr/bin/python3) sends 33 MB of real Jetstream events, 200
+# to a message (110 KB: more than one read), each message in three fragments.
 . "$(dirname "$0")/common.sh"
 need_data
 need_url_sources
 copies=400  # 33 MB
 for i in $(seq $copies); do cat "$DATA/jetstream_sample.ndjson"; done >"$WORK/events"
 "$TRENDTOP" --print-keys --keys hashtags,mentions,urls "$WORK/events" >"$WORK/expect"
-start_url_server fast ws "$WORK/events" --batch 50 --end close:1000:done
+start_url_server fast ws "$WORK/events" --batch 200 --fragment --end close:1000:done
 set +e
 (
   "$TRENDTOP" --connect "ws://127.0.0.1:$port/" --retry 0 --print-keys --keys hashtags,mentions,urls --stats \
@@ -26,7 +27,7 @@ assert_eq "status (stderr: $(cat "$WORK/err"))" 0 "$rc"
 assert_files_eq "every record's keys, in order" "$WORK/expect" "$WORK/got"
 src=$(grep '^trendtop: stats source=' "$WORK/err")
 assert_eq "lines" $((152 * copies)) "$(stat_of lines "$src")"
-messages=$(((152 * copies + 49) / 50))
+messages=$(((152 * copies + 199) / 200))
 assert_eq "bytes (less the newline ending each message)" $(($(wc -c <"$WORK/events") - messages)) \
   "$(stat_of bytes "$src")"
 grep -q "the server closed the WebSocket: 1000 done" "$WORK/err" || fail "$(cat "$WORK/err")"
