@@ -425,7 +425,9 @@ void NetworkOptions::add(CLI::App& app, Config& config) {
       ->option_text("ADDR|URL")
       ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Network sources");
-  app.add_option("--retry", retry, "--connect: attempts after a failure before giving up (default forever)")
+  app.add_option("--retry", retry,
+                 "--connect: attempts after a failure before giving up (default forever; an HTTP 4xx is "
+                 "never retried)")
       ->option_text("N")
       ->group("Network sources");
   app.add_option("-H,--header", headers,
