@@ -412,8 +412,8 @@ int LongRunOptions::check(const CLI::App& app, Config& config) {
 void NetworkOptions::add(CLI::App& app, Config& config) {
   app.add_option(
          "-l,--listen", listen,
-         "Accept producers on TCP [HOST:]PORT (repeatable; HOST defaults to 127.0.0.1, use 0.0.0.0 or "
-         "[::] for all interfaces)")
+         "Accept producers on TCP [HOST:]PORT (repeatable; HOST defaults to 127.0.0.1, use 0.0.0.0 for all "
+         "IPv4 interfaces or [::] for all interfaces, IPv6 and IPv4)")
       ->option_text("ADDR")
       ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Network sources");
@@ -456,6 +456,11 @@ void NetworkOptions::add(CLI::App& app, Config& config) {
       ->option_text("N")
       ->check(kWholeNumber)
       ->group("Network sources");
+  app.add_option("--max-buffered", max_buffered,
+                 "Memory for unfinished lines across all connections; past it the longest are dropped as "
+                 "oversized (default 64MiB, or --max-line if larger)")
+      ->option_text("BYTES")
+      ->group("Network sources");
 }
 
 int NetworkOptions::check(const CLI::App&, Config& config) {
@@ -487,6 +492,14 @@ int NetworkOptions::check(const CLI::App&, Config& config) {
     config.retry = std::stoll(retry);
   }
   if (config.max_connections == 0) return usage_error("--max-connections must be at least 1");
+  if (max_buffered.empty()) {
+    config.max_buffered = std::max<uint64_t>(config.max_buffered, config.max_line);
+  } else {
+    auto size = parse_size(max_buffered);
+    if (!size || *size == 0 || *size > (1ull << 40))
+      return usage_error(fmt::format("--max-buffered: '{}' is not a size from 1 byte to 1TiB", max_buffered));
+    config.max_buffered = *size;
+  }
   // Header values are credentials: no message repeats one.
   for (const std::string& h : headers) {
     size_t colon = h.find(':');

@@ -14,6 +14,7 @@ namespace {
 
 constexpr int64_t kFirstBackoffMs = 100;
 constexpr int64_t kMaxBackoffMs = 30'000;
+constexpr int64_t kNoteEveryMs = 10'000;  // at most one message per server in this time, as for TCP
 // What may wait for the reader before the connections stop reading (plus one 64 KiB read per connection).
 constexpr size_t kBudget = 1 << 20;
 
@@ -35,6 +36,8 @@ struct UrlSources::Source {
   int64_t backoff_ms = kFirstBackoffMs;
   int64_t failures = 0;  // consecutive
   bool gave_up = false;
+  int64_t last_note = kNoTime;  // the last message about it
+  uint64_t unsaid = 0;          // messages held back since
 
   // `key`: where the feed keeps its position in the sink's offsets (the state).
   Source(Url u, const std::string& key, size_t max_line, LineSink& sink)
@@ -98,14 +101,29 @@ UrlRequest UrlSources::request(const Source& s) const {
   return r;
 }
 
+// A message about a server, rate-limited as the reader's are for TCP servers.
+void UrlSources::note(Source& s, int64_t now, const std::string& what) {
+  if (s.last_note != kNoTime && now - s.last_note < kNoteEveryMs) {
+    ++s.unsaid;
+    return;
+  }
+  warn(s.unsaid == 0
+           ? what
+           : fmt::format("{} ({} more message{} about it since)", what, s.unsaid, s.unsaid == 1 ? "" : "s"));
+  s.last_note = now;
+  s.unsaid = 0;
+}
+
 int64_t UrlSources::poll(int64_t now, std::vector<SourceStats>& stats, bool connect) {
+  stopping_ = !connect;
   client_.take(batch_);
   for (const UrlClient::Event& e : batch_.events) {
     Source& s = *sources_[e.source];
     SourceStats& st = stats[s.stat];
     switch (e.kind) {
       case UrlClient::Event::Kind::Connected:
-        if (s.failures > 0 || st.connects > 0) warn(fmt::format("connected to {}", s.name));
+        if ((s.failures > 0 || st.connects > 0) && !stopping_)
+          note(s, now, fmt::format("connected to {}", s.name));
         ++st.connects;
         s.connected = true;
         s.delivered = false;
@@ -157,6 +175,7 @@ int64_t UrlSources::poll(int64_t now, std::vector<SourceStats>& stats, bool conn
 void UrlSources::lost(Source& s, SourceStats& stats, int64_t now, UrlClient::Outcome outcome,
                       std::string_view why) {
   bool failed = outcome != UrlClient::Outcome::Closed;
+  if (stopping_) return;  // the run is ending: no retry, nothing to say
   if (failed) {
     ++s.failures;
     ++stats.failures;
@@ -180,7 +199,7 @@ void UrlSources::lost(Source& s, SourceStats& stats, int64_t now, UrlClient::Out
     return;
   }
   s.retry_at = now + s.backoff_ms;
-  warn(fmt::format("{}: {}; retrying in {}", s.name, why, backoff_text(s.backoff_ms)));
+  note(s, now, fmt::format("{}: {}; retrying in {}", s.name, why, backoff_text(s.backoff_ms)));
   s.backoff_ms = std::min(s.backoff_ms * 2, kMaxBackoffMs);
 }
 

@@ -5,7 +5,9 @@
 // of TCP --connect: exponential backoff from 100 ms doubling to 30 s; after a failure (no connection, TLS,
 // a protocol error, HTTP 5xx, or a connection that ended before it sent anything) --retry N more attempts;
 // after a clean end (the server closed the connection or the WebSocket, or ended the body, having sent
-// data) a reconnect unless --retry 0. Only a connection that delivers data ends the backoff. An answer
+// data) a reconnect unless --retry 0. Only a connection that delivers data ends the backoff and the count of
+// failures (a handshake that succeeds is not enough: a server that answers and hangs up keeps failing). The
+// messages about a server are at most one every 10 s, as the reader's about TCP servers. An answer
 // retrying cannot change (HTTP 4xx other than 408, 425 and 429, a plain HTTP server at a ws:// URL) gives up
 // at once.
 //
@@ -52,6 +54,7 @@ class UrlSources {
  private:
   struct Source;
   void lost(Source& s, SourceStats& stats, int64_t now, UrlClient::Outcome outcome, std::string_view why);
+  void note(Source& s, int64_t now, const std::string& what);
   UrlRequest request(const Source& s) const;
 
   const Config& config_;
@@ -60,6 +63,7 @@ class UrlSources {
   UrlClient::Batch batch_;
   std::vector<std::unique_ptr<Source>> sources_;
   bool failed_ = false;
+  bool stopping_ = false;  // the run is ending: what arrived is handed over, nothing more is said or started
 };
 
 }  // namespace trendtop
