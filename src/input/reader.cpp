@@ -327,6 +327,9 @@ void Reader::drain(int64_t deadline) {
         case kParsed:
           sink_.clear_parsed();
           break;
+        case kUrl:  // what the URL streams received meanwhile (this empties their pipe)
+          urls_->poll(wall_ms(), stats_, false);
+          break;
         case kConnecting:
         case kKafka:
           break;
