@@ -13,6 +13,7 @@
 
 #include "cli_options.h"
 #include "input/kafka.h"
+#include "input/url_source.h"
 
 namespace trendtop {
 
@@ -25,6 +26,7 @@ namespace {
 
 std::string version_text() {
   std::string kafka = KafkaSource::available() ? ", librdkafka " + KafkaSource::version() : "";
+  if (UrlSources::available()) kafka += ", " + UrlSources::version();
   return fmt::format(
       "trendtop {}\nbuilt {} with {} {}\nsimdjson {} ({}), fmt {}.{}.{}, utf8proc {}, CLI11 {}.{}.{}{}",
       TRENDTOP_VERSION, TRENDTOP_BUILD_TYPE,

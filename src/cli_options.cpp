@@ -12,6 +12,8 @@
 #include "input/kafka.h"
 #include "input/net.h"
 #include "util/clock.h"
+#include "input/url.h"
+#include "input/url_source.h"
 #include "util/duration.h"
 
 namespace trendtop::cli {
@@ -421,12 +423,28 @@ void NetworkOptions::add(CLI::App& app, Config& config) {
       ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Network sources");
   app.add_option("-c,--connect", connect,
-                 "Read from a TCP server at HOST:PORT, reconnecting with backoff (repeatable)")
-      ->option_text("ADDR")
+                 "Read from a TCP server at HOST:PORT, or a WebSocket or HTTP stream at a ws://, wss://, "
+                 "http:// or https:// URL (Bluesky Jetstream, Mastodon, SSE, NDJSON; " +
+                     std::string(UrlSources::available() ? "built in" : "URLs not built in this binary") +
+                     "), reconnecting with backoff and resuming where it left off (repeatable)")
+      ->option_text("ADDR|URL")
       ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Network sources");
-  app.add_option("--retry", retry, "--connect: attempts after a failure before giving up (default forever)")
+  app.add_option("--retry", retry,
+                 "--connect: attempts after a failure before giving up (default forever; an HTTP 4xx is "
+                 "never retried)")
       ->option_text("N")
+      ->group("Network sources");
+  app.add_option("-H,--header", headers,
+                 "--connect URL: send this HTTP header, e.g. 'Authorization: Bearer TOKEN' (repeatable; "
+                 "never printed)")
+      ->option_text("'NAME: VALUE'")
+      ->allow_extra_args(false)
+      ->group("Network sources");
+  app.add_option("--cacert", config.cacert,
+                 "--connect wss:// and https://: trust the CA certificates in this PEM file instead of the "
+                 "system's (as curl)")
+      ->option_text("FILE")
       ->group("Network sources");
   app.add_option("--allow", allow,
                  "--listen: accept producers only from this address or block, e.g. 10.0.0.0/8 or ::1 "
@@ -456,6 +474,11 @@ int NetworkOptions::check(const CLI::App&, Config& config) {
                                  std::tuple{"--connect", &connect, &config.connect}}) {
     for (const std::string& text : *list) {
       std::string err;
+      if (out == &config.connect && looks_like_url(text)) {
+        if (!parse_url(text, err)) return usage_error(fmt::format("{}: {}", flag, err));
+        config.connect_urls.push_back(text);
+        continue;
+      }
       auto ep = parse_endpoint(text, out == &config.connect, err);
       if (ep && out == &config.listen && !resolvable(*ep, err)) ep.reset();
       if (!ep) return usage_error(fmt::format("{}: {}", flag, err));
@@ -481,6 +504,27 @@ int NetworkOptions::check(const CLI::App&, Config& config) {
     if (!size || *size == 0 || *size > (1ull << 40))
       return usage_error(fmt::format("--max-buffered: '{}' is not a size from 1 byte to 1TiB", max_buffered));
     config.max_buffered = *size;
+  }
+  // Header values are credentials: no message repeats one.
+  for (const std::string& h : headers) {
+    size_t colon = h.find(':');
+    std::string_view name = std::string_view(h).substr(0, colon == std::string::npos ? 0 : colon);
+    bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    });
+    if (!token) return usage_error("-H: expected 'NAME: VALUE', NAME letters, digits and -");
+    std::string_view value = std::string_view(h).substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+      return usage_error(fmt::format("-H {}: the value has a line break or NUL", name));
+    config.headers.emplace_back(name, value);
+  }
+  if (config.connect_urls.empty()) {
+    if (!headers.empty())
+      return usage_error("-H/--header needs a --connect URL (ws://, wss://, http://, https://)");
+    if (!config.cacert.empty()) return usage_error("--cacert needs a --connect wss:// or https:// URL");
   }
   return -1;
 }

@@ -143,8 +143,13 @@ struct Config {
 
   // Network sources (the union with the inputs above).
   std::vector<Endpoint> listen;   // --listen
-  std::vector<Endpoint> connect;  // --connect
-  int64_t retry = -1;             // --retry: reconnect attempts after a failure; -1 forever
+  std::vector<Endpoint> connect;  // --connect HOST:PORT
+  // --connect ws://, wss://, http://, https:// URLs (input/url_source.h), as given (input/url.h parses them).
+  std::vector<std::string> connect_urls;
+  std::vector<std::pair<std::string, std::string>> headers;  // -H/--header: sent to every --connect URL
+  std::string
+      cacert;  // --cacert FILE: the CA certificates wss:// and https:// trust, instead of the system's
+  int64_t retry = -1;  // --retry: reconnect attempts after a failure; -1 forever
   uint64_t max_connections = 1024;
   std::vector<Cidr> allow;        // --allow: who may connect to --listen (empty: anyone who can reach it)
   int64_t client_timeout_ms = 0;  // --client-timeout: close an accepted connection silent this long; 0 off

@@ -25,6 +25,7 @@
 #include "input/archive.h"
 #include "input/kafka.h"
 #include "input/reader.h"
+#include "input/url_source.h"
 #include "merge.h"
 #include "output/output.h"
 #include "pipeline.h"
@@ -159,7 +160,7 @@ StdFds open_std_fds() {
 bool live_input(const Config& config) {
   // A Kafka topic is live unless read to its end (--exit-at-end: a batch run, whose pauses for group
   // rebalances must not close windows).
-  bool live = !config.listen.empty() || !config.connect.empty() ||
+  bool live = !config.listen.empty() || !config.connect.empty() || !config.connect_urls.empty() ||
               (!config.kafka_brokers.empty() && !config.exit_at_end);
   struct stat st;
   bool stdin_read = std::find(config.inputs.begin(), config.inputs.end(), "-") != config.inputs.end();
@@ -178,7 +179,7 @@ int64_t resolve_idle_timeout(const Config& config) {
 // not (for the progress line).
 bool only_regular_files(const Config& config, uint64_t& total) {
   total = 0;
-  if (!config.listen.empty() || !config.connect.empty()) return false;
+  if (!config.listen.empty() || !config.connect.empty() || !config.connect_urls.empty()) return false;
   return regular_inputs_size(config.inputs, total);
 }
 
@@ -190,6 +191,11 @@ void describe(const Config& config, ViewStatus& status) {
     status.sources += (status.sources.empty() ? "listen " : ", listen ") + e.text();
   for (const Endpoint& e : config.connect)
     status.sources += (status.sources.empty() ? "connect " : ", connect ") + e.text();
+  for (const std::string& u : config.connect_urls) {
+    std::string err;
+    if (std::optional<Url> url = parse_url(u, err))
+      status.sources += (status.sources.empty() ? "connect " : ", connect ") + url->text();
+  }
   std::string safe;
   append_terminal_safe(safe, status.sources);
   status.sources = safe;
@@ -300,8 +306,9 @@ void print_stats(const Pipeline& pipeline, const Reader& reader,
     fmt::print(
         stderr,
         "trendtop: stats source=\"{}\" accepted={} closed={} refused={} timeouts={} connects={} failures={} "
-        "lines={} bytes={}\n",
-        s.name, s.accepted, s.closed, s.refused, s.timeouts, s.connects, s.failures, s.lines, s.bytes);
+        "lines={} bytes={}{}\n",
+        s.name, s.accepted, s.closed, s.refused, s.timeouts, s.connects, s.failures, s.lines, s.bytes,
+        s.url ? fmt::format(" replayed={}", s.replayed) : std::string());
   }
 }
 
@@ -467,9 +474,13 @@ int main(int argc, char** argv) {
   config.stdout_closed = std_fds.closed[1];
   if (config.merge) return run_merge(config);
   if (config.inputs.empty() && config.listen.empty() && config.connect.empty() &&
-      config.kafka_brokers.empty())
+      config.connect_urls.empty() && config.kafka_brokers.empty())
     config.inputs.push_back("-");  // no source at all means stdin, as for any filter
   if (std::string err; !config.kafka_brokers.empty() && !KafkaSource::check(config, err)) {
+    error(err + " (see trendtop --help)");
+    return 2;
+  }
+  if (std::string err; !UrlSources::check(config, err)) {
     error(err + " (see trendtop --help)");
     return 2;
   }

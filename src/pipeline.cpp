@@ -411,6 +411,15 @@ void Pipeline::save(StateWriter& out) const {
   // State version 5: the partial stream's identity (a version 4 state ends before it).
   out.str(run_id_);
   out.u64(segment_);
+  // State version 6: the URL streams' resume positions, one per offset above (a version 5 state ends here).
+  for (const SourceOffset& o : offsets_) {
+    out.str(o.id);
+    out.u64(o.seen.size());
+    for (auto [time, hash] : o.seen) {
+      out.i64(time);
+      out.u64(hash);
+    }
+  }
 }
 
 bool Pipeline::load(StateReader& in, std::string& error) {
@@ -477,7 +486,7 @@ bool Pipeline::load(StateReader& in, std::string& error) {
     std::string topic(in.str());
     int64_t partition = in.i64(), next = in.i64();
     if (partition < 0 || partition > INT32_MAX || next < 0) offsets_ok = false;
-    offsets_.push_back({std::move(topic), static_cast<int32_t>(partition), next});
+    offsets_.push_back({std::move(topic), static_cast<int32_t>(partition), next, {}, {}});
   }
   // The partial stream goes on under the saved run's identity, as its next segment. (A version 4 state
   // has none: this run's own stands.)
@@ -486,6 +495,16 @@ bool Pipeline::load(StateReader& in, std::string& error) {
     uint64_t segment = in.u64();
     offsets_ok = run.size() == 32 && run.find_first_not_of("0123456789abcdef") == std::string_view::npos;
     if (offsets_ok) set_identity(std::string(run), segment + 1);
+  }
+  // The URL streams' resume positions (a version 5 state has none).
+  for (size_t i = 0; offsets_ok && !in.failed() && !in.at_end() && i < offsets_.size(); ++i) {
+    offsets_[i].id = std::string(in.str());
+    uint64_t seen = in.u64();
+    offsets_ok = seen <= in.left() / 16;
+    for (uint64_t j = 0; offsets_ok && j < seen; ++j) {
+      int64_t time = in.i64();
+      offsets_[i].seen.emplace_back(time, in.u64());
+    }
   }
   if (!offsets_ok || in.failed() || !in.at_end()) {
     error = "is corrupt (bad window data)";

@@ -21,9 +21,9 @@
 
 namespace trendtop {
 
-inline constexpr uint32_t kStateVersion = 5;
-// The oldest version still read: 4 lacks the partial stream's identity (at the end of the payload, which a
-// version 4 state simply does not have).
+inline constexpr uint32_t kStateVersion = 6;
+// The oldest version still read. Later versions only append to the payload: 4 lacks the partial stream's
+// identity (5), 5 the URL streams' resume positions (6); a state simply ends before what it lacks.
 inline constexpr uint32_t kOldestStateVersion = 4;
 
 enum class LoadResult { Loaded, Missing, Refused };

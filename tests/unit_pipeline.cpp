@@ -330,27 +330,38 @@ TEST_CASE("pipeline: log sources' offsets ride in the state with the windows", "
   Pipeline p(c, out.output, kT0);
   TweetLine t(kT0, "a");
   p.line(t.line, kT0);
-  p.offsets().push_back({"tweets", 3, 1741});
-  p.offsets().push_back({"other", 0, 7});
+  p.offsets().push_back({"tweets", 3, 1741, {}, {}});
+  p.offsets().push_back({"other", 0, 7, {}, {}});
+  // A --connect URL's position: the Jetstream cursor and the events counted near it, an SSE id.
+  p.offsets().push_back({"url wss://example.test/subscribe",
+                         0,
+                         1783175888085434,
+                         "evt-42",
+                         {{1783175888085434, 0xfeedu}, {1783175887000000, 7}}});
   StateWriter w;
   p.save(w);
   Pipeline q(c, out.output, kT0);
   StateReader in(w.payload());
   std::string err;
   REQUIRE(q.load(in, err));
-  REQUIRE(q.offsets().size() == 2);
+  REQUIRE(q.offsets().size() == 3);
   CHECK(q.offsets()[0].topic == "tweets");
   CHECK(q.offsets()[0].partition == 3);
   CHECK(q.offsets()[0].next == 1741);
   CHECK(q.offsets()[1].topic == "other");
   CHECK(q.offsets()[1].next == 7);
+  CHECK(q.offsets()[2].topic == "url wss://example.test/subscribe");
+  CHECK(q.offsets()[2].next == 1783175888085434);
+  CHECK(q.offsets()[2].id == "evt-42");
+  CHECK(q.offsets()[2].seen ==
+        std::vector<std::pair<int64_t, uint64_t>>{{1783175888085434, 0xfeedu}, {1783175887000000, 7}});
   // A payload cut inside the offsets, or with a negative offset, is refused.
   std::string cut = w.payload().substr(0, w.payload().size() - 4);
   StateReader short_in(cut);
   Pipeline r(c, out.output, kT0);
   CHECK_FALSE(r.load(short_in, err));
   Pipeline bad_source(c, out.output, kT0);
-  bad_source.offsets().push_back({"t", 0, -5});
+  bad_source.offsets().push_back({"t", 0, -5, {}, {}});
   StateWriter bw;
   bad_source.save(bw);
   StateReader bad_in(bw.payload());

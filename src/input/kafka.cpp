@@ -336,7 +336,7 @@ struct KafkaSource::Impl {
     if (SourceOffset* o = offset_of(topic, m->partition)) {
       o->next = m->offset + 1;
     } else {
-      sink.offsets().push_back({std::string(topic), m->partition, m->offset + 1});
+      sink.offsets().push_back({std::string(topic), m->partition, m->offset + 1, {}, {}});
     }
   }
 

@@ -26,7 +26,15 @@ constexpr int64_t kFirstBackoffMs = 100;
 constexpr int64_t kMaxBackoffMs = 30'000;
 
 // What an epoll event is about: the kind in the top byte, an index or fd below.
-enum Tag : uint64_t { kListener = 1, kStream = 2, kConnecting = 3, kFile = 4, kParsed = 5, kKafka = 6 };
+enum Tag : uint64_t {
+  kListener = 1,
+  kStream = 2,
+  kConnecting = 3,
+  kFile = 4,
+  kParsed = 5,
+  kKafka = 6,
+  kUrl = 7
+};
 uint64_t tag(Tag kind, uint64_t value) {
   return (static_cast<uint64_t>(kind) << 56) | value;
 }
@@ -86,6 +94,11 @@ bool Reader::open(std::string& err) {
     stats_.push_back({"kafka " + config_.kafka_brokers, 0, 0, 0, 0, 0, 0, true});
     kafka_source_ = stats_.size() - 1;
     watch(kafka_->fd(), EPOLLIN, tag(kKafka, 0));
+  }
+  if (!config_.connect_urls.empty()) {
+    urls_ = std::make_unique<UrlSources>(config_, sink_);
+    if (!urls_->open(stats_, err)) return false;
+    watch(urls_->fd(), EPOLLIN, tag(kUrl, 0));
   }
   int64_t now = wall_ms();
   for (const Endpoint& ep : config_.connect) {
@@ -325,6 +338,9 @@ void Reader::drain(int64_t deadline) {
         case kParsed:
           sink_.clear_parsed();
           break;
+        case kUrl:  // what the URL streams received meanwhile (this empties their pipe)
+          urls_->poll(wall_ms(), stats_, false);
+          break;
         case kConnecting:
         case kKafka:
           break;
@@ -470,6 +486,7 @@ int Reader::poll_timeout(int64_t now, int64_t hook_wake) const {
   if (config_.client_timeout_ms > 0 && next_expiry_ != kNoTime) sooner(next_expiry_);
   for (const Connector& c : connectors_)
     if (!c.gave_up && c.fd < 0) sooner(c.retry_at);
+  if (urls_) sooner(url_wake_);
   // librdkafka signals its queue's first message; --exit-at-end's partition ends are checked at least
   // every 100 ms besides.
   int64_t cap = kafka_ ? 100 : 60'000;
@@ -496,7 +513,9 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
     bool connectors_live =
         std::any_of(connectors_.begin(), connectors_.end(), [](const Connector& c) { return !c.gave_up; });
     bool kafka_live = kafka_ && !kafka_->ended();
-    if (!file_open_ && listeners_.empty() && !connectors_live && streams_.empty() && !kafka_live)
+    bool urls_live = urls_ && urls_->live();
+    if (!file_open_ && listeners_.empty() && !connectors_live && streams_.empty() && !kafka_live &&
+        !urls_live)
       break;  // all sources ended
 
     int n = epoll_wait(epoll_, events, 64, poll_timeout(now, hook_wake));
@@ -525,7 +544,8 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
           sink_.clear_parsed();  // tick() below counts what is ready
           break;
         case kKafka:
-          break;  // polled below, every turn
+        case kUrl:
+          break;  // polled every turn
       }
     }
     if (kafka_ && !sink_.done()) kafka_more_ = kafka_->poll(stats_[kafka_source_]);
@@ -533,6 +553,7 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
       failed_ = true;
       break;
     }
+    if (urls_ && !sink_.done()) url_wake_ = urls_->poll(wall_ms(), stats_);  // and connects what is due
     if (file_open_ && !file_polled_ && !sink_.done()) read_file_chunk();
     if (config_.client_timeout_ms > 0 && !listeners_.empty()) {
       int64_t t = wall_ms();
@@ -542,11 +563,12 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
     sink_.flush();
   }
   // Stopped by a signal or --duration: what producers already sent (acknowledged by TCP, in our socket
-  // buffers or the accept queue) is read and counted.
+  // buffers or the accept queue) is read and counted; the URL streams hand over what already arrived.
   if ((stop || ended) && !sink_.done()) drain(wall_ms() + kStopGraceMs);
+  if ((stop || ended) && urls_ && !sink_.done()) urls_->poll(wall_ms(), stats_, false);
   // Kafka records waiting for a commit's answer: counted if it comes soon, else left for the group.
   if (kafka_) kafka_->settle(stats_[kafka_source_]);
-  return !failed_;
+  return !failed_ && !(urls_ && urls_->failed());
 }
 
 }  // namespace trendtop

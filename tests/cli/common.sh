@@ -158,3 +158,33 @@ start_watchdog() {
   bash -c 'sleep "$1" & s=$!; trap "kill $s; exit 0" TERM; wait $s; shift; kill -KILL "$@" 2>/dev/null' _ "$t" "$@" &
   watchdog=$!
 }
+# --connect URL tests. The servers (url_server.py) need python3-websockets, a Debian package that only
+# Debian's interpreter loads: they run under /usr/bin/python3, whatever python3 is first on PATH.
+URL_SERVER="/usr/bin/python3 $SRC/tests/cli/url_server.py"
+need_url_sources() {
+  "$TRENDTOP" --version | grep -q 'Boost.Beast' || skip "this trendtop was built without URL sources"
+  /usr/bin/python3 -c 'import websockets' 2>/dev/null || skip "python3-websockets (Debian) is not installed"
+}
+# start_url_server NAME KIND ARG... : url_server.py in the background (stopped at exit), its log in
+# $WORK/NAME.log; returns once it listens, with its port in $port.
+url_pids=()
+start_url_server() {
+  local name=$1
+  shift
+  $URL_SERVER "$@" --port-file "$WORK/$name.port" --log "$WORK/$name.log" 2>"$WORK/$name.err" &
+  url_pids+=($!)
+  trap 'kill ${url_pids[*]} 2>/dev/null; rm -rf "$WORK"' EXIT
+  for _ in $(seq 600); do
+    [ -s "$WORK/$name.port" ] && break
+    kill -0 "${url_pids[-1]}" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -s "$WORK/$name.port" ] || fail "url_server $name did not start: $(cat "$WORK/$name.err")"
+  port=$(cat "$WORK/$name.port")
+}
+# make_cert NAME SUBJECT_ALT_NAMES: a self-signed certificate made now, $WORK/NAME.crt and its key NAME.key.
+make_cert() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=$1" \
+    -addext "subjectAltName=$2" -keyout "$WORK/$1.key" -out "$WORK/$1.crt" 2>"$WORK/openssl.err" ||
+    fail "openssl: $(cat "$WORK/openssl.err")"
+}
