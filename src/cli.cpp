@@ -13,6 +13,7 @@
 
 #include "cli_options.h"
 #include "input/kafka.h"
+#include "input/url_source.h"
 
 namespace trendtop {
 
@@ -25,6 +26,7 @@ namespace {
 
 std::string version_text() {
   std::string kafka = KafkaSource::available() ? ", librdkafka " + KafkaSource::version() : "";
+  if (UrlSources::available()) kafka += ", " + UrlSources::version();
   return fmt::format(
       "trendtop {}\nbuilt {} with {} {}\nsimdjson {} ({}), fmt {}.{}.{}, utf8proc {}, CLI11 {}.{}.{}{}",
       TRENDTOP_VERSION, TRENDTOP_BUILD_TYPE,
@@ -91,8 +93,9 @@ Examples:
   parallel 'trendtop -o partial {} > {}.partial' ::: part-*.ndjson && trendtop merge part-*.partial
   trendtop merge <(ssh a trendtop -o partial log) <(ssh b trendtop -o partial log) -k 20 -o csv
 
-Exit status: 0 ok, 1 inputs that cannot be merged (other window shapes) or unreadable, 2 usage error.
-See trendtop(1), MERGING.)");
+Refused, exit 1: inputs counted with other settings (the first that differs is named), the same stream
+twice, sums past 2^64 - 1, inputs that are no partial streams (empty, tweets), unreadable inputs.
+Exit status: 0 ok, 1 inputs that cannot be merged or read, 2 usage error. See trendtop-merge(1).)");
   app.get_formatter()->column_width(30);
   config.merge = true;
   config.threads = 1;
@@ -140,7 +143,10 @@ int parse_cli(int argc, char** argv, Config& config) {
       "trendtop"};
   app.footer(kFooter);
   app.get_formatter()->column_width(30);
-  app.add_option("FILE", config.inputs, "Input files, read in order; none or '-' reads stdin")->type_name("");
+  app.add_option(
+         "FILE", config.inputs,
+         "Input files or directories, read in order, gzip/bzip2/zstd/xz as they are; none or '-' reads stdin")
+      ->type_name("");
 
   // Declared in the order --help shows the groups; checked in the order of the pipeline.
   WindowOptions windows;

@@ -1,5 +1,5 @@
-// Command line -> Config. The only file that knows CLI11. Validation lives here too, so a bad invocation
-// never reaches the engine: it exits 2 with one line saying what is wrong.
+// Command line -> Config. cli.cpp and cli_options.cpp are the only files that know CLI11. Validation lives
+// here too, so a bad invocation never reaches the engine: it exits 2 with one line saying what is wrong.
 #pragma once
 #include "config.h"
 

@@ -11,6 +11,9 @@
 #include "extract/schema.h"
 #include "input/kafka.h"
 #include "input/net.h"
+#include "util/clock.h"
+#include "input/url.h"
+#include "input/url_source.h"
 #include "util/duration.h"
 
 namespace trendtop::cli {
@@ -18,7 +21,7 @@ namespace trendtop::cli {
 namespace {
 
 // Longest window or lateness accepted: ten years keeps every time computation far from int64 overflow.
-constexpr int64_t kMaxDurationMs = 10LL * 366 * 86'400'000;
+constexpr int64_t kMaxDurationMs = kMaxDuration;
 
 // The cores this process may run on (taskset, cgroups' cpusets), not merely those the machine has.
 unsigned available_cores() {
@@ -90,9 +93,9 @@ void WindowOptions::add(CLI::App& app, Config&) {
       ->option_text("DUR")
       ->group("Windows");
   app.add_option("--max-skew", max_skew,
-                 "Event time: reject times this far ahead of the wall clock, hold a jump this far past the "
-                 "stream until the next record confirms it, skip runs of empty windows longer than this "
-                 "(default 1h; 0 turns it off)")
+                 "Event time: reject times this far ahead of the wall clock, hold a lone record far ahead "
+                 "of the stream (past the lateness and three slides) until the next one confirms it, skip "
+                 "runs of empty windows longer than this (default 1h; 0 turns it off)")
       ->option_text("DUR")
       ->group("Windows");
 }
@@ -263,6 +266,10 @@ void OutputOptions::add(CLI::App& app, Config& config) {
       ->group("Output");
   app.add_flag("--stats", config.stats, "At exit, print counters for every input line to stderr")
       ->group("Output");
+  app.add_flag("-q,--quiet", config.quiet,
+               "Do not say on stderr how many lines were not counted and why (malformed, late, oversized, "
+               "skewed), which trendtop otherwise does at exit and, in a live run, at most once a minute")
+      ->group("Output");
   app.add_option("--chart", config.chart_path,
                  "Write an SVG chart of the top 10 keys' counts over the last 120 windows to FILE, rewritten "
                  "atomically as windows close (at most once a second, and at the end)")
@@ -301,7 +308,7 @@ void InputOptions::add(CLI::App& app, Config& config) {
         std::tuple{"--user-field", &config.user_field, "the author, for --count users"}})
     app.add_option(flag, *field, fmt::format("--schema json: {}", what))->option_text("PATH")->group("Input");
   app.add_option("-j,--threads", threads,
-                 "Parse on N threads; output never depends on N (default: the number of cores)")
+                 "Parse (and decompress) on N threads; output never depends on N (default: the cores)")
       ->option_text("N")
       ->group("Input");
 }
@@ -410,18 +417,34 @@ int LongRunOptions::check(const CLI::App& app, Config& config) {
 void NetworkOptions::add(CLI::App& app, Config& config) {
   app.add_option(
          "-l,--listen", listen,
-         "Accept producers on TCP [HOST:]PORT (repeatable; HOST defaults to 127.0.0.1, use 0.0.0.0 or "
-         "[::] for all interfaces)")
+         "Accept producers on TCP [HOST:]PORT (repeatable; HOST defaults to 127.0.0.1, use 0.0.0.0 for all "
+         "IPv4 interfaces or [::] for all interfaces, IPv6 and IPv4)")
       ->option_text("ADDR")
       ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Network sources");
   app.add_option("-c,--connect", connect,
-                 "Read from a TCP server at HOST:PORT, reconnecting with backoff (repeatable)")
-      ->option_text("ADDR")
+                 "Read from a TCP server at HOST:PORT, or a WebSocket or HTTP stream at a ws://, wss://, "
+                 "http:// or https:// URL (Bluesky Jetstream, Mastodon, SSE, NDJSON; " +
+                     std::string(UrlSources::available() ? "built in" : "URLs not built in this binary") +
+                     "), reconnecting with backoff and resuming where it left off (repeatable)")
+      ->option_text("ADDR|URL")
       ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Network sources");
-  app.add_option("--retry", retry, "--connect: attempts after a failure before giving up (default forever)")
+  app.add_option("--retry", retry,
+                 "--connect: attempts after a failure before giving up (default forever; an HTTP 4xx is "
+                 "never retried)")
       ->option_text("N")
+      ->group("Network sources");
+  app.add_option("-H,--header", headers,
+                 "--connect URL: send this HTTP header, e.g. 'Authorization: Bearer TOKEN' (repeatable; "
+                 "never printed)")
+      ->option_text("'NAME: VALUE'")
+      ->allow_extra_args(false)
+      ->group("Network sources");
+  app.add_option("--cacert", config.cacert,
+                 "--connect wss:// and https://: trust the CA certificates in this PEM file instead of the "
+                 "system's (as curl)")
+      ->option_text("FILE")
       ->group("Network sources");
   app.add_option("--allow", allow,
                  "--listen: accept producers only from this address or block, e.g. 10.0.0.0/8 or ::1 "
@@ -438,6 +461,11 @@ void NetworkOptions::add(CLI::App& app, Config& config) {
       ->option_text("N")
       ->check(kWholeNumber)
       ->group("Network sources");
+  app.add_option("--max-buffered", max_buffered,
+                 "Memory for unfinished lines across all connections; past it the longest are dropped as "
+                 "oversized (default 64MiB, or --max-line if larger)")
+      ->option_text("BYTES")
+      ->group("Network sources");
 }
 
 int NetworkOptions::check(const CLI::App&, Config& config) {
@@ -446,6 +474,11 @@ int NetworkOptions::check(const CLI::App&, Config& config) {
                                  std::tuple{"--connect", &connect, &config.connect}}) {
     for (const std::string& text : *list) {
       std::string err;
+      if (out == &config.connect && looks_like_url(text)) {
+        if (!parse_url(text, err)) return usage_error(fmt::format("{}: {}", flag, err));
+        config.connect_urls.push_back(text);
+        continue;
+      }
       auto ep = parse_endpoint(text, out == &config.connect, err);
       if (ep && out == &config.listen && !resolvable(*ep, err)) ep.reset();
       if (!ep) return usage_error(fmt::format("{}: {}", flag, err));
@@ -464,6 +497,35 @@ int NetworkOptions::check(const CLI::App&, Config& config) {
     config.retry = std::stoll(retry);
   }
   if (config.max_connections == 0) return usage_error("--max-connections must be at least 1");
+  if (max_buffered.empty()) {
+    config.max_buffered = std::max<uint64_t>(config.max_buffered, config.max_line);
+  } else {
+    auto size = parse_size(max_buffered);
+    if (!size || *size == 0 || *size > (1ull << 40))
+      return usage_error(fmt::format("--max-buffered: '{}' is not a size from 1 byte to 1TiB", max_buffered));
+    config.max_buffered = *size;
+  }
+  // Header values are credentials: no message repeats one.
+  for (const std::string& h : headers) {
+    size_t colon = h.find(':');
+    std::string_view name = std::string_view(h).substr(0, colon == std::string::npos ? 0 : colon);
+    bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    });
+    if (!token) return usage_error("-H: expected 'NAME: VALUE', NAME letters, digits and -");
+    std::string_view value = std::string_view(h).substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+      return usage_error(fmt::format("-H {}: the value has a line break or NUL", name));
+    config.headers.emplace_back(name, value);
+  }
+  if (config.connect_urls.empty()) {
+    if (!headers.empty())
+      return usage_error("-H/--header needs a --connect URL (ws://, wss://, http://, https://)");
+    if (!config.cacert.empty()) return usage_error("--cacert needs a --connect wss:// or https:// URL");
+  }
   return -1;
 }
 

@@ -41,6 +41,9 @@ class Parser {
   error_code unescape(std::string_view raw, std::string_view& out);
   // The same into `buf` (grown as needed), for a string kept raw and decoded later.
   error_code unescape(std::string_view raw, std::string& buf, std::string_view& out) const;
+  // Whether the walk has read past every structural position: the document, its value read to the end,
+  // holds nothing more but whitespace (a line is one JSON object; see scan::only_value).
+  bool at_end() const { return pos_ == n_; }
 
  private:
   friend class Value;

@@ -1,7 +1,8 @@
-// The input stage: bytes in, framed lines out. Sources are files and stdin (source.h), TCP listeners and
-// clients (net.h) and Kafka (kafka.h); each byte stream has its own Framer (framer.h), which cuts lines and
-// counts over-long ones. Lines go, with their arrival time, into a LineSink (line_sink.h) — the pipeline —
-// which the reader also gives the wall clock between reads. Nothing here parses JSON or knows of windows.
+// The input stage: bytes in, framed lines out. Sources are files, directories and stdin, plain or compressed
+// (archive.h), TCP listeners and clients (net.h), Kafka (kafka.h) and WebSocket/HTTP streams (url_source.h);
+// each byte stream has its own Framer (framer.h), which cuts lines and counts over-long ones. Lines go, with
+// their arrival time, into a LineSink (line_sink.h) — the pipeline — which the reader also gives the wall
+// clock between reads. Nothing here parses JSON or knows of windows.
 //
 // Reader: every input at once, as the union of their records. Files and stdin are read one after another,
 // in the order given; --listen sockets accept any number of producers; --connect clients reconnect with
@@ -11,6 +12,13 @@
 // One thread, one epoll loop, non-blocking sockets: a slow or silent producer never stalls the others, and
 // nothing is buffered beyond one read per stream, so when trendtop is behind, TCP flow control slows the
 // producers. Regular files cannot be polled; they are read a chunk at a time between polls.
+//
+// Memory: unfinished lines buffered across all connections share one budget (--max-buffered); past it the
+// largest is dropped (an oversized line, counted when its end comes) and its memory given back.
+//
+// The end: after a stop signal (or --duration) nothing already sent is lost. No new connection is made, but
+// producers waiting to be accepted are accepted, and every connection (and a pipe on stdin) is read until it
+// ends or stays quiet for kQuietMs, for at most kStopGraceMs; an unfinished last line is a line of its own.
 #pragma once
 #include <csignal>
 #include <cstdint>
@@ -22,11 +30,14 @@
 #include <vector>
 
 #include "config.h"
+#include "input/archive.h"
 #include "input/framer.h"
 #include "input/kafka.h"
 #include "input/line_sink.h"
 #include "input/net.h"
 #include "input/source.h"
+#include "input/url_source.h"
+#include "util/clock.h"
 
 namespace trendtop {
 
@@ -37,6 +48,8 @@ struct SourceStats {
   bool network = false;
   uint64_t refused = 0;   // connections --allow turned away
   uint64_t timeouts = 0;  // connections --client-timeout closed
+  uint64_t replayed = 0;  // --connect URLs: events a resumed stream sent again, already counted (dropped)
+  bool url = false;       // a --connect URL (url_source.h)
 };
 
 class Reader {
@@ -49,9 +62,14 @@ class Reader {
   // (kNoTime: no need), or kEndRun to end the run as if the input had ended.
   using TickHook = std::function<int64_t(int64_t now_ms)>;
   static constexpr int64_t kEndRun = std::numeric_limits<int64_t>::max();
+  // At the end: how long a connection may stay quiet before it counts as having sent everything, and how
+  // long reading may go on after the stop.
+  static constexpr int64_t kQuietMs = 100;
+  static constexpr int64_t kStopGraceMs = 2000;
 
   // Reads until every finite source has ended and no listener remains, the pipeline is done, the hook ends
-  // the run, or `stop` is set (by a signal). Returns false if any input failed (reported on stderr).
+  // the run, or `stop` is set (by a signal); after the last two, reads what producers already sent (see
+  // above). Returns false if any input failed (reported on stderr).
   bool run(const volatile std::sig_atomic_t& stop, const TickHook& hook);
 
   const std::vector<SourceStats>& stats() const { return stats_; }
@@ -65,8 +83,10 @@ class Reader {
     size_t source = 0;  // index into stats_
     std::string name;
     Framer framer;
-    int connector = -1;     // index into connectors_ for --connect streams
-    int64_t last_read = 0;  // wall ms of the last byte (--client-timeout)
+    int connector = -1;      // index into connectors_ for --connect streams
+    int64_t last_read = 0;   // wall ms of the last byte (--client-timeout)
+    size_t pending = 0;      // bytes of its unfinished line, as counted in pending_
+    bool delivered = false;  // a byte came (a --connect server that sends nothing is backed off from)
   };
   struct Connector {
     Endpoint ep;
@@ -77,6 +97,8 @@ class Reader {
     int64_t backoff_ms = 0;
     int64_t failures = 0;  // consecutive failed attempts
     bool gave_up = false;
+    int64_t last_note = kNoTime;  // the last message about it (at most one per kNoteEveryMs)
+    uint64_t unsaid = 0;          // messages held back since
   };
   struct Listener {
     int fd;
@@ -89,13 +111,19 @@ class Reader {
   void finish_file();
   void accept_all(Listener& l);
   bool read_stream(int fd);  // true when it read bytes (more may follow)
-  void drain_streams();
+  // After a stop: reads what was already sent, until `deadline` at the latest (see above).
+  void drain(int64_t deadline);
   void close_stream(int fd);
+  // --max-buffered: drops the largest unfinished lines until the rest fit.
+  void enforce_budget();
+  // A message about a --connect server, rate-limited.
+  void note(Connector& c, int64_t now, const std::string& what);
   // --client-timeout: closes accepted connections silent for too long; returns the next time to check.
   int64_t expire_idle(int64_t now);
   void attempt(size_t c, int64_t now);
   void connect_done(size_t c, int64_t now);
   void connector_lost(size_t c, int64_t now, const std::string& why, bool failed);
+  static constexpr int64_t kNoteEveryMs = 10'000;
   void pause_listeners(bool pause);
   int poll_timeout(int64_t now, int64_t hook_wake) const;
   bool watch(int fd, uint32_t events, uint64_t tag);  // false when epoll cannot poll fd
@@ -110,19 +138,25 @@ class Reader {
   std::vector<Connector> connectors_;
   std::unordered_map<int, Stream> streams_;  // connections, and stdin when it can be polled
 
-  // The current file or stdin.
-  size_t next_input_ = 0;
-  FdSource file_;
+  // The current file or stdin (files, directories and stdin in order, decompressed: archive.h).
+  InputFiles file_;
   bool file_open_ = false;
   bool file_polled_ = false;  // a pipe or terminal: read when epoll says so
   size_t file_source_ = 0;
+  bool files_counted_ = false;  // stats_[file_source_] counts every file and stdin
   Framer file_framer_;
   uint64_t connections_ = 0;
   std::unique_ptr<KafkaSource> kafka_;
   size_t kafka_source_ = 0;
-  bool kafka_more_ = false;  // poll() stopped at its per-call bound: more messages wait
+  bool kafka_more_ = false;           // poll() stopped at its per-call bound: more messages wait
+  std::unique_ptr<UrlSources> urls_;  // --connect URLs
+  int64_t url_wake_ = 0;              // when they want a turn (a reconnect's backoff), or kNoTime
   bool warned_full_ = false;
   bool warned_refused_ = false;
+  bool warned_budget_ = false;
+  uint64_t pending_ = 0;   // unfinished lines' bytes across connections (--max-buffered)
+  bool stopping_ = false;  // draining after a stop: no reconnects
+  int64_t file_last_ = 0;  // when the polled stdin last gave bytes (while draining)
   int64_t next_expiry_ = 0;
 };
 

@@ -1,17 +1,35 @@
 #include "util/stats.h"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace trendtop {
+
+std::string Stats::dropped_summary() const {
+  if (dropped() == 0) return {};
+  std::string out = fmt::format("{} of {} lines not counted:", dropped(), lines);
+  const char* sep = " ";
+  for (auto [n, what] : {std::pair{malformed, "malformed"},
+                         {late, "late (see --lateness)"},
+                         {oversized, "oversized (see --max-line)"},
+                         {skewed, "skewed (see --max-skew)"}}) {
+    if (n == 0) continue;
+    out += fmt::format("{}{} {}", sep, n, what);
+    sep = ", ";
+  }
+  return out;
+}
 
 std::string Stats::format(double elapsed_s) const {
   double secs = elapsed_s > 0 ? elapsed_s : 1e-9;
   return fmt::format(
       "lines={} counted={} malformed={} skipped={} filtered={} late={} oversized={} blank={} skewed={} "
-      "held={} "
-      "windows={} partials={} keys={} bytes={} elapsed={:.3f}s lines_per_s={:.0f} mb_per_s={:.1f}",
-      lines, counted, malformed, skipped, filtered, late, oversized, blank, skewed, held, windows, partials,
-      keys, bytes, elapsed_s, static_cast<double>(lines) / secs, static_cast<double>(bytes) / 1e6 / secs);
+      "held={} discarded={} windows={} partials={} keys={} bytes={} elapsed={:.3f}s lines_per_s={:.0f} "
+      "mb_per_s={:.1f}",
+      lines, counted, malformed, skipped, filtered, late, oversized, blank, skewed, held, discarded, windows,
+      partials, keys, bytes, elapsed_s, static_cast<double>(lines) / secs,
+      static_cast<double>(bytes) / 1e6 / secs);
 }
 
 }  // namespace trendtop
