@@ -18,6 +18,16 @@ struct DepthTable {
 };
 const DepthTable kDepth;
 
+// simdjson's string unescaping. 3.0.1 (Debian 12) has parse_string(src, dst); later releases added a third
+// parameter (allow_replacement: whether a lone surrogate becomes U+FFFD; false is 3.0.1's behaviour).
+template <class Impl>
+uint8_t* parse_string(const Impl& impl, const uint8_t* src, uint8_t* dst) {
+  if constexpr (requires { impl.parse_string(src, dst, false); })
+    return impl.parse_string(src, dst, false);
+  else
+    return impl.parse_string(src, dst);
+}
+
 bool is_terminator(uint8_t c) {  // what may follow a literal or a number
   return c == ',' || c == '}' || c == ']' || c == ':' || c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
          c == 0;
@@ -57,7 +67,7 @@ error_code Parser::unescape(std::string_view raw, std::string_view& out) {
     out = raw;
     return SUCCESS;
   }
-  uint8_t* end = impl_->parse_string(reinterpret_cast<const uint8_t*>(raw.data()), strings_end_);
+  uint8_t* end = parse_string(*impl_, reinterpret_cast<const uint8_t*>(raw.data()), strings_end_);
   if (end == nullptr) return simdjson::STRING_ERROR;
   out =
       std::string_view(reinterpret_cast<const char*>(strings_end_), static_cast<size_t>(end - strings_end_));
@@ -74,7 +84,7 @@ error_code Parser::unescape(std::string_view raw, std::string& buf, std::string_
   if (buf.size() < raw.size() + simdjson::SIMDJSON_PADDING)
     buf.resize(raw.size() + simdjson::SIMDJSON_PADDING);
   auto* dst = reinterpret_cast<uint8_t*>(buf.data());
-  uint8_t* end = impl_->parse_string(reinterpret_cast<const uint8_t*>(raw.data()), dst);
+  uint8_t* end = parse_string(*impl_, reinterpret_cast<const uint8_t*>(raw.data()), dst);
   if (end == nullptr) return simdjson::STRING_ERROR;
   out = std::string_view(buf.data(), static_cast<size_t>(end - dst));
   return SUCCESS;

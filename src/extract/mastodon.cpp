@@ -78,8 +78,7 @@ Format::Verdict choose(Scan& s, Choice& c) {
     s.msg.clear();
     if (s.payload_parser.parse(s.payload_buf.data(), s.payload_buf.size() - simdjson::SIMDJSON_PADDING,
                                doc) ||
-        doc.get_object(root) || s.read_object(root, p, true) ||
-        !s.payload_parser.at_end())
+        doc.get_object(root) || s.read_object(root, p, true) || !s.payload_parser.at_end())
       return Format::Verdict::Malformed;
     s.top = &p;
     if (!is_status(p) || s.msg.data || s.msg.has_kind || s.msg.has_event) return Format::Verdict::NotStatus;

@@ -217,6 +217,7 @@ void Scan::reset() {
   msg.clear();
   top = nullptr;
   sse = false;
+  nesting_ = 0;
 }
 
 Post& Scan::new_post() {
@@ -228,11 +229,15 @@ Post& Scan::new_post() {
 
 error_code Scan::read_object(json::Object object, Post& into, bool at_top) {
   static const FieldTable table;
-  return object.each([&](std::string_view key, json::Value& value) -> error_code {
+  if (nesting_ >= kMaxNesting) return simdjson::DEPTH_ERROR;  // reset() starts the next record at 0
+  ++nesting_;
+  error_code e = object.each([&](std::string_view key, json::Value& value) -> error_code {
     const Field* f = table.find(key);
     if (!f || (f->top_only && !at_top)) return SUCCESS;  // skipped
     return f->read(*this, value, into);
   });
+  --nesting_;
+  return e;
 }
 
 }  // namespace trendtop

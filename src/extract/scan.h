@@ -95,7 +95,10 @@ class Scan {
   // A cleared post, owned by the scan until the next reset().
   Post& new_post();
   // The pass: every field of `object` whose name some format reads, into `into` (and msg). `top`: the
-  // message's top level (or x-v2's data), where message-level fields are read.
+  // message's top level (or x-v2's data), where message-level fields are read. Posts nest in posts (a
+  // retweet's original, x-v2's "data"), each level a recursion: past kMaxNesting levels the record is
+  // malformed (DEPTH_ERROR), so that a hostile line cannot overflow the stack. Real ones nest three deep.
+  static constexpr int kMaxNesting = 32;
   simdjson::error_code read_object(json::Object object, Post& into, bool top);
 
   // mastodon.cpp: a streaming message's payload, a status as a JSON string, parsed a second time.
@@ -105,6 +108,7 @@ class Scan {
  private:
   std::vector<std::unique_ptr<Post>> posts_;  // reused; stable addresses
   size_t posts_used_ = 0;
+  int nesting_ = 0;  // read_object() calls under way
 };
 
 // How a format reads one named field: the value into the post (or scan.msg).
