@@ -195,6 +195,9 @@ struct InputFiles::Engine {
         open(*item);
       }
       if (!item->open_error.empty() || (!item->by_reader && !item->decoded)) item->planned = true;
+      // Once queued, a planned item is the reader's: it may read it to the end and free it at once, so what
+      // the planner needs of it afterwards is read now.
+      const bool by_reader = item->by_reader, handed_over = item->planned;
       {
         std::unique_lock lk(m);
         cv_plan.wait(lk, [&] { return stop || items.size() < kMaxItems; });
@@ -206,11 +209,13 @@ struct InputFiles::Engine {
         items.push_back(std::move(owned));
       }
       cv_read.notify_all();
-      if (item->by_reader) {
+      if (by_reader) {
         std::unique_lock lk(m);
         cv_plan.wait(lk, [&] { return stop || sniffed != Sniff::Waiting; });
         if (stop) return;
         if (sniffed == Sniff::Plain) continue;  // the reader reads it (and may be done with it already)
+      } else if (handed_over) {
+        continue;
       }
       if (!item->decoded) continue;
       if (item->codec == Codec::Bzip2) {
