@@ -195,9 +195,8 @@ struct InputFiles::Engine {
         open(*item);
       }
       if (!item->open_error.empty() || (!item->by_reader && !item->decoded)) item->planned = true;
-      // Once queued, a planned item is the reader's: it may read it to the end and free it at once, so what
-      // the planner needs of it afterwards is read now.
-      const bool by_reader = item->by_reader, handed_over = item->planned;
+      // Read before the item is queued: once it is, the reader may be done with a planned item (and free it).
+      const bool by_reader = item->by_reader, decoded = item->decoded;
       {
         std::unique_lock lk(m);
         cv_plan.wait(lk, [&] { return stop || items.size() < kMaxItems; });
@@ -214,10 +213,10 @@ struct InputFiles::Engine {
         cv_plan.wait(lk, [&] { return stop || sniffed != Sniff::Waiting; });
         if (stop) return;
         if (sniffed == Sniff::Plain) continue;  // the reader reads it (and may be done with it already)
-      } else if (handed_over) {
-        continue;
+        // Decoded: not planned yet, so the reader waits for its jobs and the item stays.
+      } else if (!decoded) {
+        continue;  // planned already
       }
-      if (!item->decoded) continue;
       if (item->codec == Codec::Bzip2) {
         split_bzip2(*item);
       } else {
