@@ -11,9 +11,9 @@
 #include "extract/schema.h"
 #include "input/kafka.h"
 #include "input/net.h"
-#include "util/clock.h"
 #include "input/url.h"
 #include "input/url_source.h"
+#include "util/clock.h"
 #include "util/duration.h"
 
 namespace trendtop::cli {
@@ -98,6 +98,14 @@ void WindowOptions::add(CLI::App& app, Config&) {
                  "runs of empty windows longer than this (default 1h; 0 turns it off)")
       ->option_text("DUR")
       ->group("Windows");
+  app.add_option(
+         "--max-source-lag", max_source_lag,
+         "Event time: every source (connection, Kafka partition, the files) has its own clock and the "
+         "slowest active one holds the windows open, but never more than DUR behind the newest "
+         "record; a source further behind has its records counted as late (default: the window "
+         "plus 5m; 0: one clock for all sources, the newest record decides)")
+      ->option_text("DUR")
+      ->group("Windows");
 }
 
 int WindowOptions::check(const CLI::App&, Config& config) {
@@ -113,6 +121,10 @@ int WindowOptions::check(const CLI::App&, Config& config) {
                                    format_duration(config.window_ms), format_duration(config.slide_ms)));
   if (int rc = duration("--lateness", lateness, config.lateness_ms); rc >= 0) return rc;
   if (int rc = duration("--max-skew", max_skew, config.max_skew_ms); rc >= 0) return rc;
+  config.max_source_lag_ms = std::min(config.window_ms + 300'000, kMaxDurationMs);
+  if (!max_source_lag.empty()) {
+    if (int rc = duration("--max-source-lag", max_source_lag, config.max_source_lag_ms); rc >= 0) return rc;
+  }
   static const std::map<std::string, TimeMode> kTimes = {
       {"auto", TimeMode::Auto}, {"event", TimeMode::Event}, {"arrival", TimeMode::Arrival}};
   return choose(kTimes, "--time", time, config.time);
