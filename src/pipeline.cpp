@@ -63,17 +63,18 @@ void Pipeline::line(const Line& line, int64_t arrival_ms) {
     return;
   }
   if (pool_) {
-    if (pool_->add(line, arrival_ms, current_)) {
+    if (pool_->add(line, arrival_ms, current_, wall_of(arrival_ms))) {
       pool_->submit();
       submitted();
     }
     return;
   }
   if (line.kind == Line::Kind::Oversized)
-    return apply(ExtractedLine::Kind::Oversized, {}, {}, {}, arrival_ms, current_);
-  if (is_blank(line.text)) return apply(ExtractedLine::Kind::Blank, {}, {}, {}, arrival_ms, current_);
+    return apply(ExtractedLine::Kind::Oversized, {}, {}, {}, arrival_ms, current_, wall_of(arrival_ms));
+  if (is_blank(line.text))
+    return apply(ExtractedLine::Kind::Blank, {}, {}, {}, arrival_ms, current_, wall_of(arrival_ms));
   extractor_.extract(line.text, record_);
-  apply(kind_of(record_.kind), record_.time_ms, record_.keys, {}, arrival_ms, current_);
+  apply(kind_of(record_.kind), record_.time_ms, record_.keys, {}, arrival_ms, current_, wall_of(arrival_ms));
 }
 
 uint32_t Pipeline::open_source(std::string name, bool resumable, int64_t now_ms) {
@@ -123,7 +124,7 @@ void Pipeline::lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) {
     ++lines;
     size_t offset = l.kind == Line::Kind::Oversized ? 0 : static_cast<size_t>(l.text.data() - base);
     b.lines.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(l.text.size()),
-                       l.kind == Line::Kind::Oversized, arrival_ms, current_});
+                       l.kind == Line::Kind::Oversized, arrival_ms, current_, wall_of(arrival_ms)});
   }
   if (b.lines.empty()) return;
   framer.swap_buffer(b.text);  // the batch owns the read buffer now; the framer goes on in a recycled one
@@ -160,7 +161,7 @@ void Pipeline::apply_batch(const Batch& b) {
     std::optional<int64_t> time;
     if (x.has_time) time = x.time_ms;
     apply(x.kind, time, {b.keys.data() + x.first_key, x.key_count},
-          {b.hashes.data() + x.first_key, x.key_count}, x.arrival_ms, x.source);
+          {b.hashes.data() + x.first_key, x.key_count}, x.arrival_ms, x.source, x.wall_ms);
   }
 }
 
@@ -179,7 +180,7 @@ void Pipeline::sync() {
 
 void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
                      std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
-                     int64_t arrival_ms, uint32_t source) {
+                     int64_t arrival_ms, uint32_t source, int64_t wall_ms) {
   ++stats_.lines;
   // --print-keys: one line per record (an empty one for a record without keys), nothing for blank lines.
   if (config_.print_keys && kind != ExtractedLine::Kind::Blank)
@@ -236,7 +237,8 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
     ++stats_.skewed;
     return;
   }
-  last_record_wall_ = arrival_ms;
+  // (Kafka's arrival times are log times, not the wall clock --idle-timeout is about.)
+  last_record_wall_ = log_time_ ? wall_ms : arrival_ms;
   int64_t skew = config_.max_skew_ms;
   // A record far ahead of the stream (jump_ms(): far enough to close windows the stream's next records
   // belong in), though maybe not of the wall clock, waits for the next record's verdict before it moves the

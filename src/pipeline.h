@@ -54,6 +54,7 @@ class Pipeline : public LineSink {
   uint32_t open_source(std::string name, bool resumable, int64_t now_ms) override;
   void from_source(uint32_t id, int64_t now_ms) override {
     current_ = id;
+    current_wall_ = now_ms;
     clocks_.touched(id, now_ms);
   }
   void close_source(uint32_t id) override;
@@ -127,9 +128,14 @@ class Pipeline : public LineSink {
   const CountMap& rank(const ClosedWindow& w, size_t& distinct);
   // Counts one extracted line: the accounting, then the windower.
   void apply(ExtractedLine::Kind kind, std::optional<int64_t> time, std::span<const std::string_view> keys,
-             std::span<const uint64_t> hashes, int64_t arrival_ms, uint32_t source);
+             std::span<const uint64_t> hashes, int64_t arrival_ms, uint32_t source, int64_t wall_ms);
   // A source's open or close marker, in input order.
   void mark(ExtractedLine::Kind kind, uint32_t source);
+  // When a line handed in at `arrival_ms` was read: the wall clock from_source() gave (Kafka hands in log
+  // times), else its arrival.
+  int64_t wall_of(int64_t arrival_ms) const {
+    return log_time_ && current_wall_ != kNoTime ? current_wall_ : arrival_ms;
+  }
   // Event time: emits what the run's watermark (the sources' clocks) closed.
   void advance_event();
   void apply_batch(const Batch& b);
@@ -198,6 +204,7 @@ class Pipeline : public LineSink {
   int64_t idle_timeout_ms_;
   SourceClocks clocks_;
   uint32_t current_ = 0;                // the source of the lines handed in now (from_source)
+  int64_t current_wall_ = kNoTime;      // when they were read (from_source; kNoTime: at their arrival time)
   int64_t last_record_wall_ = kNoTime;  // arrival of the last tweet, for --idle-timeout
   int64_t max_arrival_ = kNoTime;       // arrival of the record that brought the latest event time
   int64_t next_partial_ = kNoTime;      // next --emit every=DUR output

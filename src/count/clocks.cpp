@@ -97,10 +97,12 @@ int64_t SourceClocks::watermark() {
 }
 
 bool SourceClocks::idle(int64_t now_ms) {
-  if (idle_ms_ <= 0) return false;
+  if (idle_ms_ <= 0 || started_ == kNoTime) return false;
   bool any = false;
   for (Source& s : sources_) {
-    if (s.state != State::Active || s.last_wall == kNoTime || now_ms - s.last_wall < idle_ms_) continue;
+    if (s.state != State::Active || s.last_wall == kNoTime ||
+        now_ms - std::max(s.last_wall, started_) < idle_ms_)
+      continue;
     s.state = State::Idle;
     any = true;
   }
@@ -109,11 +111,11 @@ bool SourceClocks::idle(int64_t now_ms) {
 }
 
 int64_t SourceClocks::next_idle() const {
-  if (idle_ms_ <= 0) return kNoTime;
+  if (idle_ms_ <= 0 || started_ == kNoTime) return kNoTime;
   int64_t next = kNoTime;
   for (const Source& s : sources_) {
     if (s.state != State::Active || s.last_wall == kNoTime) continue;
-    int64_t due = s.last_wall + idle_ms_;
+    int64_t due = std::max(s.last_wall, started_) + idle_ms_;
     if (next == kNoTime || due < next) next = due;
   }
   return next;

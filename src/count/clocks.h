@@ -8,8 +8,9 @@
 // (a bounded form of) its alignment:
 // - A source joins (open marker counted) at the run's watermark as it is then: before its first record it
 //   holds the windows there; its records behind it are late.
-// - A source with no bytes for --idle-timeout (wall clock, checked by idle()) leaves the minimum until its
-//   next record is counted; a closed one leaves for good (its slot is reused).
+// - A source with no bytes for --idle-timeout (wall clock, checked by idle(); counted from the run's first
+//   bytes at the earliest) leaves the minimum until its next record is counted; a closed one leaves for
+//   good (its slot is reused).
 // - --max-source-lag L: the run's watermark is never more than L behind the newest event time seen minus
 //   the lateness. A source further behind than that no longer holds the windows: its records behind the
 //   watermark are late. This bounds both the delay and the memory (open windows span at most lateness + L +
@@ -64,6 +65,7 @@ class SourceClocks {
   // Bytes came from it (read time).
   void touched(uint32_t id, int64_t now_ms) {
     if (id < sources_.size()) sources_[id].last_wall = now_ms;
+    if (started_ == kNoTime) started_ = now_ms;
   }
   // A record at event time t from it (counting order). A source that was idle is active again; one that
   // never joined (the default source, slot 0) joins now.
@@ -99,6 +101,10 @@ class SourceClocks {
   std::vector<uint32_t> free_;
   std::vector<std::pair<std::string, int64_t>> saved_;  // restore_source(), until the source opens
   int64_t watermark_ = kNoTime;                         // the run's, never going back
+  // The first bytes of the run: a source's idle timeout counts from there at the earliest, so that sources
+  // opened together (a topic's partitions, producers that connect before sending) do not go idle while
+  // the run waits for its first records (a consumer's start can take seconds).
+  int64_t started_ = kNoTime;
   int64_t max_time_ = kNoTime;
   int64_t min_ = kNoTime;  // the minimum over active sources as last computed (kNoTime: none or before all)
   bool any_active_ = false;

@@ -46,8 +46,8 @@ void extract_batch(Extractor& extractor, Record& record, Batch& batch) {
   std::vector<std::pair<uint32_t, uint32_t>>& spans = batch.key_spans;
   spans.clear();
   for (const Batch::Input& in : batch.lines) {
-    ExtractedLine x{ExtractedLine::Kind::Tweet,          false, 0,        in.arrival_ms,
-                    static_cast<uint32_t>(spans.size()), 0,     in.source};
+    ExtractedLine x{ExtractedLine::Kind::Tweet,          false, 0,         in.arrival_ms,
+                    static_cast<uint32_t>(spans.size()), 0,     in.source, in.wall_ms};
     std::string_view text(batch.text.data() + in.offset, in.length);
     if (in.mark != 0) {
       x.kind = in.mark == 1 ? ExtractedLine::Kind::Opened : ExtractedLine::Kind::Closed;
@@ -101,10 +101,10 @@ std::unique_ptr<Batch> ExtractPool::take_spare() {
 
 void ExtractPool::add_mark(uint32_t source, uint8_t mark) {
   Batch& b = *filling_;
-  b.lines.push_back({static_cast<uint32_t>(b.used), 0, false, 0, source, mark});
+  b.lines.push_back({static_cast<uint32_t>(b.used), 0, false, 0, source, 0, mark});
 }
 
-bool ExtractPool::add(const Line& line, int64_t arrival_ms, uint32_t source) {
+bool ExtractPool::add(const Line& line, int64_t arrival_ms, uint32_t source, int64_t wall_ms) {
   Batch& b = *filling_;
   bool oversized = line.kind == Line::Kind::Oversized;
   size_t offset = b.used;
@@ -116,7 +116,7 @@ bool ExtractPool::add(const Line& line, int64_t arrival_ms, uint32_t source) {
                 line.text.size());  // an oversized line has no bytes (and a null data())
   b.used = offset + line.text.size();
   b.lines.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(line.text.size()), oversized,
-                     arrival_ms, source});
+                     arrival_ms, source, wall_ms});
   return b.used >= batch_bytes_;
 }
 
