@@ -322,6 +322,7 @@ void print_clocks(const SourceClocks& clocks) {
   else
     fmt::format_to(std::back_inserter(wm), "none");
   std::vector<const SourceClocks::Source*> open = lagging(clocks);
+  if (open.empty()) return;  // the end of a run, or nothing open: nothing to say
   fmt::print(stderr, "trendtop: stats watermark={} sources={}\n", fmt::to_string(wm), open.size());
   for (size_t i = 0; i < open.size() && i < kShownClocks; ++i) {
     const SourceClocks::Source& s = *open[i];

@@ -61,6 +61,11 @@ TEST_CASE("clocks: a source that joins late starts at the run's watermark", "[cl
   CHECK(c.watermark() == 50'000);
   c.saw(b, 65'000);
   CHECK(c.watermark() == 65'000);
+  c.closed(b);
+  CHECK(c.watermark() == 70'000);
+  c.closed(a);  // none left: the newest record decides
+  c.saw(SourceClocks::kNoSource, 90'000);
+  CHECK(c.watermark() == 90'000);
 }
 
 TEST_CASE("clocks: an idle source leaves the minimum until its next record", "[clocks]") {
@@ -160,8 +165,9 @@ struct TweetLine {
   std::string storage;
   Line line;
   TweetLine(int64_t t, const std::string& tag) {
-    storage = R"({"created_at":"Fri Jan 01 00:00:00 +0000 2021","user":{"id":1},"text":"x","entities":{"hashtags":[{"text":")" + tag +
-              R"("}]},"timestamp_ms":")" + std::to_string(t) + "\"}";
+    storage =
+        R"({"created_at":"Fri Jan 01 00:00:00 +0000 2021","user":{"id":1},"text":"x","entities":{"hashtags":[{"text":")" +
+        tag + R"("}]},"timestamp_ms":")" + std::to_string(t) + "\"}";
     size_t len = storage.size();
     storage.append(Framer::kPadding, ' ');
     line.text = std::string_view(storage.data(), len);

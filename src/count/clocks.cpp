@@ -30,6 +30,7 @@ void SourceClocks::joined(uint32_t id) {
   if (s.state != State::Opening) return;
   s.state = State::Active;
   s.floor = watermark();
+  joined_ = true;
   if (s.resumable) {
     auto it = std::find_if(saved_.begin(), saved_.end(), [&](const auto& e) { return e.first == s.name; });
     if (it != saved_.end()) {
@@ -83,13 +84,15 @@ void SourceClocks::recompute() {
 }
 
 int64_t SourceClocks::watermark() {
-  if (max_lag_ms_ <= 0) {  // one clock: the newest record decides
+  if (dirty_) recompute();
+  // One clock (--max-source-lag 0), or no source left to hold the windows (every one closed or idle): the
+  // newest record decides, as it always did with one source. (Not before any source joined: a run resumed
+  // from a state keeps the saved watermark until its sources come back.)
+  if (max_lag_ms_ <= 0 || (!any_active_ && joined_)) {
     if (max_time_ != kNoTime) watermark_ = std::max(watermark_, max_time_ - lateness_ms_);
     return watermark_;
   }
-  if (dirty_) recompute();
-  int64_t w = watermark_;
-  if (any_active_ && min_ > w) w = min_;
+  int64_t w = std::max(watermark_, min_);
   // Bounded delay and memory: never further behind the newest record than the lag allows.
   if (max_time_ != kNoTime) w = std::max(w, max_time_ - lateness_ms_ - max_lag_ms_);
   watermark_ = w;

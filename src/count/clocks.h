@@ -16,6 +16,8 @@
 //   watermark are late. This bounds both the delay and the memory (open windows span at most lateness + L +
 //   the window behind the newest record) whatever a source does. L = 0: one clock for the run, as before
 //   issue 21 (the newest record decides).
+// - With no source active (all closed or idle, once one joined) the newest record decides: its time minus
+//   the lateness.
 // - The run's watermark never goes back.
 // With one source (a file, stdin, one producer) the watermark is its largest time minus the lateness, as it
 // always was.
@@ -108,6 +110,7 @@ class SourceClocks {
   int64_t max_time_ = kNoTime;
   int64_t min_ = kNoTime;  // the minimum over active sources as last computed (kNoTime: none or before all)
   bool any_active_ = false;
+  bool joined_ = false;  // a source joined this run
   bool dirty_ = false;
 };
 
