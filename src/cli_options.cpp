@@ -373,9 +373,11 @@ int InputOptions::check(const CLI::App& app, Config& config) {
 // --- Long runs: live streams' clocks, intermediate results, duration, state files.
 
 void LongRunOptions::add(CLI::App& app, Config& config) {
-  app.add_option("--idle-timeout", idle_timeout,
-                 "Event time: when no record came for DUR, advance the watermark with the wall clock; "
-                 "0 turns it off (default: the slide, at least 1s, on live sources; off for files)")
+  app.add_option(
+         "--idle-timeout", idle_timeout,
+         "Event time: when no record came for DUR, advance the watermark with the wall clock, and a "
+         "source (connection, Kafka partition) quiet that long stops holding the windows back; 0 turns "
+         "it off (default: the slide, at least 1s, on live sources; off for files)")
       ->option_text("DUR")
       ->group("Long runs");
   app.add_option(
