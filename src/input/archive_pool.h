@@ -22,8 +22,8 @@ namespace trendtop {
 namespace archive_detail {
 
 inline constexpr size_t kChunkSize = 1 << 20;  // decoded bytes travel in chunks of this size
-inline constexpr size_t kChunksPerThread =
-    8;  // the pool: this many per decoding thread, and kChunksExtra more
+// The pool: kChunksPerThread chunks per decoding thread, and kChunksExtra more.
+inline constexpr size_t kChunksPerThread = 8;
 inline constexpr size_t kChunksExtra = 4;
 inline constexpr size_t kReserve = 2;         // chunks only the input being read may take
 inline constexpr size_t kJobsPerThread = 4;   // jobs queued or decoded ahead of the reader, per thread (+4)
