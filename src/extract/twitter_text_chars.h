@@ -1,6 +1,6 @@
 // Internals of TextExtractor (twitter_text.cpp, twitter_text_url.cpp): UTF-8 units as the scanners see them,
 // the character classes of twitter-text's regexes and the Unicode range tables behind them. Everything here
-// is inline or constexpr, as it was when it lived in twitter_text.cpp's anonymous namespace.
+// is inline or constexpr: one definition, inlined where it is used.
 #pragma once
 #include <algorithm>
 #include <array>

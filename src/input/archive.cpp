@@ -15,7 +15,7 @@ namespace trendtop {
 
 using namespace archive_detail;
 
-// The reader's side.
+// --- The reader's side.
 
 InputFiles::Next InputFiles::Engine::next(std::string& error) {
   std::unique_lock lk(m);
