@@ -87,7 +87,8 @@ bool Pipeline::peek(const WindowObserver& visit) {
 bool Pipeline::emit(const ClosedWindow& w, bool final) {
   if (partial_) return emit_partial(w);
   if (!begun_) {
-    sink_->begin(output_.buffer());
+    // A cron job appending to one report (`>> report.csv`) gets one header, not one per run.
+    if (!output_.continues_file()) sink_->begin(output_.buffer());
     begun_ = true;
   }
   if (final) ranker_.skipped(w.skipped_before);

@@ -60,16 +60,10 @@ class Line {
   size_t left_;
 };
 
-std::string hms(int64_t ms, bool date) {
-  fmt::memory_buffer iso;
-  append_rfc3339(iso, ms);
-  std::string s(iso.data(), iso.size() - 1);  // without the Z
-  return date ? s.substr(0, 10) + " " + s.substr(11) : s.substr(11);
-}
-
 std::string bounds(int64_t start, int64_t end) {
-  return hms(start, true) + " .. " +
-         hms(end, floor_div(start, 86'400'000) != floor_div(end - 1, 86'400'000)) + " UTC";
+  fmt::memory_buffer b;
+  append_window_bounds(b, start, end);
+  return fmt::to_string(b);
 }
 
 // 1234567 -> "1.23M": counters in a header line.
@@ -169,17 +163,8 @@ void LiveView::emergency_restore() {
 }
 
 std::string LiveView::text_of(const WindowResult& w, bool trend, bool color) {
-  // The text format, with keys made terminal-safe.
-  std::vector<std::string> safe(w.top.size());
-  std::vector<RankedKey> keys(w.top.begin(), w.top.end());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    append_terminal_safe(safe[i], keys[i].display.empty() ? keys[i].key : keys[i].display);
-    keys[i].display = safe[i];
-  }
-  WindowResult copy = w;
-  copy.top = keys;
-  fmt::memory_buffer out;
-  make_sink(OutputFormat::Text, false, trend, color)->window(copy, out);
+  fmt::memory_buffer out;  // the text format makes keys terminal-safe itself
+  make_sink(OutputFormat::Text, false, trend, color)->window(w, out);
   return std::string(out.data(), out.size());
 }
 
