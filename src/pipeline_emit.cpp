@@ -15,8 +15,8 @@ constexpr size_t kOutputChunk = 1 << 20;
 }  // namespace
 
 // Counts the spelling markers of `counts` and gives each ranked key its most frequent spelling: a marker's
-// count against the count of the key spelled as folded (its count less its markers'); a tie goes to the
-// bytewise smaller spelling.
+// count against the count of the key spelled as folded (its count less its markers'; with --count users,
+// where every spelling has a marker, the markers alone); a tie goes to the bytewise smaller spelling.
 size_t Pipeline::spellings(const CountMap& counts) {
   size_t markers = 0;
   top_index_.clear();
@@ -34,10 +34,12 @@ size_t Pipeline::spellings(const CountMap& counts) {
     b.others += n;
     if (n > b.count || (n == b.count && spelling < b.spelling)) b = {spelling, n, b.others};
   });
+  bool users = config_.count == CountMode::Users;
   for (size_t i = 0; i < top_.size(); ++i) {
     const Best& b = best_[i];
-    uint64_t as_key = top_[i].count - std::min(top_[i].count, b.others);
-    if (b.count > as_key || (b.count == as_key && b.count > 0 && b.spelling < top_[i].key))
+    uint64_t as_key = users ? 0 : top_[i].count - std::min(top_[i].count, b.others);
+    if (b.count > 0 && b.spelling != top_[i].key &&
+        (b.count > as_key || (b.count == as_key && b.spelling < top_[i].key)))
       top_[i].display = b.spelling;
   }
   return markers;
@@ -58,9 +60,16 @@ void Pipeline::print_keys(std::span<const std::string_view> keys) {
 const CountMap& Pipeline::rank(const ClosedWindow& w, size_t& distinct) {
   const CountMap* counts = &w.counts;
   if (config_.count == CountMode::Users) {
-    // The window holds one entry per (key, author): count the authors of each key.
+    // The window holds one entry per (key, author): count the authors of each key. Spelling markers are
+    // per record, and go on as they are.
     users_.clear();
-    w.counts.for_each([&](std::string_view k, uint64_t) { users_.add(k.substr(0, k.rfind('\x1f'))); });
+    bool spelled = tracks_spellings(config_);
+    w.counts.for_each([&](std::string_view k, uint64_t n) {
+      if (spelled && !k.empty() && k[0] == kSpellingMark)
+        users_.add(k, n);
+      else
+        users_.add(k.substr(0, k.rfind('\x1f')));
+    });
     counts = &users_;
   }
   ranker_.rank(*counts, config_.top, config_.min_count, top_, kSpellingMark);
