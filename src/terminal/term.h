@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "config.h"
-#include "util/escape.h"  // append_terminal_safe: keys made safe for a terminal
+#include "util/escape.h"
 
 namespace trendtop {
 
