@@ -399,8 +399,10 @@ int LongRunOptions::check(const CLI::App& app, Config& config) {
 // --- Network sources: producers that connect to us, servers we connect to.
 
 void NetworkOptions::add(CLI::App& app, Config& config) {
-  app.add_option("-l,--listen", listen,
-                 "Accept producers on TCP [HOST:]PORT (repeatable; HOST 127.0.0.1 by default)")
+  app.add_option(
+         "-l,--listen", listen,
+         "Accept producers on TCP [HOST:]PORT (repeatable; HOST 127.0.0.1 by default, 0.0.0.0 for all "
+         "IPv4 interfaces, [::] for all)")
       ->option_text("ADDR")
       ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Network sources");
@@ -425,6 +427,11 @@ void NetworkOptions::add(CLI::App& app, Config& config) {
                  "--listen: producers connected at once; more wait (default 1024)")
       ->option_text("N")
       ->check(kWholeNumber)
+      ->group("Network sources");
+  app.add_option("--max-buffered", max_buffered,
+                 "Memory for unfinished lines of all connections; past it the longest are dropped (default "
+                 "64MiB, or --max-line if larger)")
+      ->option_text("BYTES")
       ->group("Network sources");
 }
 
@@ -452,6 +459,14 @@ int NetworkOptions::check(const CLI::App&, Config& config) {
     config.retry = std::stoll(retry);
   }
   if (config.max_connections == 0) return usage_error("--max-connections must be at least 1");
+  if (max_buffered.empty()) {
+    config.max_buffered = std::max<uint64_t>(config.max_buffered, config.max_line);
+  } else {
+    auto size = parse_size(max_buffered);
+    if (!size || *size == 0 || *size > (1ull << 40))
+      return usage_error(fmt::format("--max-buffered: '{}' is not a size from 1 byte to 1TiB", max_buffered));
+    config.max_buffered = *size;
+  }
   return -1;
 }
 
@@ -585,6 +600,8 @@ int refuse_inert(const CLI::App& app, const Config& config) {
   if (given("--retry") && config.connect.empty()) return usage_error("--retry needs --connect ADDR");
   for (const char* flag : {"--allow", "--client-timeout", "--max-connections"})
     if (given(flag) && config.listen.empty()) return usage_error(fmt::format("{} needs --listen ADDR", flag));
+  if (given("--max-buffered") && config.listen.empty() && config.connect.empty())
+    return usage_error("--max-buffered needs --listen or --connect (files and stdin need no budget)");
   return -1;
 }
 

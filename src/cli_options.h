@@ -81,7 +81,7 @@ struct LongRunOptions {
 
 struct NetworkOptions {
   std::vector<std::string> listen, connect, allow;
-  std::string retry = "forever", client_timeout = "0";
+  std::string retry = "forever", client_timeout = "0", max_buffered;
   void add(CLI::App& app, Config& config);
   int check(const CLI::App& app, Config& config);
 };

@@ -108,6 +108,8 @@ struct Config {
   uint64_t intervals = 0;   // 0: no limit
   bool stats = false;
   uint64_t max_line = 16u << 20;
+  // trendtop started with fd 0 or 1 closed (main put /dev/null there): reading "-" and writing fail (EBADF)
+  bool stdin_closed = false, stdout_closed = false;
   unsigned threads = 1;           // --threads: parsing threads (cli.cpp resolves the default, the cores)
   size_t batch_bytes = 1u << 20;  // lines handed to a parsing thread at a time (tests make it small)
 
@@ -126,6 +128,8 @@ struct Config {
   uint64_t max_connections = 1024;
   std::vector<Cidr> allow;        // --allow: who may connect to --listen (empty: anyone who can reach it)
   int64_t client_timeout_ms = 0;  // --client-timeout: close an accepted connection silent this long; 0 off
+  // --max-buffered: unfinished lines buffered across all connections (default 64 MiB, or --max-line if more)
+  uint64_t max_buffered = 64u << 20;
 
   // Kafka (kafka.h): a consumer of these topics, in a group when given one.
   std::string kafka_brokers;                                     // --kafka

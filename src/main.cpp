@@ -3,10 +3,13 @@
 // terminal), the stages, resuming from --state, reading with the wall-clock duties between reads, and the
 // end. Exit status: 0 ok, 1 runtime error, 2 usage error.
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,32 +44,112 @@ namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
 volatile std::sig_atomic_t g_report = 0;
+std::atomic<int64_t> g_stop_at{0};  // CLOCK_MONOTONIC ms of the first stop signal
+static_assert(std::atomic<int64_t>::is_always_lock_free, "set in a signal handler");
+timer_t g_stop_timer;
+bool g_stop_timer_ok = false;
 
-// SIGINT/SIGTERM: stop reading, print the open windows marked partial, exit 0. A second SIGINT exits at once.
+// After a stop signal, output that cannot be written (a reader that never reads) is given up once no byte
+// could be written for kStopStalledMs, or at the latest kStopOutputMs after the signal (documented in
+// man/trendtop.1 and the README).
+constexpr int64_t kStopStalledMs = 1000;
+constexpr int64_t kStopOutputMs = 10'000;
+
+int64_t monotonic_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+}
+
+// SIGINT/SIGTERM (and SIGHUP from a terminal): stop reading, print the open windows marked partial, exit 0.
+// A second SIGINT exits at once. The first starts a timer that interrupts the main thread every 100 ms, so
+// that a write blocked on a stuck stdout comes back and can give up (everything in it is async-signal-safe).
 void on_stop_signal(int sig) {
   if (g_stop && sig == SIGINT) {
     LiveView::emergency_restore();
     _exit(130);
+  }
+  if (!g_stop) {
+    int saved = errno;
+    g_stop_at = monotonic_ms();
+    if (g_stop_timer_ok) {
+      itimerspec every{{0, 100'000'000}, {0, 100'000'000}};
+      timer_settime(g_stop_timer, 0, &every, nullptr);
+    }
+    errno = saved;
   }
   g_stop = 1;
 }
 void on_report_signal(int) {
   g_report = 1;
 }
+void on_alarm(int) {}  // only there to interrupt a blocked call (EINTR)
 
 void install_signals() {
   // A reader that goes away (`| head`) shows up as EPIPE from write(), handled as a quiet stop.
   std::signal(SIGPIPE, SIG_IGN);
-  // Under nohup, a supervisor or cron the terminal's hangup is not ours to die of.
-  if (!isatty(STDOUT_FILENO)) std::signal(SIGHUP, SIG_IGN);
   struct sigaction sa {};
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: a blocked epoll_wait or read returns EINTR and the loop sees the flag
+  sa.sa_flags = 0;  // no SA_RESTART: a blocked epoll_wait, read or write returns EINTR and the flag is seen
   sa.sa_handler = on_stop_signal;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // SIGHUP: under nohup (ignored when we start) it stays ignored; with stdout not a terminal (a supervisor,
+  // cron) the terminal's hangup is not ours to die of; with stdout on the terminal that went away, it is a
+  // stop like SIGTERM (the state is saved), not a kill.
+  struct sigaction hup {};
+  sigaction(SIGHUP, nullptr, &hup);
+  if (hup.sa_handler != SIG_IGN) {
+    if (isatty(STDOUT_FILENO)) {
+      sigaction(SIGHUP, &sa, nullptr);
+    } else {
+      std::signal(SIGHUP, SIG_IGN);
+    }
+  }
   sa.sa_handler = on_report_signal;
   sigaction(SIGUSR1, &sa, nullptr);
+  sa.sa_handler = on_alarm;
+  sigaction(SIGALRM, &sa, nullptr);
+  // The stop timer signals this (the main) thread only: parsing and Kafka threads must not take it.
+  sigevent ev{};
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = SIGALRM;
+  ev._sigev_un._tid = gettid();
+  g_stop_timer_ok = timer_create(CLOCK_MONOTONIC, &ev, &g_stop_timer) == 0;
+}
+
+// Output blocked after a stop signal: given up (see kStopStalledMs).
+bool give_up_output(int64_t stalled_ms, std::string& why) {
+  if (!g_stop) return false;
+  if (stalled_ms >= kStopStalledMs) {
+    why = fmt::format("blocked for {:.1f} s, given up after a stop signal",
+                      static_cast<double>(stalled_ms) / 1000);
+    return true;
+  }
+  if (monotonic_ms() - g_stop_at >= kStopOutputMs) {
+    why = fmt::format("still writing {} s after a stop signal", kStopOutputMs / 1000);
+    return true;
+  }
+  return false;
+}
+
+// fds 0-2 closed at start would be taken by the first sockets, eventfds or files we open (windows written
+// into a producer's connection): /dev/null goes in their place. Returns which were closed.
+struct StdFds {
+  bool closed[3] = {false, false, false};
+};
+StdFds open_std_fds() {
+  StdFds fds;
+  for (int fd = 0; fd < 3; ++fd) {
+    if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+    fds.closed[fd] = true;
+    int null = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);  // the lowest free number: fd
+    if (null >= 0 && null != fd) {
+      dup2(null, fd);
+      ::close(null);
+    }
+  }
+  return fds;
 }
 
 // --- What the inputs are.
@@ -194,8 +277,13 @@ bool resume(const Config& config, Pipeline& pipeline) {
   return true;
 }
 
-bool save_state(const Config& config, Pipeline& pipeline) {
-  pipeline.sync();
+// Writes what the windows closed so far printed, then saves: a window counts as printed in the state only
+// once its bytes were written. When the output failed, nothing is saved (false, said once by end_run): the
+// state file stays at the last checkpoint whose windows were all written.
+bool save_state(const Config& config, Pipeline& pipeline, const Output& output) {
+  pipeline.sync();   // every line read is counted (this can close windows)
+  pipeline.flush();  // and what that printed is written
+  if (output.status() == Output::Status::Error) return false;
   StateWriter w;
   pipeline.save(w);
   std::string err;
@@ -224,6 +312,7 @@ void print_stats(const Pipeline& pipeline, const Reader& reader,
 struct Duties {
   const Config& config;
   Pipeline& pipeline;
+  const Output& output;
   Reader& reader;
   Screen& screen;
   std::chrono::steady_clock::time_point started;
@@ -235,10 +324,11 @@ struct Duties {
   int64_t next_frame, next_chart;
   bool ok = true;  // every checkpoint was saved
 
-  Duties(const Config& c, Pipeline& p, Reader& r, Screen& s, std::chrono::steady_clock::time_point t0,
-         int64_t start_ms)
+  Duties(const Config& c, Pipeline& p, const Output& o, Reader& r, Screen& s,
+         std::chrono::steady_clock::time_point t0, int64_t start_ms)
       : config(c),
         pipeline(p),
+        output(o),
         reader(r),
         screen(s),
         started(t0),
@@ -251,7 +341,7 @@ struct Duties {
     status.total_bytes = screen.total_bytes;
     // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
     if (kafka && !config.state_path.empty())
-      kafka->checkpoint = [this] { return save_state(config, pipeline); };
+      kafka->checkpoint = [this] { return save_state(config, pipeline, output); };
   }
 
   // Returns when it wants to run again (kNoTime: no need), or Reader::kEndRun.
@@ -262,7 +352,7 @@ struct Duties {
     }
     if (run_end != kNoTime && now >= run_end) return Reader::kEndRun;
     if (next_checkpoint != kNoTime && now >= next_checkpoint) {
-      bool saved = save_state(config, pipeline);
+      bool saved = save_state(config, pipeline, output);
       if (saved && kafka) kafka->checkpointed();
       ok = saved && ok;
       next_checkpoint = now + config.checkpoint_every_ms;
@@ -322,18 +412,23 @@ bool end_run(const Config& config, Pipeline& pipeline, Output& output, Screen& s
   }
   pipeline.end_output();
   pipeline.flush();
-  if (output.status() == Output::Status::Error) {
+  bool written = output.status() != Output::Status::Error;
+  if (!written) {
     error(output.error());
     ok = false;
   }
-  if (!config.state_path.empty()) {
+  if (!config.state_path.empty() && !written) {
+    // The windows that could not be written must not count as printed: the state file keeps its last
+    // checkpoint (or what the run started from), so the same input run again prints them.
+    error(fmt::format("state file '{}' not updated: the output failed", config.state_path));
+  } else if (!config.state_path.empty()) {
     if (config.flush && !g_stop) {
       Output none(-1);  // --flush leaves the state empty: a fresh pipeline's
       Pipeline fresh(config, none, now);
       fresh.offsets() = pipeline.offsets();  // where Kafka goes on: everything before was printed
-      ok = save_state(config, fresh) && ok;
+      ok = save_state(config, fresh, none) && ok;
     } else {
-      ok = save_state(config, pipeline) && ok;
+      ok = save_state(config, pipeline, output) && ok;
     }
   }
   if (screen.chart && screen.chart->dirty()) screen.write_chart();
@@ -347,9 +442,12 @@ bool end_run(const Config& config, Pipeline& pipeline, Output& output, Screen& s
 }  // namespace
 
 int main(int argc, char** argv) {
+  StdFds std_fds = open_std_fds();
   // The command line.
   Config config;
   if (int rc = parse_cli(argc, argv, config); rc >= 0) return rc;
+  config.stdin_closed = std_fds.closed[0];
+  config.stdout_closed = std_fds.closed[1];
   if (config.merge) return run_merge(config);
   if (config.inputs.empty() && config.listen.empty() && config.connect.empty() &&
       config.kafka_brokers.empty())
@@ -366,8 +464,15 @@ int main(int argc, char** argv) {
   if (!screen.open(config, start_ms)) return 1;
 
   // The stages: sources -> framers -> (extract -> window -> top-k -> sink) -> output.
-  Output output(screen.out_fd);
+  Output output(config.stdout_closed && screen.out_fd == STDOUT_FILENO ? -1 : screen.out_fd);  // -1: EBADF
+  output.set_give_up(give_up_output);
   Pipeline pipeline(config, output, start_ms, resolve_idle_timeout(config));
+  StateLock lock;  // held until the run ends
+  if (std::string err; !config.state_path.empty() && !lock.acquire(config.state_path, err)) {
+    error(err);
+    return 1;
+  }
+  if (!config.state_path.empty()) remove_stale_temporaries(config.state_path);
   if (!resume(config, pipeline)) return 1;
   Reader reader(config, pipeline);
   if (std::string err; !reader.open(err)) {  // e.g. a port already in use: nothing was read
@@ -377,7 +482,7 @@ int main(int argc, char** argv) {
   screen.watch(pipeline);
 
   // Read until every input ended, a stop signal, --duration or --intervals.
-  Duties duties(config, pipeline, reader, screen, started, start_ms);
+  Duties duties(config, pipeline, output, reader, screen, started, start_ms);
   if (screen.view) screen.view->begin();
   bool ok = reader.run(g_stop, std::ref(duties));
   ok = end_run(config, pipeline, output, screen, reader.kafka(), ok && duties.ok);

@@ -202,7 +202,7 @@ bool Merger::run() {
 int run_merge(const Config& config) {
   std::signal(SIGPIPE, SIG_IGN);
   auto started = std::chrono::steady_clock::now();
-  Output output(STDOUT_FILENO);
+  Output output(config.stdout_closed ? -1 : STDOUT_FILENO);  // -1: writing fails as to a closed stdout
   Merger merger(config, output);
   std::vector<std::FILE*> files;
   bool ok = true;

@@ -45,7 +45,11 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
 Pipeline::~Pipeline() = default;
 
 void Pipeline::line(const Line& line, int64_t arrival_ms) {
-  if (done_) return;
+  if (done_) {  // the run is over: counted, never looked at
+    ++stats_.lines;
+    ++stats_.discarded;
+    return;
+  }
   if (pool_) {
     if (pool_->add(line, arrival_ms)) {
       pool_->submit();
@@ -63,7 +67,7 @@ void Pipeline::line(const Line& line, int64_t arrival_ms) {
 void Pipeline::lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) {
   Line l;
   if (!pool_ || done_) {
-    while (framer.next(l)) {
+    while (!done_ && framer.next(l)) {  // once done, the rest stays unread
       ++lines;
       line(l, arrival_ms);
     }
@@ -101,7 +105,11 @@ void Pipeline::submitted() {
 
 void Pipeline::apply_batch(const Batch& b) {
   for (const ExtractedLine& x : b.out) {
-    if (done_) return;
+    if (done_) {  // handed to the parsing threads before the run was over
+      ++stats_.lines;
+      ++stats_.discarded;
+      continue;
+    }
     std::optional<int64_t> time;
     if (x.has_time) time = x.time_ms;
     apply(x.kind, time, {b.keys.data() + x.first_key, x.key_count},
@@ -338,9 +346,10 @@ void Pipeline::save(StateWriter& out) const {
   out.u8(static_cast<uint8_t>(time_));
   out.u8(static_cast<uint8_t>(config_.rank));
   out.i64(config_.rank == RankMode::Trend ? config_.baseline_ms : 0);
-  for (uint64_t v : {stats_.lines, stats_.counted, stats_.malformed, stats_.skipped, stats_.filtered,
-                     stats_.late, stats_.oversized, stats_.blank, stats_.skewed, stats_.held, stats_.windows,
-                     stats_.keys, stats_.bytes})
+  // Discarded lines were never looked at: the state does not carry them (nor their lines).
+  for (uint64_t v : {stats_.lines - stats_.discarded, stats_.counted, stats_.malformed, stats_.skipped,
+                     stats_.filtered, stats_.late, stats_.oversized, stats_.blank, stats_.skewed, stats_.held,
+                     stats_.windows, stats_.keys, stats_.bytes})
     out.u64(v);
   windower_.save(out);
   ranker_.save(out);

@@ -4,7 +4,10 @@
 #include <cstring>
 #include <string_view>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -120,6 +123,69 @@ bool save_state_file(const std::string& path, const std::string& payload, std::s
     ::close(dfd);
   }
   return true;
+}
+
+StateLock::~StateLock() {
+  if (fd_ >= 0) ::close(fd_);  // and with it the lock
+}
+
+bool StateLock::acquire(const std::string& state_path, std::string& error) {
+  std::string path = state_path + ".lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // Nowhere to write beside the state file: no run can save it there, so none can overwrite another's;
+  // the run goes on unlocked (and says so when it tries to save).
+  if (fd < 0 && (errno == ENOENT || errno == EACCES || errno == EROFS || errno == EPERM)) return true;
+  if (fd < 0) {
+    error = fmt::format("cannot lock state file '{}': cannot open '{}': {}", state_path, path,
+                        std::strerror(errno));
+    return false;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int e = errno;
+    std::string holder;
+    char buf[32] = {};
+    if (e == EWOULDBLOCK) {
+      ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+      std::string_view pid(buf, n > 0 ? static_cast<size_t>(n) : 0);
+      while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.remove_suffix(1);
+      bool digits = !pid.empty() && pid.find_first_not_of("0123456789") == std::string_view::npos;
+      holder = digits ? fmt::format("pid {}", pid) : std::string("a process that has not said its pid yet");
+      error = fmt::format("state file '{}' is in use by another trendtop ({}); one run per state file",
+                          state_path, holder);
+    } else {
+      error = fmt::format("cannot lock state file '{}': {}", state_path, std::strerror(e));
+    }
+    ::close(fd);
+    return false;
+  }
+  std::string pid = fmt::format("{}\n", getpid());
+  if (::ftruncate(fd, 0) != 0 ||
+      ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+    // The lock holds all the same; only the message a second run prints is poorer.
+  }
+  fd_ = fd;
+  return true;
+}
+
+int remove_stale_temporaries(const std::string& state_path) {
+  size_t slash = state_path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : state_path.substr(0, slash + 1);
+  std::string prefix = (slash == std::string::npos ? state_path : state_path.substr(slash + 1)) + ".tmp.";
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return 0;
+  int removed = 0;
+  while (dirent* e = ::readdir(d)) {
+    std::string_view name(e->d_name);
+    if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix) continue;
+    std::string_view digits = name.substr(prefix.size());
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string_view::npos) continue;
+    pid_t pid = static_cast<pid_t>(std::stol(std::string(digits)));
+    if (pid <= 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to know): kept
+    std::string path = (slash == std::string::npos ? std::string() : dir) + std::string(name);
+    if (::unlink(path.c_str()) == 0) ++removed;
+  }
+  ::closedir(d);
+  return removed;
 }
 
 }  // namespace trendtop

@@ -97,6 +97,59 @@ TEST_CASE("framer: memory stays bounded by max_line plus a read", "[framer]") {
   CHECK(line.kind == Line::Kind::Oversized);
 }
 
+namespace {
+void feed(Framer& f, const std::string& bytes) {
+  auto area = f.write_area();
+  REQUIRE(area.size() >= bytes.size());
+  std::memcpy(area.data(), bytes.data(), bytes.size());
+  f.commit(bytes.size());
+}
+}  // namespace
+
+TEST_CASE("framer: drop_unfinished drops the unfinished line, once, as oversized, and reading goes on",
+          "[framer]") {
+  Framer f(1 << 20, 4096);
+  Line line;
+  feed(f, "abc\ndefghij");
+  REQUIRE(f.next(line));
+  CHECK(line.text == "abc");
+  REQUIRE_FALSE(f.next(line));
+  CHECK(f.buffered() == 7);
+  f.drop_unfinished();
+  CHECK(f.buffered() == 0);
+  feed(f, "klm");  // more of the dropped line: skipped
+  CHECK_FALSE(f.next(line));
+  feed(f, "nop\nnext\n");
+  REQUIRE(f.next(line));
+  CHECK(line.kind == Line::Kind::Oversized);
+  REQUIRE(f.next(line));
+  CHECK(line.kind == Line::Kind::Text);
+  CHECK(line.text == "next");
+  CHECK_FALSE(f.next(line));
+  // Dropped at the end of the stream: still one line, oversized.
+  feed(f, "unfinished");
+  CHECK_FALSE(f.next(line));
+  f.drop_unfinished();
+  REQUIRE(f.finish(line));
+  CHECK(line.kind == Line::Kind::Oversized);
+  CHECK_FALSE(f.finish(line));
+}
+
+TEST_CASE("framer: a long line's memory is given back once the line is done", "[framer]") {
+  Framer f(1 << 20, 4096);
+  Line line;
+  std::string chunk(4096, 'y');
+  for (int i = 0; i < 128; ++i) feed(f, chunk);  // a line of 512 KiB, unfinished
+  CHECK_FALSE(f.next(line));
+  feed(f, "\nshort\n");
+  REQUIRE(f.next(line));
+  CHECK(line.text.size() == 128 * 4096);
+  REQUIRE(f.next(line));
+  CHECK(line.text == "short");
+  // The next read's area is one read again, not the 512 KiB the line grew the buffer to.
+  CHECK(f.write_area().size() < 3 * 4096);
+}
+
 TEST_CASE("framer: swap_buffer hands over the lines without copying and goes on with the tail", "[framer]") {
   std::string input;
   for (int i = 0; i < 400; ++i)

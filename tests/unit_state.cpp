@@ -206,3 +206,33 @@ TEST_CASE("state: a windower refuses times no record can have", "[state][window]
   CHECK_FALSE(loads(state(kNoTime, 1609486150000, 1609486200000, 1609486143666, INT64_MAX - 9'999)));
   CHECK_FALSE(loads(state(kNoTime, 1609486150000, 1609486200000, 1609486143666, kNoTime)));
 }
+
+TEST_CASE("state: one lock per state file; stale temporaries of dead processes go", "[state]") {
+  std::string path = temp_path("locked");
+  std::remove((path + ".lock").c_str());
+  std::string err;
+  {
+    StateLock first;
+    REQUIRE(first.acquire(path, err));
+    StateLock second;  // another open file description: flock(2) locks conflict even in one process
+    CHECK_FALSE(second.acquire(path, err));
+    CHECK(err.find("'" + path + "'") != std::string::npos);
+    CHECK(err.find("pid " + std::to_string(getpid())) != std::string::npos);
+  }
+  StateLock again;  // the first let go when it was destroyed
+  CHECK(again.acquire(path, err));
+  // No directory to hold the lock file: no run can save there, so none is locked out.
+  StateLock nowhere;
+  CHECK(nowhere.acquire("/nonexistent-dir-for-trendtop/s", err));
+
+  // A pid that is surely gone (above the kernel's pid_max) and ours, which is alive.
+  std::string dead = path + ".tmp.999999999", alive = path + ".tmp." + std::to_string(getpid());
+  std::string other = path + ".tmp.12x";  // not a pid: not ours to touch
+  for (const std::string* p : {&dead, &alive, &other}) write_all(*p, "junk");
+  CHECK(remove_stale_temporaries(path) == 1);
+  CHECK(read_all(dead).empty());
+  CHECK(read_all(alive) == "junk");
+  CHECK(read_all(other) == "junk");
+  for (const std::string* p : {&alive, &other, &path}) std::remove(p->c_str());
+  std::remove((path + ".lock").c_str());
+}

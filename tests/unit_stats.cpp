@@ -22,10 +22,15 @@ TEST_CASE("stats: balance and key=value line", "[stats]") {
   CHECK_FALSE(s.balanced());
   s.held = 1;  // a jump waiting for its verdict is accounted for too
   CHECK(s.balanced());
+  s.lines = 14;
+  CHECK_FALSE(s.balanced());
+  s.discarded = 1;  // and a line read after the run was over
+  CHECK(s.balanced());
   s.bytes = 2'000'000;
   std::string line = s.format(2.0);
   CHECK(
-      line.rfind("lines=13 counted=5 malformed=1 skipped=1 filtered=1 late=1 oversized=1 blank=1 skewed=1 "
-                 "held=1 windows=0 partials=0 keys=0 bytes=2000000 elapsed=2.000s lines_per_s=6 mb_per_s=1.0",
+      line.rfind("lines=14 counted=5 malformed=1 skipped=1 filtered=1 late=1 oversized=1 blank=1 skewed=1 "
+                 "held=1 discarded=1 windows=0 partials=0 keys=0 bytes=2000000 elapsed=2.000s lines_per_s=7 "
+                 "mb_per_s=1.0",
                  0) == 0);
 }

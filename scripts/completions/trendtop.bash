@@ -47,7 +47,7 @@ _trendtop() {
       COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null || true; return ;;
     -w|--window|-s|--slide|--lateness|--max-skew|--max-keys|--allow|--client-timeout|--baseline|--idle-timeout|--duration|--checkpoint-every|-k|--top|\
     --min-count|--exclude|--track|--lang|-n|--intervals|--max-line|--key-field|--text-field|--time-field|\
-    --user-field|-j|--threads|-l|--listen|-c|--connect|--max-connections|--kafka|--topic|--group|-X)
+    --user-field|-j|--threads|-l|--listen|-c|--connect|--max-connections|--max-buffered|--kafka|--topic|--group|-X)
       return ;;  # a value of the user's own
   esac
   if [[ $cur == -* ]]; then
@@ -55,7 +55,8 @@ _trendtop() {
       --min-count --rank --baseline --keys --extract --count --exclude --exclude-file --case --stopwords
       --track --lang --no-retweets --print-keys -o --output -n --intervals --stats --chart --max-line
       --schema --key-field --text-field --time-field --user-field -j --threads --idle-timeout --emit
-      --duration --state --checkpoint-every --flush -l --listen -c --connect --retry --max-connections --allow --client-timeout
+      --duration --state --checkpoint-every --flush -l --listen -c --connect --retry --max-connections --max-buffered
+      --allow --client-timeout
       --view --color --progress --no-progress --kafka --topic --group -X --exit-at-end" -- "$cur"))
     return
   fi

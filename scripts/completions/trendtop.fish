@@ -43,6 +43,7 @@ complete -c trendtop -n "not __fish_seen_subcommand_from merge" -s l -l listen -
 complete -c trendtop -n "not __fish_seen_subcommand_from merge" -s c -l connect -x -d 'Read from a TCP server HOST:PORT'
 complete -c trendtop -n "not __fish_seen_subcommand_from merge" -l retry -x -a forever -d '--connect: attempts after a failure (N or forever)'
 complete -c trendtop -n "not __fish_seen_subcommand_from merge" -l max-connections -x -d 'Producers connected at once'
+complete -c trendtop -n "not __fish_seen_subcommand_from merge" -l max-buffered -x -d 'Memory for unfinished lines over all connections'
 complete -c trendtop -n "not __fish_seen_subcommand_from merge" -l allow -x -d '--listen: accept producers only from this CIDR'
 complete -c trendtop -n "not __fish_seen_subcommand_from merge" -l client-timeout -x -d '--listen: close a silent connection after DUR'
 complete -c trendtop -n "not __fish_seen_subcommand_from merge" -l kafka -x -d 'Consume Kafka: the bootstrap brokers'

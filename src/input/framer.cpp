@@ -14,6 +14,17 @@ Framer::Framer(size_t max_line, size_t read_size)
     : buf_(std::max(read_size, size_t{4096}) + kPadding), max_line_(max_line), read_size_(read_size) {}
 
 std::span<char> Framer::write_area() {
+  // A long line is done and the buffer it grew is mostly empty: give the memory back (a connection that sent
+  // one long line must not keep its size for as long as it stays open).
+  size_t need = end_ - pos_ + read_size_ + kPadding;
+  if (buf_.size() > 2 * need && buf_.size() > 2 * (read_size_ + kPadding)) {
+    std::vector<char> smaller(need);
+    std::memcpy(smaller.data(), buf_.data() + pos_, end_ - pos_);
+    buf_.swap(smaller);
+    end_ -= pos_;
+    scan_ -= pos_;
+    pos_ = 0;
+  }
   size_t capacity = buf_.size() - kPadding;
   if (capacity - end_ < read_size_) {
     // Roll the unfinished line to the front; grow only if that line plus one read does not fit.
@@ -62,6 +73,13 @@ bool Framer::next(Line& line) {
     }
     return true;
   }
+}
+
+void Framer::drop_unfinished() {
+  if (end_ == pos_) return;
+  discarding_ = true;
+  pos_ = scan_ = end_ = 0;
+  std::vector<char>(std::max(read_size_, size_t{4096}) + kPadding).swap(buf_);
 }
 
 void Framer::swap_buffer(std::vector<char>& other) {

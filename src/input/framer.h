@@ -8,7 +8,8 @@
 //   run on the line in place, without a copy;
 // - a line longer than max_line is never buffered whole: its bytes are dropped as they arrive and it comes
 //   out once, as Oversized, when its newline (or the end of the stream) is reached;
-// - memory is bounded by max_line plus one read, whatever the input.
+// - memory is bounded by max_line plus one read, whatever the input, and goes back to about one read once
+//   a long line is done (or dropped with drop_unfinished()).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +42,9 @@ class Framer {
   bool finish(Line& line);
 
   size_t buffered() const { return end_ - pos_; }
+  // Drops the unfinished line (call when next() said no more): it comes out once, as Oversized, when its
+  // newline or the end of the stream comes, as a line over max_line does. Its memory is given back.
+  void drop_unfinished();
   // The buffer the lines next() hands out point into.
   const char* data() const { return buf_.data(); }
   // Gives the buffer, holding every line next() handed out, to the caller in exchange for `other`: the

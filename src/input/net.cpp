@@ -93,7 +93,9 @@ int listen_on(const Endpoint& ep, std::string& error) {
     }
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (a->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    // Dual stack: [::] takes IPv4 producers too (as ::ffff:a.b.c.d), whatever net.ipv6.bindv6only says.
+    int zero = 0;
+    if (a->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
     if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0) return fd;
     last_errno = errno;
     close(fd);

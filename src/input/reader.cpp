@@ -96,6 +96,11 @@ bool Reader::start_next_input() {
   while (next_input_ < config_.inputs.size()) {
     const std::string& path = config_.inputs[next_input_++];
     std::string err;
+    if (path == "-" && config_.stdin_closed) {  // fd 0 is /dev/null standing in (main): not an input
+      error("cannot read stdin: Bad file descriptor");
+      failed_ = true;
+      continue;
+    }
     if (!file_.open(path, err)) {  // reported; the other inputs are still read
       error(err);
       failed_ = true;
@@ -119,7 +124,7 @@ bool Reader::start_next_input() {
 
 void Reader::finish_file() {
   Line line;
-  if (file_framer_.finish(line)) {
+  if (!sink_.done() && file_framer_.finish(line)) {
     ++stats_[file_source_].lines;
     sink_.line(line, wall_ms());
   }
@@ -215,22 +220,113 @@ bool Reader::read_stream(int fd) {
   stats_[s.source].bytes += static_cast<uint64_t>(n);
   sink_.count_bytes(static_cast<uint64_t>(n));
   s.last_read = now;
+  if (!s.delivered && s.connector >= 0)  // a server that sends is reconnected to at once when it closes
+    connectors_[static_cast<size_t>(s.connector)].backoff_ms = kFirstBackoffMs;
+  s.delivered = true;
   s.framer.commit(static_cast<size_t>(n));
   Line line;
-  while (s.framer.next(line)) {
+  while (!sink_.done() && s.framer.next(line)) {  // once done, the rest stays unread
     ++stats_[s.source].lines;
     sink_.line(line, now);
   }
+  if (sink_.done()) return true;
+  pending_ = pending_ - s.pending + s.framer.buffered();
+  s.pending = s.framer.buffered();
+  if (pending_ > config_.max_buffered) enforce_budget();
   return true;
 }
 
-void Reader::drain_streams() {
-  std::vector<int> fds;
-  for (const auto& [fd, s] : streams_) fds.push_back(fd);
-  for (int fd : fds) {
-    for (int reads = 0; reads < 1024 && !sink_.done() && read_stream(fd); ++reads) {
+void Reader::enforce_budget() {
+  while (pending_ > config_.max_buffered) {
+    Stream* big = nullptr;
+    for (auto& [fd, s] : streams_)
+      if (!big || s.pending > big->pending) big = &s;
+    if (!big || big->pending == 0) return;
+    if (!warned_budget_)
+      warn(
+          fmt::format("warning: unfinished lines passed --max-buffered {} MiB across connections; the "
+                      "largest are dropped as oversized (a line from {})",
+                      config_.max_buffered >> 20, big->name));
+    warned_budget_ = true;
+    pending_ -= big->pending;
+    big->pending = 0;
+    big->framer.drop_unfinished();
+  }
+}
+
+void Reader::drain(int64_t deadline) {
+  stopping_ = true;
+  for (Connector& c : connectors_) {  // no new connection; those being made have sent nothing
+    c.gave_up = true;
+    if (c.connecting && c.fd >= 0) {
+      unwatch(c.fd);
+      ::close(c.fd);
+      c.fd = -1;
+      c.connecting = false;
     }
   }
+  // Every stream counts as active at the stop: read until it has nothing, then given kQuietMs for more.
+  int64_t start = wall_ms();
+  for (auto& [fd, s] : streams_) s.last_read = std::max(s.last_read, start);
+  file_last_ = start;
+  bool pipe = file_open_ && file_polled_;  // a regular file is not read on after a stop
+  epoll_event events[64];
+  while (!sink_.done()) {
+    int64_t now = wall_ms();
+    int64_t wake = deadline;
+    std::vector<int> quiet;
+    for (const auto& [fd, s] : streams_) {
+      if (now - s.last_read >= kQuietMs) {
+        quiet.push_back(fd);
+      } else {
+        wake = std::min(wake, s.last_read + kQuietMs);
+      }
+    }
+    for (int fd : quiet) close_stream(fd);  // its slot goes to a producer waiting to be accepted
+    if (pipe && file_open_ && now - file_last_ >= kQuietMs) finish_file();
+    if (pipe && file_open_) wake = std::min(wake, file_last_ + kQuietMs);
+    if (streams_.empty() && !(pipe && file_open_)) {
+      for (Listener& l : listeners_) accept_all(l);  // anything still waiting?
+      if (streams_.empty()) break;
+      continue;
+    }
+    if (now >= deadline) break;
+    int n =
+        epoll_wait(epoll_, events, 64, static_cast<int>(std::clamp<int64_t>(wake - now, 0, kStopGraceMs)));
+    if (n < 0 && errno != EINTR) break;
+    for (int i = 0; i < n && !sink_.done(); ++i) {
+      uint64_t t = events[i].data.u64;
+      uint64_t value = t & ((uint64_t{1} << 56) - 1);
+      switch (static_cast<Tag>(t >> 56)) {
+        case kListener:
+          if (!listeners_[value].paused) accept_all(listeners_[value]);
+          break;
+        case kStream:  // a few MiB at a time, so that one producer that never stops cannot starve the rest
+          for (int reads = 0; reads < 64 && read_stream(static_cast<int>(value)) && !sink_.done(); ++reads) {
+          }
+          break;
+        case kFile:
+          if (file_open_) {
+            read_file_chunk();
+            file_last_ = wall_ms();
+          }
+          break;
+        case kParsed:
+          sink_.clear_parsed();
+          break;
+        case kConnecting:
+        case kKafka:
+          break;
+      }
+    }
+    sink_.tick(wall_ms());
+    sink_.flush();
+  }
+  // The grace period is over: what is still open is closed, its unfinished line counted.
+  std::vector<int> fds;
+  for (const auto& [fd, s] : streams_) fds.push_back(fd);
+  for (int fd : fds) close_stream(fd);
+  if (pipe && file_open_) finish_file();
 }
 
 void Reader::close_stream(int fd) {
@@ -238,10 +334,11 @@ void Reader::close_stream(int fd) {
   Stream& s = it->second;
   // A fragment the producer left without a newline is a line of its own (malformed if not a record).
   Line line;
-  if (s.framer.finish(line)) {
+  if (!sink_.done() && s.framer.finish(line)) {
     ++stats_[s.source].lines;
     sink_.line(line, wall_ms());
   }
+  pending_ -= s.pending;
   unwatch(fd);
   ::close(fd);
   int connector = s.connector;
@@ -301,18 +398,32 @@ void Reader::connect_done(size_t i, int64_t now) {
     connector_lost(i, now, fmt::format("cannot connect to {}: {}", c.ep.text(), std::strerror(e)), true);
     return;
   }
-  if (c.failures > 0 || stats_[c.source].connects > 0) warn(fmt::format("connected to {}", c.ep.text()));
+  if (c.failures > 0 || stats_[c.source].connects > 0)
+    note(c, now, fmt::format("connected to {}", c.ep.text()));
   ++stats_[c.source].connects;
-  c.failures = 0;
-  c.backoff_ms = kFirstBackoffMs;
+  c.failures = 0;  // the backoff goes back to the start only once the server sends something
   streams_.emplace(
       fd, Stream{fd, c.source, c.ep.text(), Framer(config_.max_line, kSocketReadSize), static_cast<int>(i)});
   watch(fd, EPOLLIN | EPOLLRDHUP, tag(kStream, static_cast<uint64_t>(fd)));
 }
 
-// A connect failed (failed = true) or a connection ended: retry with backoff, or give up.
+void Reader::note(Connector& c, int64_t now, const std::string& what) {
+  if (c.last_note != kNoTime && now - c.last_note < kNoteEveryMs) {
+    ++c.unsaid;
+    return;
+  }
+  warn(c.unsaid == 0
+           ? what
+           : fmt::format("{} ({} more message{} about it since)", what, c.unsaid, c.unsaid == 1 ? "" : "s"));
+  c.last_note = now;
+  c.unsaid = 0;
+}
+
+// A connect failed (failed = true) or a connection ended: retry with backoff, or give up. A connection that
+// delivered nothing does not reset the backoff (a server that accepts and closes at once is not hammered).
 void Reader::connector_lost(size_t i, int64_t now, const std::string& why, bool failed) {
   Connector& c = connectors_[i];
+  if (stopping_) return;  // the run is ending: no retry, nothing to say
   if (failed) {
     ++c.failures;
     ++stats_[c.source].failures;
@@ -330,9 +441,10 @@ void Reader::connector_lost(size_t i, int64_t now, const std::string& why, bool 
     return;
   }
   c.retry_at = now + c.backoff_ms;
-  warn(fmt::format(
-      "{}{}; retrying in {}", failed ? "" : c.ep.text() + ": ", why,
-      c.backoff_ms < 1000 ? fmt::format("{}ms", c.backoff_ms) : fmt::format("{}s", c.backoff_ms / 1000)));
+  note(c, now,
+       fmt::format("{}{}; retrying in {}", failed ? "" : c.ep.text() + ": ", why,
+                   c.backoff_ms < 1000 ? fmt::format("{}ms", c.backoff_ms)
+                                       : fmt::format("{}s", c.backoff_ms / 1000)));
   c.backoff_ms = std::min(c.backoff_ms * 2, kMaxBackoffMs);
 }
 
@@ -356,11 +468,15 @@ int Reader::poll_timeout(int64_t now, int64_t hook_wake) const {
 
 bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
   epoll_event events[64];
+  bool ended = false;  // by the hook (--duration)
   for (;;) {
     if (sink_.done() || stop) break;
     int64_t now = wall_ms();
     int64_t hook_wake = hook(now);
-    if (hook_wake == kEndRun) break;
+    if (hook_wake == kEndRun) {
+      ended = true;
+      break;
+    }
     if (!file_open_) start_next_input();
     for (size_t i = 0; i < connectors_.size(); ++i) {
       Connector& c = connectors_[i];
@@ -410,8 +526,9 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
     sink_.tick(wall_ms());
     sink_.flush();
   }
-  // Stopped by a signal: what producers already sent sits in our socket buffers; count it, lose nothing.
-  if (stop) drain_streams();
+  // Stopped by a signal or --duration: what producers already sent (acknowledged by TCP, in our socket
+  // buffers or the accept queue) is read and counted.
+  if ((stop || ended) && !sink_.done()) drain(wall_ms() + kStopGraceMs);
   return !failed_;
 }
 

@@ -11,6 +11,13 @@
 // One thread, one epoll loop, non-blocking sockets: a slow or silent producer never stalls the others, and
 // nothing is buffered beyond one read per stream, so when trendtop is behind, TCP flow control slows the
 // producers. Regular files cannot be polled; they are read a chunk at a time between polls.
+//
+// Memory: unfinished lines buffered across all connections share one budget (--max-buffered); past it the
+// largest is dropped (an oversized line, counted when its end comes) and its memory given back.
+//
+// The end: after a stop signal (or --duration) nothing already sent is lost. No new connection is made, but
+// producers waiting to be accepted are accepted, and every connection (and a pipe on stdin) is read until it
+// ends or stays quiet for kQuietMs, for at most kStopGraceMs; an unfinished last line is a line of its own.
 #pragma once
 #include <csignal>
 #include <cstdint>
@@ -27,6 +34,7 @@
 #include "input/line_sink.h"
 #include "input/net.h"
 #include "input/source.h"
+#include "util/clock.h"
 
 namespace trendtop {
 
@@ -49,9 +57,14 @@ class Reader {
   // (kNoTime: no need), or kEndRun to end the run as if the input had ended.
   using TickHook = std::function<int64_t(int64_t now_ms)>;
   static constexpr int64_t kEndRun = std::numeric_limits<int64_t>::max();
+  // At the end: how long a connection may stay quiet before it counts as having sent everything, and how
+  // long reading may go on after the stop.
+  static constexpr int64_t kQuietMs = 100;
+  static constexpr int64_t kStopGraceMs = 2000;
 
   // Reads until every finite source has ended and no listener remains, the pipeline is done, the hook ends
-  // the run, or `stop` is set (by a signal). Returns false if any input failed (reported on stderr).
+  // the run, or `stop` is set (by a signal); after the last two, reads what producers already sent (see
+  // above). Returns false if any input failed (reported on stderr).
   bool run(const volatile std::sig_atomic_t& stop, const TickHook& hook);
 
   const std::vector<SourceStats>& stats() const { return stats_; }
@@ -65,8 +78,10 @@ class Reader {
     size_t source = 0;  // index into stats_
     std::string name;
     Framer framer;
-    int connector = -1;     // index into connectors_ for --connect streams
-    int64_t last_read = 0;  // wall ms of the last byte (--client-timeout)
+    int connector = -1;      // index into connectors_ for --connect streams
+    int64_t last_read = 0;   // wall ms of the last byte (--client-timeout)
+    size_t pending = 0;      // bytes of its unfinished line, as counted in pending_
+    bool delivered = false;  // a byte came (a --connect server that sends nothing is backed off from)
   };
   struct Connector {
     Endpoint ep;
@@ -77,6 +92,8 @@ class Reader {
     int64_t backoff_ms = 0;
     int64_t failures = 0;  // consecutive failed attempts
     bool gave_up = false;
+    int64_t last_note = kNoTime;  // the last message about it (at most one per kNoteEveryMs)
+    uint64_t unsaid = 0;          // messages held back since
   };
   struct Listener {
     int fd;
@@ -89,13 +106,19 @@ class Reader {
   void finish_file();
   void accept_all(Listener& l);
   bool read_stream(int fd);  // true when it read bytes (more may follow)
-  void drain_streams();
+  // After a stop: reads what was already sent, until `deadline` at the latest (see above).
+  void drain(int64_t deadline);
   void close_stream(int fd);
+  // --max-buffered: drops the largest unfinished lines until the rest fit.
+  void enforce_budget();
+  // A message about a --connect server, rate-limited.
+  void note(Connector& c, int64_t now, const std::string& what);
   // --client-timeout: closes accepted connections silent for too long; returns the next time to check.
   int64_t expire_idle(int64_t now);
   void attempt(size_t c, int64_t now);
   void connect_done(size_t c, int64_t now);
   void connector_lost(size_t c, int64_t now, const std::string& why, bool failed);
+  static constexpr int64_t kNoteEveryMs = 10'000;
   void pause_listeners(bool pause);
   int poll_timeout(int64_t now, int64_t hook_wake) const;
   bool watch(int fd, uint32_t events, uint64_t tag);  // false when epoll cannot poll fd
@@ -123,6 +146,10 @@ class Reader {
   bool kafka_more_ = false;  // poll() stopped at its per-call bound: more messages wait
   bool warned_full_ = false;
   bool warned_refused_ = false;
+  bool warned_budget_ = false;
+  uint64_t pending_ = 0;   // unfinished lines' bytes across connections (--max-buffered)
+  bool stopping_ = false;  // draining after a stop: no reconnects
+  int64_t file_last_ = 0;  // when the polled stdin last gave bytes (while draining)
   int64_t next_expiry_ = 0;
 };
 

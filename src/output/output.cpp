@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/clock.h"
+
 namespace trendtop {
 
 bool Output::continues_file() const {
@@ -24,17 +26,27 @@ Output::Status Output::flush() {
   }
   const char* p = buf_.data();
   size_t left = buf_.size();
+  int64_t progress = left > 0 && give_up_ ? steady_ms() : 0;  // the last byte out (or the start)
   while (left > 0) {
     ssize_t n = ::write(fd_, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
+    if (n < 0 && errno != EINTR) {
       buf_.clear();
       if (errno == EPIPE) return status_ = Status::Closed;
       error_ = fmt::format("cannot write output: {}", std::strerror(errno));
       return status_ = Status::Error;
     }
-    p += n;
-    left -= static_cast<size_t>(n);
+    if (n > 0) {
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    if (left == 0 || !give_up_) continue;
+    int64_t now = steady_ms();
+    if (n > 0) progress = now;
+    if (std::string why; give_up_(now - progress, why)) {
+      buf_.clear();
+      error_ = fmt::format("cannot write output: {} ({} bytes not written)", why, left);
+      return status_ = Status::Error;
+    }
   }
   buf_.clear();
   return Status::Ok;

@@ -1,10 +1,13 @@
 // Stats: every input line is accounted for exactly once:
-//   lines = counted + malformed + skipped + filtered + late + oversized + blank + skewed + held
+//   lines = counted + malformed + skipped + filtered + late + oversized + blank + skewed + held + discarded
 // counted: tweets counted in at least one window; skipped: valid records that are not tweets (delete and
 // limit notices), or tweets without a timestamp in event time; late: tweets whose windows had all been
 // emitted; skewed: tweets whose event time --max-skew rejected (ahead of the wall clock, or a lone jump the
 // next record contradicted); held: a jump waiting for the next record to confirm it (0 or 1; 0 at the end of
-// a run without --state).
+// a run without --state); discarded: lines read after the run was over (the output failed or its reader went
+// away, or --intervals was reached), never looked at — with parsing threads, those already handed to them.
+// A source's line count (--stats per source) is the lines it gave the pipeline, so the two always agree.
+// Discarded lines are not carried in --state: the next run counts neither them nor their lines.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -22,6 +25,7 @@ struct Stats {
   uint64_t blank = 0;
   uint64_t skewed = 0;
   uint64_t held = 0;
+  uint64_t discarded = 0;
   uint64_t windows = 0;   // final windows emitted
   uint64_t partials = 0;  // partial results printed (--emit every, signals)
   uint64_t keys = 0;      // keys counted (a record with 3 hashtags adds 3)
@@ -29,7 +33,8 @@ struct Stats {
   uint64_t read_errors = 0;
 
   bool balanced() const {
-    return lines == counted + malformed + skipped + filtered + late + oversized + blank + skewed + held;
+    return lines ==
+           counted + malformed + skipped + filtered + late + oversized + blank + skewed + held + discarded;
   }
   // "lines=.. counted=.. ... elapsed=1.234s lines_per_s=.. mb_per_s=.."
   std::string format(double elapsed_s) const;

@@ -31,7 +31,7 @@ stat_of() { grep -o "\b$1=[0-9.]*" <<<"$2" | head -1 | cut -d= -f2; }
 # A --stats line must account for every line exactly once.
 assert_balanced() {
   local s=$1 sum=0 k
-  for k in counted malformed skipped filtered late oversized blank skewed held; do sum=$((sum + $(stat_of $k "$s"))); done
+  for k in counted malformed skipped filtered late oversized blank skewed held discarded; do sum=$((sum + $(stat_of $k "$s"))); done
   assert_eq "lines accounted for ($s)" "$(stat_of lines "$s")" "$sum"
 }
 # tweet EPOCH_MS [HASHTAG...]: a minimal v1.1 status line

@@ -62,6 +62,7 @@ check "--retry needs --connect" --retry forever --listen 127.0.0.1:9
 check "--allow needs --listen" --allow 10.0.0.0/8
 check "--client-timeout needs --listen" --client-timeout 5m
 check "--max-connections needs --listen" --max-connections 10
+check "--max-buffered needs --listen or --connect" --max-buffered 1M
 check "--output: --print-keys has a format of its own" --print-keys -o json
 for opt in "-w 1m" "-s 5s" "--time event" "--lateness 1s" "--max-skew 0" "--idle-timeout 1s" "-k 3" \
   "--max-keys 10" "--min-count 2" "--rank trend" "-n 1" "--emit every=1s" "--view scroll" "--color never"; do
