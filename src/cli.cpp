@@ -21,6 +21,7 @@
 
 #include "cli_options.h"
 #include "input/kafka.h"
+#include "input/url_source.h"
 
 namespace trendtop {
 
@@ -33,6 +34,7 @@ namespace {
 
 std::string version_text() {
   std::string kafka = KafkaSource::available() ? ", librdkafka " + KafkaSource::version() : "";
+  if (UrlSources::available()) kafka += ", " + UrlSources::version();
   return fmt::format(
       "trendtop {}\nbuilt {} with {} {}\nsimdjson {} ({}), fmt {}.{}.{}, utf8proc {}, CLI11 {}.{}.{}{}",
       TRENDTOP_VERSION, TRENDTOP_BUILD_TYPE,
@@ -299,7 +301,9 @@ struct MainOptions {
         "or plain text) on stdin, in files, or over TCP.");
     app.footer(kFooter);
     app.formatter(std::make_shared<Help>());
-    app.add_option("FILE", config.inputs, "Input files, read in order; none or '-' reads stdin")
+    app.add_option("FILE", config.inputs,
+                   "Input files or directories, read in order, gzip/bzip2/zstd/xz as they are; none or '-' "
+                   "reads stdin")
         ->type_name("");
     windows.add(app, config);
     keys.add(app, config);
@@ -344,8 +348,10 @@ Examples:
   trendtop merge -k 20 -o csv <(ssh a trendtop -o partial log) \
                               <(ssh b trendtop -o partial log)
 
-Exit status: 0 ok, 1 inputs that cannot be merged (other window shapes) or
-unreadable, 2 usage error.
+Refused, exit 1: inputs counted with other settings (the first that differs
+is named), the same stream twice, sums past 2^64 - 1, inputs that are no
+partial streams (empty, tweets), unreadable inputs.
+Exit status: 0 ok, 1 inputs that cannot be merged or read, 2 usage error.
 See trendtop-merge(1).)");
   config.merge = true;
   config.threads = 1;

@@ -11,6 +11,9 @@
 #include "extract/schema.h"
 #include "input/kafka.h"
 #include "input/net.h"
+#include "input/url.h"
+#include "input/url_source.h"
+#include "util/clock.h"
 #include "util/duration.h"
 
 namespace trendtop::cli {
@@ -18,7 +21,7 @@ namespace trendtop::cli {
 namespace {
 
 // Longest window or lateness accepted: ten years keeps every time computation far from int64 overflow.
-constexpr int64_t kMaxDurationMs = 10LL * 366 * 86'400'000;
+constexpr int64_t kMaxDurationMs = kMaxDuration;
 
 // The cores this process may run on (taskset, cgroups' cpusets), not merely those the machine has.
 unsigned available_cores() {
@@ -92,8 +95,9 @@ void WindowOptions::add(CLI::App& app, Config&) {
       ->option_text("DUR")
       ->group("Windows");
   app.add_option("--max-skew", max_skew,
-                 "Event time: refuse times this far ahead of the clock, hold a jump this far until the next "
-                 "record confirms it (default 1h; 0: off)")
+                 "Event time: refuse times this far ahead of the clock, hold a lone record this far ahead of "
+                 "the stream until the next one confirms it, skip runs of empty windows longer than this "
+                 "(default 1h; 0: off)")
       ->option_text("DUR")
       ->group("Windows");
 }
@@ -261,6 +265,10 @@ void OutputOptions::add(CLI::App& app, Config& config) {
       ->group("Output");
   app.add_flag("--stats", config.stats, "At exit, print counters that account for every line to stderr")
       ->group("Output");
+  app.add_flag("-q,--quiet", config.quiet,
+               "Do not say on stderr how many lines were not counted and why (malformed, late, oversized, "
+               "skewed), which trendtop otherwise does at exit and, in a live run, at most once a minute")
+      ->group("Output");
   app.add_option("--chart", config.chart_path,
                  "Write an SVG chart of the top 10 keys over the last 120 windows to FILE, kept up to date")
       ->option_text("FILE")
@@ -293,7 +301,7 @@ void InputOptions::add(CLI::App& app, Config& config) {
         std::tuple{"--user-field", &config.user_field, "the author, for --count users"}})
     app.add_option(flag, *field, fmt::format("--schema json: {}", what))->option_text("PATH")->group("Input");
   app.add_option("-j,--threads", threads,
-                 "Parse on N threads (default: the cores); the output never depends on N")
+                 "Parse (and decompress) on N threads (default: the cores); the output never depends on N")
       ->option_text("N")
       ->group("Input");
 }
@@ -407,12 +415,28 @@ void NetworkOptions::add(CLI::App& app, Config& config) {
       ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Network sources");
   app.add_option("-c,--connect", connect,
-                 "Read from a TCP server at HOST:PORT, reconnecting with backoff (repeatable)")
-      ->option_text("ADDR")
+                 "Read from a TCP server at HOST:PORT, or a WebSocket or HTTP stream at a ws://, wss://, "
+                 "http:// or https:// URL (Bluesky Jetstream, Mastodon, SSE, NDJSON; " +
+                     std::string(UrlSources::available() ? "built in" : "URLs not built in this binary") +
+                     "), reconnecting with backoff and resuming where it left off (repeatable)")
+      ->option_text("ADDR|URL")
       ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Network sources");
-  app.add_option("--retry", retry, "--connect: attempts after a failure before giving up (default forever)")
+  app.add_option("--retry", retry,
+                 "--connect: attempts after a failure before giving up (default forever; an HTTP 4xx is "
+                 "never retried)")
       ->option_text("N|forever")
+      ->group("Network sources");
+  app.add_option("-H,--header", headers,
+                 "--connect URL: send this HTTP header, e.g. 'Authorization: Bearer TOKEN' (repeatable; "
+                 "never printed)")
+      ->option_text("'NAME: VALUE'")
+      ->allow_extra_args(false)
+      ->group("Network sources");
+  app.add_option("--cacert", config.cacert,
+                 "--connect wss:// and https://: trust the CA certificates in this PEM file instead of the "
+                 "system's (as curl)")
+      ->option_text("FILE")
       ->group("Network sources");
   app.add_option("--allow", allow,
                  "--listen: accept producers only from this address or block, e.g. 10.0.0.0/8 (repeatable)")
@@ -441,6 +465,11 @@ int NetworkOptions::check(const CLI::App&, Config& config) {
                                  std::tuple{"--connect", &connect, &config.connect}}) {
     for (const std::string& text : *list) {
       std::string err;
+      if (out == &config.connect && looks_like_url(text)) {
+        if (!parse_url(text, err)) return usage_error(fmt::format("{}: {}", flag, err));
+        config.connect_urls.push_back(text);
+        continue;
+      }
       auto ep = parse_endpoint(text, out == &config.connect, err);
       if (ep && out == &config.listen && !resolvable(*ep, err)) ep.reset();
       if (!ep) return usage_error(fmt::format("{}: {}", flag, err));
@@ -466,6 +495,27 @@ int NetworkOptions::check(const CLI::App&, Config& config) {
     if (!size || *size == 0 || *size > (1ull << 40))
       return usage_error(fmt::format("--max-buffered: '{}' is not a size from 1 byte to 1TiB", max_buffered));
     config.max_buffered = *size;
+  }
+  // Header values are credentials: no message repeats one.
+  for (const std::string& h : headers) {
+    size_t colon = h.find(':');
+    std::string_view name = std::string_view(h).substr(0, colon == std::string::npos ? 0 : colon);
+    bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    });
+    if (!token) return usage_error("-H: expected 'NAME: VALUE', NAME letters, digits and -");
+    std::string_view value = std::string_view(h).substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+      return usage_error(fmt::format("-H {}: the value has a line break or NUL", name));
+    config.headers.emplace_back(name, value);
+  }
+  if (config.connect_urls.empty()) {
+    if (!headers.empty())
+      return usage_error("-H/--header needs a --connect URL (ws://, wss://, http://, https://)");
+    if (!config.cacert.empty()) return usage_error("--cacert needs a --connect wss:// or https:// URL");
   }
   return -1;
 }
@@ -597,10 +647,11 @@ int refuse_inert(const CLI::App& app, const Config& config) {
   if (given("--user-field") && config.count != CountMode::Users)
     return usage_error("--user-field: the author is read only for --count users");
   // Network options of the other kind of source.
-  if (given("--retry") && config.connect.empty()) return usage_error("--retry needs --connect ADDR");
+  bool connects = !config.connect.empty() || !config.connect_urls.empty();
+  if (given("--retry") && !connects) return usage_error("--retry needs --connect ADDR or URL");
   for (const char* flag : {"--allow", "--client-timeout", "--max-connections"})
     if (given(flag) && config.listen.empty()) return usage_error(fmt::format("{} needs --listen ADDR", flag));
-  if (given("--max-buffered") && config.listen.empty() && config.connect.empty())
+  if (given("--max-buffered") && config.listen.empty() && !connects)
     return usage_error("--max-buffered needs --listen or --connect (files and stdin need no budget)");
   return -1;
 }

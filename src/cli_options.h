@@ -80,7 +80,7 @@ struct LongRunOptions {
 };
 
 struct NetworkOptions {
-  std::vector<std::string> listen, connect, allow;
+  std::vector<std::string> listen, connect, allow, headers;
   std::string retry = "forever", client_timeout = "0", max_buffered;
   void add(CLI::App& app, Config& config);
   int check(const CLI::App& app, Config& config);

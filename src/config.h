@@ -55,6 +55,25 @@ inline const char* extract_name(ExtractMode e) {
          : e == ExtractMode::Split  ? "split"
                                     : "auto";
 }
+inline const char* schema_name(Schema s) {
+  switch (s) {
+    case Schema::Twitter:
+      return "twitter";
+    case Schema::XV2:
+      return "x-v2";
+    case Schema::Bluesky:
+      return "bluesky";
+    case Schema::Mastodon:
+      return "mastodon";
+    case Schema::Json:
+      return "json";
+    case Schema::Text:
+      return "text";
+    case Schema::Auto:
+      break;
+  }
+  return "auto";
+}
 inline std::string keys_name(uint8_t keys) {
   std::string names;
   for (auto [bit, name] : {std::pair{kHashtags, "hashtags"},
@@ -107,6 +126,7 @@ struct Config {
   bool merge = false;       // `trendtop merge`: the inputs are partial streams (merge.h)
   uint64_t intervals = 0;   // 0: no limit
   bool stats = false;
+  bool quiet = false;  // --quiet: no summary of the lines not counted
   uint64_t max_line = 16u << 20;
   // trendtop started with fd 0 or 1 closed (main put /dev/null there): reading "-" and writing fail (EBADF)
   bool stdin_closed = false, stdout_closed = false;
@@ -123,8 +143,13 @@ struct Config {
 
   // Network sources (the union with the inputs above).
   std::vector<Endpoint> listen;   // --listen
-  std::vector<Endpoint> connect;  // --connect
-  int64_t retry = -1;             // --retry: reconnect attempts after a failure; -1 forever
+  std::vector<Endpoint> connect;  // --connect HOST:PORT
+  // --connect ws://, wss://, http://, https:// URLs (input/url_source.h), as given (input/url.h parses them).
+  std::vector<std::string> connect_urls;
+  std::vector<std::pair<std::string, std::string>> headers;  // -H/--header: sent to every --connect URL
+  std::string
+      cacert;  // --cacert FILE: the CA certificates wss:// and https:// trust, instead of the system's
+  int64_t retry = -1;  // --retry: reconnect attempts after a failure; -1 forever
   uint64_t max_connections = 1024;
   std::vector<Cidr> allow;        // --allow: who may connect to --listen (empty: anyone who can reach it)
   int64_t client_timeout_ms = 0;  // --client-timeout: close an accepted connection silent this long; 0 off

@@ -22,8 +22,10 @@
 
 #include "cli.h"
 #include "config.h"
+#include "input/archive.h"
 #include "input/kafka.h"
 #include "input/reader.h"
+#include "input/url_source.h"
 #include "merge.h"
 #include "output/output.h"
 #include "pipeline.h"
@@ -154,33 +156,31 @@ StdFds open_std_fds() {
 
 // --- What the inputs are.
 
-// Live sources never end by themselves; --idle-timeout defaults on for them (the slide, at least 1 s).
-int64_t resolve_idle_timeout(const Config& config) {
-  if (config.idle_timeout_ms >= 0) return config.idle_timeout_ms;
+// Whether a source is live: it never ends by itself.
+bool live_input(const Config& config) {
   // A Kafka topic is live unless read to its end (--exit-at-end: a batch run, whose pauses for group
   // rebalances must not close windows).
-  bool live = !config.listen.empty() || !config.connect.empty() ||
+  bool live = !config.listen.empty() || !config.connect.empty() || !config.connect_urls.empty() ||
               (!config.kafka_brokers.empty() && !config.exit_at_end);
   struct stat st;
   bool stdin_read = std::find(config.inputs.begin(), config.inputs.end(), "-") != config.inputs.end();
   if (stdin_read && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
     live = true;
-  return live ? std::max<int64_t>(config.slide_ms, 1000) : 0;
+  return live;
 }
 
-// Whether every input is a regular file, and the bytes they hold (for the progress line).
+// --idle-timeout defaults on for live sources (the slide, at least 1 s).
+int64_t resolve_idle_timeout(const Config& config) {
+  if (config.idle_timeout_ms >= 0) return config.idle_timeout_ms;
+  return live_input(config) ? std::max<int64_t>(config.slide_ms, 1000) : 0;
+}
+
+// Whether every input is a regular file (or a directory of them), and the bytes they hold, compressed or
+// not (for the progress line).
 bool only_regular_files(const Config& config, uint64_t& total) {
   total = 0;
-  if (!config.listen.empty() || !config.connect.empty()) return false;
-  for (const std::string& in : config.inputs) {
-    struct stat st;
-    if ((in == "-" ? fstat(STDIN_FILENO, &st) : stat(in.c_str(), &st)) != 0 || !S_ISREG(st.st_mode)) {
-      total = 0;
-      return false;
-    }
-    total += static_cast<uint64_t>(st.st_size);
-  }
-  return true;
+  if (!config.listen.empty() || !config.connect.empty() || !config.connect_urls.empty()) return false;
+  return regular_inputs_size(config.inputs, total);
 }
 
 // The live view's title: what is read, and how it is windowed.
@@ -191,6 +191,11 @@ void describe(const Config& config, ViewStatus& status) {
     status.sources += (status.sources.empty() ? "listen " : ", listen ") + e.text();
   for (const Endpoint& e : config.connect)
     status.sources += (status.sources.empty() ? "connect " : ", connect ") + e.text();
+  for (const std::string& u : config.connect_urls) {
+    std::string err;
+    if (std::optional<Url> url = parse_url(u, err))
+      status.sources += (status.sources.empty() ? "connect " : ", connect ") + url->text();
+  }
   std::string safe;
   append_terminal_safe(safe, status.sources);
   status.sources = safe;
@@ -301,8 +306,9 @@ void print_stats(const Pipeline& pipeline, const Reader& reader,
     fmt::print(
         stderr,
         "trendtop: stats source=\"{}\" accepted={} closed={} refused={} timeouts={} connects={} failures={} "
-        "lines={} bytes={}\n",
-        s.name, s.accepted, s.closed, s.refused, s.timeouts, s.connects, s.failures, s.lines, s.bytes);
+        "lines={} bytes={}{}\n",
+        s.name, s.accepted, s.closed, s.refused, s.timeouts, s.connects, s.failures, s.lines, s.bytes,
+        s.url ? fmt::format(" replayed={}", s.replayed) : std::string());
   }
 }
 
@@ -322,6 +328,10 @@ struct Duties {
   // The live view redraws every second (and at once on SIGWINCH); the chart is rewritten at most once a
   // second while windows close.
   int64_t next_frame, next_chart;
+  // A live run says what it did not count as it goes (at most once a minute; not on the live view's screen).
+  bool report_drops;
+  uint64_t drops_reported = 0;
+  int64_t next_drop_report;
   bool ok = true;  // every checkpoint was saved
 
   Duties(const Config& c, Pipeline& p, const Output& o, Reader& r, Screen& s,
@@ -336,12 +346,16 @@ struct Duties {
         run_end(c.duration_ms > 0 ? start_ms + c.duration_ms : kNoTime),
         next_checkpoint(c.state_path.empty() ? kNoTime : start_ms + c.checkpoint_every_ms),
         next_frame(start_ms),
-        next_chart(start_ms) {
+        next_chart(start_ms),
+        report_drops(!c.quiet && !s.view && live_input(c)),
+        next_drop_report(start_ms) {
     describe(config, status);
     status.total_bytes = screen.total_bytes;
     // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
     if (kafka && !config.state_path.empty())
       kafka->checkpoint = [this] { return save_state(config, pipeline, output); };
+    // Waits for a Kafka broker give up once the run is ending.
+    if (kafka) kafka->stopping = [this] { return g_stop || (run_end != kNoTime && wall_ms() >= run_end); };
   }
 
   // Returns when it wants to run again (kNoTime: no need), or Reader::kEndRun.
@@ -379,6 +393,15 @@ struct Duties {
       sooner(next_frame);
     }
     if (screen.progress) screen.progress->update(pipeline.stats().bytes, now);
+    if (uint64_t dropped = pipeline.stats().dropped(); report_drops && dropped != drops_reported) {
+      if (now >= next_drop_report) {
+        warn(pipeline.stats().dropped_summary());
+        drops_reported = dropped;
+        next_drop_report = now + 60'000;
+      } else {
+        sooner(next_drop_report);
+      }
+    }
     if (screen.chart && screen.chart->dirty() && !screen.chart->history().windows().empty()) {
       if (now >= next_chart) {
         screen.write_chart();
@@ -426,6 +449,7 @@ bool end_run(const Config& config, Pipeline& pipeline, Output& output, Screen& s
       Output none(-1);  // --flush leaves the state empty: a fresh pipeline's
       Pipeline fresh(config, none, now);
       fresh.offsets() = pipeline.offsets();  // where Kafka goes on: everything before was printed
+      fresh.set_identity(pipeline.run_id(), pipeline.segment());  // the same partial stream goes on
       ok = save_state(config, fresh, none) && ok;
     } else {
       ok = save_state(config, pipeline, output) && ok;
@@ -435,7 +459,7 @@ bool end_run(const Config& config, Pipeline& pipeline, Output& output, Screen& s
   if (screen.view) screen.view->end();  // the last window stays in the scrollback
   // Leave the group, committing what was consumed if it is printed or saved (not after a signal without a
   // state: those records' windows were never printed final, so the next run reads them again).
-  if (kafka) kafka->close(ok && (!g_stop || !config.state_path.empty()));
+  if (kafka && !kafka->close(ok && (!g_stop || !config.state_path.empty()))) ok = false;
   return ok;
 }
 
@@ -450,9 +474,13 @@ int main(int argc, char** argv) {
   config.stdout_closed = std_fds.closed[1];
   if (config.merge) return run_merge(config);
   if (config.inputs.empty() && config.listen.empty() && config.connect.empty() &&
-      config.kafka_brokers.empty())
+      config.connect_urls.empty() && config.kafka_brokers.empty())
     config.inputs.push_back("-");  // no source at all means stdin, as for any filter
   if (std::string err; !config.kafka_brokers.empty() && !KafkaSource::check(config, err)) {
+    error(err + " (see trendtop --help)");
+    return 2;
+  }
+  if (std::string err; !UrlSources::check(config, err)) {
     error(err + " (see trendtop --help)");
     return 2;
   }
@@ -474,6 +502,7 @@ int main(int argc, char** argv) {
   }
   if (!config.state_path.empty()) remove_stale_temporaries(config.state_path);
   if (!resume(config, pipeline)) return 1;
+  pipeline.stop_on(&g_stop);  // a long run of windows ends at a stop signal
   Reader reader(config, pipeline);
   if (std::string err; !reader.open(err)) {  // e.g. a port already in use: nothing was read
     error(err);
@@ -486,6 +515,9 @@ int main(int argc, char** argv) {
   if (screen.view) screen.view->begin();
   bool ok = reader.run(g_stop, std::ref(duties));
   ok = end_run(config, pipeline, output, screen, reader.kafka(), ok && duties.ok);
-  if (config.stats) print_stats(pipeline, reader, started);
+  if (config.stats)
+    print_stats(pipeline, reader, started);
+  else if (!config.quiet && pipeline.stats().dropped() > 0)  // no trace otherwise
+    warn(pipeline.stats().dropped_summary());
   return ok && screen.chart_ok ? 0 : 1;
 }

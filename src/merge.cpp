@@ -28,7 +28,10 @@ Merger::~Merger() {
 }
 
 void Merger::add_input(std::string name, std::FILE* in) {
-  inputs_.push_back({std::move(name), in, kNoTime});
+  Input input;
+  input.name = std::move(name);
+  input.in = in;
+  inputs_.push_back(std::move(input));
 }
 
 void Merger::bad(const Input& in, const std::string& why) {
@@ -38,16 +41,45 @@ void Merger::bad(const Input& in, const std::string& why) {
 
 bool Merger::header(Input& in, const PartialHeader& h) {
   if (h.version != kPartialVersion) {
-    error_ = fmt::format("'{}' is a partial stream of version {}; this trendtop reads version {}", in.name,
-                         h.version, kPartialVersion);
+    error_ = h.version < kPartialVersion
+                 ? fmt::format(
+                       "'{}' is a partial stream of version {}, from an older trendtop: it does not "
+                       "record the settings and identity merge checks; count its input again with "
+                       "this trendtop's --output partial",
+                       in.name, h.version)
+                 : fmt::format("'{}' is a partial stream of version {}; this trendtop reads version {}",
+                               in.name, h.version, kPartialVersion);
     return false;
   }
+  // Its identity: the same (run, segment) twice would count every record twice.
+  uint32_t run = 0;
+  if (!h.run.empty()) {
+    run = run_ids_.try_emplace(h.run, static_cast<uint32_t>(run_ids_.size() + 1)).first->second;
+    auto [it, fresh] = streams_.try_emplace({run, h.segment}, in.name);
+    if (!fresh) {
+      error_ = it->second == in.name
+                   ? fmt::format(
+                         "'{}' holds the same partial stream twice (run {}, segment {}): its counts "
+                         "would be summed twice",
+                         in.name, h.run, h.segment)
+                   : fmt::format(
+                         "'{}' and '{}' hold the same partial stream (run {}, segment {}): given twice, "
+                         "its counts would be summed twice",
+                         it->second, in.name, h.run, h.segment);
+      return false;
+    }
+  }
+  in.resumed = in.partial && run != 0 && run == in.run;  // a run resumed with --state, appended
+  in.run = run;
+  in.segment = h.segment;
+  in.partial = true;
   in.header = true;
   in.clean = false;
   in.open = 0;
   if (!pipeline_) {
     first_ = h;
     first_name_ = in.name;
+    first_settings_ = describe_settings(h);
     config_.window_ms = h.window_ms;
     config_.slide_ms = h.slide_ms;
     config_.max_skew_ms = h.max_skew_ms;
@@ -62,14 +94,21 @@ bool Merger::header(Input& in, const PartialHeader& h) {
     pipeline_ = std::make_unique<Pipeline>(config_, output_, 0);
     return true;
   }
-  if (h.window_ms != first_.window_ms || h.slide_ms != first_.slide_ms || h.count != first_.count ||
-      h.case_mode != first_.case_mode) {
-    auto shape = [](const PartialHeader& x) {
-      return fmt::format("--window {} --slide {} --count {} --case {}", format_duration(x.window_ms),
-                         format_duration(x.slide_ms), x.count, x.case_mode);
-    };
+  // Counted alike, or not summed at all: the first setting that differs, as both command lines said it.
+  // --time auto is decided by a run's first record: a stream that still says auto counted none, and goes
+  // with any time base (the first stream that decided one sets it for the rest).
+  PartialHeader resolved = h;
+  if (resolved.time == "auto") resolved.time = first_.time;
+  if (first_.time == "auto" && resolved.time != "auto") {
+    first_.time = resolved.time;
+    first_settings_ = describe_settings(first_);
+    first_name_ = in.name;
+  }
+  std::vector<std::string> settings = describe_settings(resolved);
+  for (size_t i = 0; i < settings.size() && i < first_settings_.size(); ++i) {
+    if (settings[i] == first_settings_[i]) continue;
     error_ = fmt::format("'{}' was counted with {}, '{}' with {}: such windows cannot be merged", in.name,
-                         shape(h), first_name_, shape(first_));
+                         settings[i], first_name_, first_settings_[i]);
     return false;
   }
   return true;
@@ -79,16 +118,29 @@ bool Merger::step(Input& in) {
   ssize_t n = getline(&line_, &line_cap_, in.in);
   if (n < 0) {
     in.ended = true;
-    if (in.open > 0)
-      notes_.push_back(
-          fmt::format("merge: '{}': its process ended with {} window{} still open (kept in its "
-                      "--state for a later run, or lost to a signal): not in the merge",
-                      in.name, in.open, in.open == 1 ? "" : "s"));
+    // Not a partial stream at all: say what it is, and merge nothing (its records would be missing).
+    if (!in.any) {
+      error_ = fmt::format(
+          "'{}' is empty: not a partial stream (trendtop --output partial writes a header line "
+          "first)",
+          in.name);
+      return false;
+    }
+    if (!in.partial) {
+      error_ = fmt::format("'{}' is not a partial stream: it has no header line, and {}", in.name, in.first);
+      return false;
+    }
+    if (in.open > 0) left_open_.push_back({in.name, in.open, in.run, in.segment});
     if (in.header && !in.clean)
       notes_.push_back(fmt::format(
           "warning: merge: '{}' ended without its end line (did its process die?); windows after its "
           "last are merged without it",
           in.name));
+    if (in.repeats > 0)
+      notes_.push_back(
+          fmt::format("merge: '{}': {} window{} that a resumed run printed again (its process died "
+                      "after printing, before saving?) merged once",
+                      in.name, in.repeats, in.repeats == 1 ? "" : "s"));
     return true;
   }
   ++in.line;
@@ -98,7 +150,17 @@ bool Merger::step(Input& in) {
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
   if (text.find_first_not_of(" \t") == std::string_view::npos) return true;  // blank
   std::string why;
-  if (!parser_.parse(text, parsed_, why)) return bad(in, why), true;
+  bool parsed = parser_.parse(text, parsed_, why);
+  if (!in.any) {
+    in.any = true;
+    in.first = parsed_.record_like
+                   ? "its first line is a tweet or post: the input of trendtop --output partial, "
+                     "not its output"
+               : !parsed && why == "not a JSON object" ? "its first line is not a JSON object"
+               : parsed ? "its first line is a partial stream's window or end line (was its start cut off?)"
+                        : fmt::format("its first line is no partial line ({})", why);
+  }
+  if (!parsed) return bad(in, why), true;
   switch (parsed_.kind) {
     case PartialLine::Kind::Header:
       return header(in, parsed_.header);
@@ -112,27 +174,57 @@ bool Merger::step(Input& in) {
       break;
   }
   if (!in.header) return bad(in, "a window before the header"), true;
-  const PartialLine& w = parsed_;
+  return window(in, parsed_);
+}
+
+bool Merger::overflow(const Input& in, const PartialLine& w, std::string_view what) {
+  auto format_time = [](int64_t ms) {
+    fmt::memory_buffer b;
+    append_rfc3339(b, ms);
+    return fmt::to_string(b);
+  };
+  error_ = fmt::format(
+      "'{}' line {}: the {} of window {}..{} add up past 2^64 - 1 with the other inputs': "
+      "they cannot be summed",
+      in.name, in.line, what, format_time(w.start), format_time(w.end));
+  return false;
+}
+
+bool Merger::window(Input& in, const PartialLine& w) {
   if (w.end - w.start != config_.window_ms || floor_to(w.end, config_.slide_ms) != w.end)
     return bad(in, fmt::format("window {}..{} is not a window of the header's shape", w.start, w.end)), true;
-  if (in.last_end != kNoTime && w.end <= in.last_end)
+  if (in.last_end != kNoTime && w.end <= in.last_end) {
+    // A run resumed from its --state prints again the windows it printed after its last checkpoint.
+    if (in.resumed) return ++in.repeats, true;
     return bad(in, "window out of order (each input must be in order of window end)"), true;
+  }
   if (printed_end_ != kNoTime && w.end <= printed_end_)
     return bad(in, "window already merged and printed"), true;
   in.last_end = w.end;
   ++stats_.windows_in;
-  if (!w.exact) stats_.approximate = true;
   auto [it, fresh] = open_.try_emplace(w.end);
+  Open& o = it->second;
   if (fresh) {
-    it->second.start = w.start;
+    o.start = w.start;
     if (!spare_.empty()) {
-      it->second.counts = std::move(spare_.back());
+      o.counts = std::move(spare_.back());
       spare_.pop_back();
     }
   }
-  it->second.records += w.records;
-  if (!w.exact) it->second.error += w.error;
-  add_partial_counts(w, config_.count == CountMode::Users, it->second.counts, scratch_);
+  // One window per run: the same window from another segment of the run is that run printing it again.
+  if (in.run != 0) {
+    if (std::find(o.runs.begin(), o.runs.end(), in.run) != o.runs.end()) return ++in.repeats, true;
+    o.runs.push_back(in.run);
+  }
+  if (!w.exact) stats_.approximate = true;
+  if (o.records > UINT64_MAX - w.records) return overflow(in, w, "records");
+  o.records += w.records;
+  if (!w.exact) {
+    if (o.error > UINT64_MAX - w.error) return overflow(in, w, "error bounds");
+    o.error += w.error;
+  }
+  if (!add_partial_counts(w, config_.count == CountMode::Users, o.counts, scratch_))
+    return overflow(in, w, "counts");
   return true;
 }
 
@@ -192,6 +284,13 @@ bool Merger::run() {
     }
   }
   if (pipeline_ && !stopped_) print_through(kAll);
+  // Windows a stream left open are in its --state, and in the merge when the run's next segment is.
+  for (const LeftOpen& l : left_open_)
+    if (l.run == 0 || !streams_.count({l.run, l.segment + 1}))
+      notes_.push_back(
+          fmt::format("merge: '{}': its process ended with {} window{} still open (kept in its "
+                      "--state for a later run, or lost to a signal): not in the merge",
+                      l.name, l.open, l.open == 1 ? "" : "s"));
   if (stats_.bad > 0)
     notes_.push_back(fmt::format("merge: {} bad line{} skipped", stats_.bad, stats_.bad == 1 ? "" : "s"));
   if (stats_.approximate)
@@ -222,13 +321,16 @@ int run_merge(const Config& config) {
     files.push_back(f);
     merger.add_input(name, f);
   }
-  if (!merger.run()) {
+  bool merged = merger.run();
+  if (!merged) {
     error(merger.error());
     ok = false;
   }
   output.flush();
   for (std::FILE* f : files) std::fclose(f);
-  for (const std::string& note : merger.notes()) fmt::print(stderr, "trendtop: {}\n", note);
+  // A refusal is the one thing to say (the bad lines of an input that is no partial stream are no news).
+  if (merged)
+    for (const std::string& note : merger.notes()) fmt::print(stderr, "trendtop: {}\n", note);
   if (output.status() == Output::Status::Error) {
     error(output.error());
     ok = false;

@@ -6,9 +6,14 @@
 // prints every complete window in order of end — empty windows in between included, as a single run
 // prints them — and forgets it: memory is the windows open between the slowest and the fastest input.
 //
-// Every input must have the same window, slide, --count and --case (else the counts mean different
-// things): a mismatch is an error. A line that is not a partial line, or a window out of order, is counted
-// as bad and skipped. An input that ends without its end line is reported (its process may have died).
+// Refused (an error, exit 1), rather than summed wrong: inputs counted with other settings (the header holds
+// every setting that changes counts; the message names the first that differs, with both files); the same
+// partial stream twice (its run id and segment seen before, in another input or the same); a sum past
+// 2^64 - 1; an input that is no partial stream at all (empty, or without a header: tweets, say). A line
+// that is not a partial line, or a window out of order, is counted as bad and skipped. An input that ends
+// without its end line is reported (its process may have died). The segments of one run (resumed with
+// --state, appended to one file or in files of their own) continue each other; a window that a resumed
+// run printed again (its process died after printing it, before saving it) is merged once.
 #pragma once
 #include <cstdint>
 #include <cstdio>
@@ -52,24 +57,42 @@ class Merger {
  private:
   struct Input {
     std::string name;
-    std::FILE* in;
-    int64_t last_end;  // end of the last window read, kNoTime before the first
+    std::FILE* in = nullptr;
+    int64_t last_end = kNoTime;  // end of the last window read, kNoTime before the first
     uint64_t line = 0;
-    bool header = false;  // a header was read (and not yet closed by an end line)
-    bool ended = false;   // EOF
-    bool clean = false;   // the last thing read was an end line
-    uint64_t open = 0;    // windows its last end line says were left open
+    bool header = false;   // a header was read (and not yet closed by an end line)
+    bool ended = false;    // EOF
+    bool clean = false;    // the last thing read was an end line
+    uint64_t open = 0;     // windows its last end line says were left open
+    bool any = false;      // a line that is not blank was read
+    bool partial = false;  // a header was read
+    std::string first;     // what its first line is, when it is no header (for the error)
+    uint32_t run = 0;      // the current stream's run (index into runs_; 0: none given)
+    uint64_t segment = 0;
+    bool resumed = false;  // the current header continues the stream before it (the same run)
+    uint64_t repeats = 0;  // windows a resumed run printed again, skipped
   };
   struct Open {
     int64_t start;
     uint64_t records = 0;
     uint64_t error = 0;  // approximate inputs: their errors add up, as Space-Saving summaries do
     CountMap counts;
+    std::vector<uint32_t> runs;  // the runs that gave this window: one window per run is summed
+  };
+  // A stream that ended with windows still open, reported unless its run's next segment is an input too.
+  struct LeftOpen {
+    std::string name;
+    uint64_t open;
+    uint32_t run;
+    uint64_t segment;
   };
   // Reads and handles one line of `in`; false on a fatal error.
   bool step(Input& in);
   bool header(Input& in, const PartialHeader& h);
+  bool window(Input& in, const PartialLine& w);
   void bad(const Input& in, const std::string& why);
+  // A sum past 2^64 - 1: the error, and false.
+  bool overflow(const Input& in, const PartialLine& w, std::string_view what);
   // Prints every open window ending at or before `frontier`.
   bool print_through(int64_t frontier);
   bool print(int64_t start, int64_t end, uint64_t records, const CountMap& counts, uint64_t error = 0,
@@ -81,6 +104,10 @@ class Merger {
   std::unique_ptr<Pipeline> pipeline_;
   PartialHeader first_;
   std::string first_name_;
+  std::vector<std::string> first_settings_;
+  std::map<std::string, uint32_t> run_ids_;                       // run id -> index (from 1)
+  std::map<std::pair<uint32_t, uint64_t>, std::string> streams_;  // (run, segment) -> the input holding it
+  std::vector<LeftOpen> left_open_;
   std::vector<Input> inputs_;
   std::map<int64_t, Open> open_;  // by end
   std::vector<CountMap> spare_;

@@ -1,9 +1,12 @@
 #include "pipeline.h"
 
+#include <random>
+
 #include <algorithm>
 
 #include <fmt/format.h>
 
+#include "util/clock.h"
 #include "util/duration.h"
 #include "util/timefmt.h"
 
@@ -24,7 +27,12 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
       output_(output),
       time_(config.time),
       extractor_(config),
-      windower_({config.window_ms, config.slide_ms, config.lateness_ms, config.max_skew_ms, config.max_keys}),
+      windower_({config.window_ms,
+                 config.slide_ms,
+                 config.lateness_ms,
+                 config.max_skew_ms,
+                 config.max_keys,
+                 {config.count == CountMode::Users, tracks_spellings(config), kSpellingMark}}),
       sink_(make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend)),
       emit_final_([this](const ClosedWindow& w) { return emit(w, true); }),
       emit_partial_([this](const ClosedWindow& w) { return emit(w, false); }),
@@ -39,6 +47,9 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
   if (config.threads > 1)
     pool_ = std::make_unique<ExtractPool>(config.threads - 1, config, config.batch_bytes);
   if (config.output == OutputFormat::Partial) partial_ = std::make_unique<PartialWriter>();
+  // 128 random bits: two processes (or runs) never share a partial stream identity by chance.
+  std::random_device random;
+  for (int i = 0; i < 4; ++i) run_id_ += fmt::format("{:08x}", static_cast<uint32_t>(random()));
   log_time_ = !config.kafka_brokers.empty() && config.time != TimeMode::Arrival;
 }
 
@@ -182,32 +193,56 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
     ++stats_.skipped;
     return;
   }
+  if (!in_time_range(*time)) {  // dated outside years 0000..9999: a broken clock, with or without --max-skew
+    ++stats_.skewed;
+    return;
+  }
   last_record_wall_ = arrival_ms;
   int64_t skew = config_.max_skew_ms;
-  // A jump past every time so far by more than the skew, and far enough to close the window of the latest
-  // records (window + lateness), waits for the next record's verdict before it moves the watermark: one far
-  // before it says the jump was a lone spike. (A state may bring a held jump into a run without --max-skew.)
-  int64_t jump = std::max(skew, config_.window_ms + config_.lateness_ms);
-  if (held_.present && !(skew > 0 && *time > arrival_ms + skew))
+  // A record far ahead of the stream (jump_ms(): far enough to close windows the stream's next records
+  // belong in), though maybe not of the wall clock, waits for the next record's verdict before it moves the
+  // watermark: one far before it says the jump was a lone spike, one near it confirms it. (A state may bring
+  // a held jump into a run without --max-skew.)
+  int64_t jump = jump_ms();
+  // (time - skew, not arrival + skew: the time is in range, a Kafka log time standing in for the arrival
+  // may not be.)
+  if (held_.present && !(skew > 0 && *time - skew > arrival_ms))
     release_held(skew == 0 || *time >= held_.time - jump);
   if (skew > 0) {
     // --max-skew. A time this far ahead of the wall clock that read it is a broken clock, whatever the
     // source.
-    if (*time > arrival_ms + skew) {
+    if (*time - skew > arrival_ms) {
       ++stats_.skewed;
       return;
     }
-    if (int64_t max = windower_.max_time(); max != kNoTime && *time > max + jump) {
-      hold(*time, keys, hashes);
+    if (int64_t stream = stream_time(arrival_ms); stream != kNoTime && *time > stream + jump) {
+      hold(*time, keys, hashes, arrival_ms);
       return;
     }
   }
-  count_event(*time, keys, hashes);
+  count_event(*time, keys, hashes, arrival_ms);
+}
+
+int64_t Pipeline::stream_time(int64_t now_ms) const {
+  int64_t max = windower_.max_time();
+  if (max == kNoTime || idle_timeout_ms_ <= 0 || max_arrival_ == kNoTime || now_ms <= max_arrival_)
+    return max;
+  // Live: a quiet stream is not behind; its records arrive as they happen. (A file is read faster than it
+  // happened: there the stream is where its records are, whatever the wall clock.)
+  return max + std::min(now_ms - max_arrival_, kMaxDuration);
+}
+
+int64_t Pipeline::held_due() const {
+  int64_t max = windower_.max_time();
+  if (!held_.present || idle_timeout_ms_ <= 0 || max == kNoTime || max_arrival_ == kNoTime) return kNoTime;
+  // stream_time(now) + jump_ms() >= held time
+  return max_arrival_ + std::max<int64_t>(0, held_.time - jump_ms() - max);
 }
 
 void Pipeline::count_event(int64_t time, std::span<const std::string_view> keys,
-                           std::span<const uint64_t> hashes) {
+                           std::span<const uint64_t> hashes, int64_t arrival_ms) {
   bool stopped = false;
+  if (windower_.max_time() == kNoTime || time > windower_.max_time()) max_arrival_ = arrival_ms;
   if (windower_.process(time, keys, emit_final_, stopped, hashes)) {
     ++stats_.counted;
     stats_.keys += real_keys(keys);
@@ -217,9 +252,11 @@ void Pipeline::count_event(int64_t time, std::span<const std::string_view> keys,
   if (stopped) done_ = true;
 }
 
-void Pipeline::hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes) {
+void Pipeline::hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
+                    int64_t arrival_ms) {
   held_.present = true;
   held_.time = time;
+  held_.arrival = arrival_ms;
   held_.bytes.clear();
   for (std::string_view k : keys) held_.bytes.append(k);
   held_.keys.clear();
@@ -236,7 +273,7 @@ void Pipeline::release_held(bool count) {
   held_.present = false;
   --stats_.held;
   if (count) {
-    count_event(held_.time, held_.keys, held_.hashes);
+    count_event(held_.time, held_.keys, held_.hashes, held_.arrival);
   } else {
     ++stats_.skewed;
   }
@@ -247,6 +284,7 @@ bool Pipeline::tick_due(int64_t now_ms) const {
   if (next_partial_ != kNoTime && now_ms >= next_partial_) return true;
   if (time_ == TimeMode::Arrival) return windower_.next_end() != kNoTime && now_ms >= windower_.next_end();
   // Lines still parsing can only make the last record more recent, so this errs towards waiting.
+  if (int64_t due = held_due(); due != kNoTime && now_ms >= due) return true;
   return idle_timeout_ms_ > 0 &&
          (last_record_wall_ == kNoTime || now_ms - last_record_wall_ >= idle_timeout_ms_);
 }
@@ -259,6 +297,12 @@ void Pipeline::tick(int64_t now_ms) {
     if (done_) return;
   }
   if (config_.print_keys) return;  // no windows
+  // Live: a held record that the quiet stream has caught up with is no longer ahead of it. (Before the idle
+  // advance below, which cannot pass its windows while it is still ahead.)
+  if (int64_t due = held_due(); due != kNoTime && now_ms >= due) {
+    release_held(true);
+    if (done_) return;
+  }
   if (time_ == TimeMode::Arrival) {
     if (!windower_.advance(now_ms, emit_final_)) done_ = true;
   } else if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != kNoTime &&
@@ -273,7 +317,8 @@ void Pipeline::tick(int64_t now_ms) {
       Windower::Emit once = [&](const ClosedWindow& w) { return emit(w, false), false; };
       windower_.peek_open(once);
     }
-    while (next_partial_ <= now_ms) next_partial_ += config_.emit_every_ms;
+    // The next one after now (in one step: the clock may have jumped by days).
+    next_partial_ += ((now_ms - next_partial_) / config_.emit_every_ms + 1) * config_.emit_every_ms;
   }
 }
 
@@ -289,15 +334,12 @@ void Pipeline::finish(int64_t now_ms) {
 
 uint64_t Pipeline::interrupt(int64_t now_ms) {
   sync();
-  if (done_ || config_.print_keys) return 0;
+  if (done_ || config_.print_keys || windower_.interrupted()) return 0;
   // A held jump stays undecided in the state for the next run; without one this run is all there is.
   if (held_.present && config_.state_path.empty()) release_held(true);
   if (time_ == TimeMode::Arrival && !windower_.advance(now_ms, emit_final_)) return 0;  // closed on time
-  if (!sink_->marks_partial() || partial_) {  // partial streams carry closed windows only
-    uint64_t open = 0;
-    windower_.peek_open([&](const ClosedWindow&) { return ++open, true; });
-    return open;
-  }
+  if (!sink_->marks_partial() || partial_)  // partial streams carry closed windows only
+    return windower_.open_windows();
   int64_t through =
       time_ == TimeMode::Arrival ? floor_to(now_ms, config_.slide_ms) + config_.slide_ms : kNoTime;
   // Each open window is compared with the one before it, as a run to the end would print them; the ranking
@@ -319,6 +361,7 @@ int64_t Pipeline::next_deadline() const {
   if (time_ == TimeMode::Event && idle_timeout_ms_ > 0 && last_record_wall_ != kNoTime &&
       windower_.next_end() != kNoTime)
     sooner(last_record_wall_ + std::max(idle_timeout_ms_, windower_.next_end() - windower_.watermark()));
+  sooner(held_due());
   sooner(next_partial_);
   return wake;
 }
@@ -352,7 +395,7 @@ void Pipeline::save(StateWriter& out) const {
                      stats_.windows, stats_.keys, stats_.bytes})
     out.u64(v);
   windower_.save(out);
-  ranker_.save(out);
+  ranker_.save(out, windower_.totals());
   out.u8(held_.present);
   if (held_.present) {
     out.i64(held_.time);
@@ -364,6 +407,18 @@ void Pipeline::save(StateWriter& out) const {
     out.str(o.topic);
     out.i64(o.partition);
     out.i64(o.next);
+  }
+  // State version 5: the partial stream's identity (a version 4 state ends before it).
+  out.str(run_id_);
+  out.u64(segment_);
+  // State version 6: the URL streams' resume positions, one per offset above (a version 5 state ends here).
+  for (const SourceOffset& o : offsets_) {
+    out.str(o.id);
+    out.u64(o.seen.size());
+    for (auto [time, hash] : o.seen) {
+      out.i64(time);
+      out.u64(hash);
+    }
   }
 }
 
@@ -418,7 +473,7 @@ bool Pipeline::load(StateReader& in, std::string& error) {
     held_ok = !in.failed() && keys.size() == n && stats_.held == 1;
     if (held_ok) {
       --stats_.held;  // hold() counts it again
-      hold(t, keys, hashes);
+      hold(t, keys, hashes, kNoTime);
     }
   } else if (held_ok) {
     held_ok = stats_.held == 0;
@@ -431,7 +486,25 @@ bool Pipeline::load(StateReader& in, std::string& error) {
     std::string topic(in.str());
     int64_t partition = in.i64(), next = in.i64();
     if (partition < 0 || partition > INT32_MAX || next < 0) offsets_ok = false;
-    offsets_.push_back({std::move(topic), static_cast<int32_t>(partition), next});
+    offsets_.push_back({std::move(topic), static_cast<int32_t>(partition), next, {}, {}});
+  }
+  // The partial stream goes on under the saved run's identity, as its next segment. (A version 4 state
+  // has none: this run's own stands.)
+  if (offsets_ok && !in.failed() && !in.at_end()) {
+    std::string_view run = in.str();
+    uint64_t segment = in.u64();
+    offsets_ok = run.size() == 32 && run.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+    if (offsets_ok) set_identity(std::string(run), segment + 1);
+  }
+  // The URL streams' resume positions (a version 5 state has none).
+  for (size_t i = 0; offsets_ok && !in.failed() && !in.at_end() && i < offsets_.size(); ++i) {
+    offsets_[i].id = std::string(in.str());
+    uint64_t seen = in.u64();
+    offsets_ok = seen <= in.left() / 16;
+    for (uint64_t j = 0; offsets_ok && j < seen; ++j) {
+      int64_t time = in.i64();
+      offsets_[i].seen.emplace_back(time, in.u64());
+    }
   }
   if (!offsets_ok || in.failed() || !in.at_end()) {
     error = "is corrupt (bad window data)";

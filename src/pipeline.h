@@ -53,7 +53,11 @@ class Pipeline : public LineSink {
   void finish(int64_t now_ms);
   // Interrupted (a signal): prints the open windows marked partial, leaves them open. Returns how many open
   // windows could not be printed because the format cannot mark them (TSV/CSV without a final column).
+  // After a long run of windows was cut short (stop_on), nothing more is printed.
   uint64_t interrupt(int64_t now_ms);
+  // The stop signal's flag: a long run of windows (years of empty ones, with --max-skew 0) ends as soon as
+  // it is set rather than when the run is done (Windower::stop_on).
+  void stop_on(const volatile std::sig_atomic_t* flag) { windower_.stop_on(flag); }
   // The run is over: --output partial writes its end line (and its header if no window came).
   void end_output();
   // Prints a window assembled elsewhere (trendtop merge) as a closed one: ranked, annotated, formatted.
@@ -78,6 +82,15 @@ class Pipeline : public LineSink {
   // settings.
   void save(StateWriter& out) const;
   bool load(StateReader& in, std::string& error);
+  // The identity of this run's partial stream: a random run id, kept in the --state so that a resumed run
+  // continues it, and the segment (0, then one more at each resume). A run that starts over from a state
+  // it emptied (--flush) keeps them too.
+  const std::string& run_id() const { return run_id_; }
+  uint64_t segment() const { return segment_; }
+  void set_identity(std::string run_id, uint64_t segment) {
+    run_id_ = std::move(run_id);
+    segment_ = segment;
+  }
 
   const Stats& stats() const { return stats_; }
 
@@ -96,6 +109,8 @@ class Pipeline : public LineSink {
 
  private:
   bool emit(const ClosedWindow& w, bool final);
+  // The window ranked (with these counts) is the previous one from now on.
+  void closed(const ClosedWindow& w, const CountMap& ranked);
   // Ranks a window into top_ (spellings too); returns the counts ranked and sets their distinct keys.
   const CountMap& rank(const ClosedWindow& w, size_t& distinct);
   // Counts one extracted line: the accounting, then the windower.
@@ -103,10 +118,21 @@ class Pipeline : public LineSink {
              std::span<const uint64_t> hashes, int64_t arrival_ms);
   void apply_batch(const Batch& b);
   // Event time: a counted tweet into the windows (or late).
-  void count_event(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes);
-  // --max-skew: keeps a record that jumped ahead until the next one confirms (count) or contradicts it.
-  void hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes);
+  void count_event(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
+                   int64_t arrival_ms);
+  // --max-skew: keeps a record that jumped ahead of the stream until the next one confirms (count) or
+  // contradicts it, or (live) the stream catches up with it.
+  void hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
+            int64_t arrival_ms);
   void release_held(bool count);
+  // How far ahead of the stream a record may be before it is held: past the lateness and three slides, it
+  // would close windows that the stream's next records still belong in.
+  int64_t jump_ms() const { return config_.lateness_ms + 3 * config_.slide_ms; }
+  // Where the stream is at wall time `now`: its latest event time, and in a live run (an idle timeout)
+  // moved on by the wall time since the record that brought it arrived. kNoTime before any record.
+  int64_t stream_time(int64_t now_ms) const;
+  // Live: when the stream will have caught up with the held record (kNoTime: nothing held, or never).
+  int64_t held_due() const;
   // After a batch was submitted: count what is ready, and wait while too many are out.
   void submitted();
   // Counts parsed batches in order: those ready, or (all) every one given so far.
@@ -146,6 +172,7 @@ class Pipeline : public LineSink {
   struct Held {
     bool present = false;
     int64_t time = 0;
+    int64_t arrival = kNoTime;
     std::string bytes;  // the keys, back to back
     std::vector<std::string_view> keys;
     std::vector<uint64_t> hashes;
@@ -153,9 +180,12 @@ class Pipeline : public LineSink {
   std::vector<SourceOffset> offsets_;
   int64_t idle_timeout_ms_;
   int64_t last_record_wall_ = kNoTime;  // arrival of the last tweet, for --idle-timeout
+  int64_t max_arrival_ = kNoTime;       // arrival of the record that brought the latest event time
   int64_t next_partial_ = kNoTime;      // next --emit every=DUR output
   bool done_ = false;
   bool begun_ = false;
+  std::string run_id_;  // 32 hex digits
+  uint64_t segment_ = 0;
   bool chain_partials_ = false;
   bool warned_approximate_ = false;
   bool log_time_ = false;  // --kafka: arrival times are log timestamps, standing in for missing event times

@@ -6,12 +6,32 @@
 #include <fmt/format.h>
 
 #include "pipeline.h"
+#include "util/hash.h"
 #include "util/timefmt.h"
 
 namespace trendtop {
 
 namespace {
 constexpr size_t kOutputChunk = 1 << 20;
+
+// What a run reads, for a partial stream's header: "stdin", the files, the addresses, the Kafka topics.
+std::string source_description(const Config& c) {
+  std::string out;
+  auto add = [&](std::string_view what) {
+    if (!out.empty()) out += ", ";
+    out += what;
+  };
+  for (const std::string& in : c.inputs) add(in == "-" ? "stdin" : in);
+  for (const Endpoint& e : c.listen) add("listen " + e.text());
+  for (const Endpoint& e : c.connect) add("connect " + e.text());
+  if (!c.kafka_brokers.empty()) {
+    std::string topics;
+    for (const std::string& t : c.kafka_topics) topics += (topics.empty() ? "" : ",") + t;
+    add(fmt::format("kafka {} {}{}", c.kafka_brokers, topics,
+                    c.kafka_group.empty() ? "" : " group " + c.kafka_group));
+  }
+  return out;
+}
 }  // namespace
 
 // Counts the spelling markers of `counts` and gives each ranked key its most frequent spelling: a marker's
@@ -58,6 +78,12 @@ void Pipeline::print_keys(std::span<const std::string_view> keys) {
 
 // As emit() ranks a window (emit keeps its own copy of these lines to stay a small diff; they could share).
 const CountMap& Pipeline::rank(const ClosedWindow& w, size_t& distinct) {
+  if (w.totals) {  // a sliding window's running totals: their authors per key, top-k and spellings are kept
+    ranker_.rank(*w.totals, config_.top, config_.min_count, top_);
+    distinct = w.totals->distinct();
+    w.totals->spell(top_);
+    return w.totals->ranked();
+  }
   const CountMap* counts = &w.counts;
   if (config_.count == CountMode::Users) {
     // The window holds one entry per (key, author): count the authors of each key. Spelling markers are
@@ -119,17 +145,25 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
   }
   if (observer_) observer_({w.start, w.end, w.records, distinct, top_, final, w.max_error});
   if (!final) {
-    if (chain_partials_) ranker_.closed(counts, top_, kSpellingMark);
+    if (chain_partials_) closed(w, counts);
     ++stats_.partials;
     return true;
   }
-  ranker_.closed(counts, top_, kSpellingMark);
+  closed(w, counts);
   ++stats_.windows;
   if (config_.intervals != 0 && stats_.windows >= config_.intervals) {
     done_ = true;
     return false;
   }
   return true;
+}
+
+void Pipeline::closed(const ClosedWindow& w, const CountMap& ranked) {
+  if (w.totals) {
+    ranker_.closed(*w.totals, top_);
+  } else {
+    ranker_.closed(ranked, top_, kSpellingMark);
+  }
 }
 
 bool Pipeline::emit_partial(const ClosedWindow& w) {
@@ -150,9 +184,7 @@ bool Pipeline::emit_partial(const ClosedWindow& w) {
 void Pipeline::end_output() {
   if (!partial_ || config_.print_keys) return;
   if (!begun_) partial_header();
-  uint64_t open = 0;
-  windower_.peek_open([&](const ClosedWindow&) { return ++open, true; });
-  partial_->end(stats_.windows, open, output_.buffer());
+  partial_->end(stats_.windows, windower_.open_windows(), output_.buffer());
 }
 
 void Pipeline::partial_header() {
@@ -168,6 +200,26 @@ void Pipeline::partial_header() {
   h.count = kCounts[static_cast<int>(config_.count)];
   h.case_mode = config_.keep_case ? "keep" : "fold";
   h.extract = extract_name(config_.extract);
+  h.schema = schema_name(config_.schema);
+  h.key_field = config_.key_field;
+  h.text_field = config_.text_field;
+  h.time_field = config_.time_field;
+  h.user_field = config_.user_field;
+  h.max_line = config_.max_line;
+  h.no_retweets = config_.no_retweets;
+  CountingLists lists = counting_lists(config_);
+  h.track = std::move(lists.track);
+  h.lang = std::move(lists.langs);
+  auto digest = [](const std::vector<std::string>& l, std::string_view what) {
+    std::string all;
+    for (const std::string& x : l) all += x + '\n';
+    return l.empty() ? std::string() : fmt::format("{} {}, hash {:016x}", l.size(), what, hash_key(all));
+  };
+  h.exclude = digest(lists.exclude, lists.exclude.size() == 1 ? "key" : "keys");
+  h.stopwords = digest(lists.stopwords, "words");
+  h.run = run_id_;
+  h.segment = segment_;
+  h.source = source_description(config_);
   partial_->header(h, output_.buffer());
 }
 

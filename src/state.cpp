@@ -82,9 +82,9 @@ LoadResult load_state_file(const std::string& path, std::string& payload, std::s
     return refuse("is not a trendtop state file");
   if (data.size() < kHeaderSize + 8) return refuse("is truncated or has trailing bytes");
   uint32_t version = static_cast<uint32_t>(get_le(data, 8, 4));
-  if (version != kStateVersion)
-    return refuse(
-        fmt::format("has format version {}, this trendtop reads version {}", version, kStateVersion));
+  if (version < kOldestStateVersion || version > kStateVersion)
+    return refuse(fmt::format("has format version {}, this trendtop reads versions {} to {}", version,
+                              kOldestStateVersion, kStateVersion));
   uint64_t size = get_le(data, 16, 8);
   if (size > kMaxPayload || data.size() != kHeaderSize + size + 8)
     return refuse("is truncated or has trailing bytes");

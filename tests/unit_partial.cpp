@@ -2,6 +2,8 @@
 // key encoding (spelling markers, key US author), and the parser refuses what is not a partial line.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <string>
 
 #include "extract/extract.h"
@@ -100,12 +102,76 @@ TEST_CASE("partial: header and end lines", "[partial]") {
   CHECK(parsed.header.slide_ms == 20000);
   CHECK(parsed.header.keys == "hashtags,mentions");
   CHECK(parsed.header.case_mode == "fold");
+  CHECK(describe_settings(parsed.header) == describe_settings(h));
   out.clear();
   writer.end(4, 2, out);
   REQUIRE(parser.parse(lines_of(out), parsed, why));
   CHECK(parsed.kind == PartialLine::Kind::End);
   CHECK(parsed.windows == 4);
   CHECK(parsed.open == 2);
+}
+
+TEST_CASE("partial: the header carries every counting setting and the stream's identity", "[partial]") {
+  PartialHeader h;
+  h.run = "0123456789abcdef0123456789abcdef";
+  h.segment = 3;
+  h.source = "kafka k1:9092 tweets group g";
+  h.window_ms = h.slide_ms = 10000;
+  h.lateness_ms = 120000;
+  h.max_skew_ms = 0;
+  h.time = "event";
+  h.keys = "words";
+  h.count = "users";
+  h.case_mode = "keep";
+  h.extract = "text";
+  h.schema = "json";
+  h.key_field = "/a";
+  h.text_field = "/b";
+  h.time_field = "/c";
+  h.user_field = "/d \"quoted\"";
+  h.max_line = 100 << 10;
+  h.track = {"hello world", "\u00e9t\u00e9"};
+  h.lang = {"en", "ja"};
+  h.no_retweets = true;
+  h.exclude = "2 keys, hash 0011223344556677";
+  h.stopwords = "175 words, hash 8899aabbccddeeff";
+  fmt::memory_buffer out;
+  PartialWriter().header(h, out);
+  PartialParser parser;
+  PartialLine parsed;
+  std::string why;
+  REQUIRE(parser.parse(lines_of(out), parsed, why));
+  const PartialHeader& p = parsed.header;
+  CHECK(p.run == h.run);
+  CHECK(p.segment == 3);
+  CHECK(p.source == h.source);
+  CHECK(p.user_field == h.user_field);
+  CHECK(p.max_line == 100 << 10);
+  CHECK(p.track == h.track);
+  CHECK(p.lang == h.lang);
+  CHECK(p.no_retweets);
+  CHECK(p.exclude == h.exclude);
+  CHECK(p.stopwords == h.stopwords);
+  std::vector<std::string> settings = describe_settings(p);
+  CHECK(settings == describe_settings(h));
+  for (const char* said :
+       {"--window 10s", "--lateness 2m", "--max-skew 0s", "--schema json", "--key-field /a",
+        "--time-field /c", "--keys words", "--count users", "--case keep", "--extract text",
+        "--max-line 100K", "--track 'hello world', '\u00e9t\u00e9'", "--lang 'en', 'ja'", "--no-retweets",
+        "--exclude/--exclude-file (2 keys, hash 0011223344556677)",
+        "--stopwords (175 words, hash 8899aabbccddeeff)"})
+    CHECK(std::find(settings.begin(), settings.end(), said) != settings.end());
+  // Each setting changes what it says.
+  PartialHeader other = h;
+  other.lang = {"en"};
+  CHECK(describe_settings(other) != settings);
+  other = h;
+  other.no_retweets = false;
+  CHECK(describe_settings(other) != settings);
+  other = h;
+  other.exclude.clear();
+  CHECK(std::find(describe_settings(other).begin(), describe_settings(other).end(),
+                  "no --exclude/--exclude-file") != describe_settings(other).end());
 }
 
 TEST_CASE("partial: lines that are not partial lines are refused with a reason", "[partial]") {
@@ -127,6 +193,11 @@ TEST_CASE("partial: lines that are not partial lines are refused with a reason",
            "{\"t\":\"window\",\"start\":\"0\",\"end\":10,\"counts\":[]}",
            "{\"t\":\"header\",\"version\":1,\"window_ms\":10,\"slide_ms\":3}",
            "{\"t\":\"header\",\"window_ms\":10,\"slide_ms\":10}",
+           // Durations and times at int64's edges: the merge's arithmetic on them would overflow.
+           "{\"t\":\"header\",\"version\":1,\"window_ms\":9223372036854775807,\"slide_ms\":1}",
+           "{\"t\":\"header\",\"version\":1,\"window_ms\":10,\"slide_ms\":10,\"max_skew_ms\":-1}",
+           "{\"t\":\"window\",\"start\":-9223372036854775808,\"end\":10,\"counts\":[]}",
+           "{\"t\":\"window\",\"start\":0,\"end\":9223372036854775807,\"counts\":[]}",
        }) {
     INFO(bad);
     CHECK_FALSE(parser.parse(bad, parsed, why));

@@ -388,3 +388,44 @@ TEST_CASE("schema: a v2 quote or reply is not a retweet; escaped field names are
   CHECK(b.retweet);
   CHECK(user_of(Schema::Mastodon, ws) == "9");
 }
+
+TEST_CASE("schema: a line is one JSON object; anything but whitespace after it makes it malformed",
+          "[schema]") {
+  const std::string v1 = R"({"created_at":"Fri Jan 01 07:29:00 +0000 2021","user":{"id":2},"text":"#a"})";
+  const std::string bsky = jetstream(R"({"text":"#a","createdAt":"2021-09-22T16:25:51Z"})");
+  // Each record as it is: read. Followed by JSON whitespace (a CR is left at the end of a line that ended in
+  // two): still one object.
+  for (const std::string& one : {v1, kV2Retweet, bsky, kStatus}) {
+    CHECK(run(cfg(), one).kind == Record::Kind::Tweet);
+    CHECK(run(cfg(), one + " \t ").kind == Record::Kind::Tweet);
+    CHECK(run(cfg(), one + "\r").kind == Record::Kind::Tweet);
+    // A second object, junk ending in '}', a second value: malformed, whatever the first object held.
+    CHECK(run(cfg(), one + one).kind == Record::Kind::Malformed);
+    CHECK(run(cfg(), one + "\r" + one).kind == Record::Kind::Malformed);  // a lone CR ends no line
+    CHECK(run(cfg(), one + " junk }").kind == Record::Kind::Malformed);
+    CHECK(run(cfg(), one + ",{}").kind == Record::Kind::Malformed);
+    CHECK(run(cfg(), one + " {}").kind == Record::Kind::Malformed);
+    CHECK(run(cfg(), "data: " + one + one).kind == Record::Kind::Malformed);
+  }
+  // A notice or a non-status followed by more: malformed too, not skipped.
+  CHECK(run(cfg(), R"({"delete":{}})").kind == Record::Kind::NotTweet);
+  CHECK(run(cfg(), R"({"delete":{}}{"delete":{}})").kind == Record::Kind::Malformed);
+  CHECK(run(cfg(), "{}{}").kind == Record::Kind::Malformed);
+  // A Mastodon streaming message whose payload holds two statuses.
+  std::string payload;
+  for (char ch : kStatus + kStatus) {
+    if (ch == '"' || ch == '\\') payload.push_back('\\');
+    payload.push_back(ch);
+  }
+  CHECK(run(cfg(), R"({"event":"update","payload":")" + payload + R"("})").kind == Record::Kind::Malformed);
+  CHECK(
+      run(cfg(), R"({"event":"update","payload":")" + payload.substr(0, payload.size() / 2) + R"("})").kind ==
+      Record::Kind::Tweet);
+  // --schema json.
+  Config j = cfg(Schema::Json);
+  j.key_field = "/k";
+  CHECK(run(j, R"({"k":"a"})").kind == Record::Kind::Tweet);
+  CHECK(run(j, R"({"k":"a"} )").kind == Record::Kind::Tweet);
+  CHECK(run(j, R"({"k":"a"}{"k":"b"})").kind == Record::Kind::Malformed);
+  CHECK(run(j, R"({"k":"a"} 1 })").kind == Record::Kind::Malformed);
+}

@@ -34,3 +34,23 @@ TEST_CASE("stats: balance and key=value line", "[stats]") {
                  "mb_per_s=1.0",
                  0) == 0);
 }
+
+TEST_CASE("stats: the summary of the lines not counted, each reason with its option", "[stats]") {
+  Stats s;
+  s.lines = 3480;
+  s.counted = 2800;
+  s.skipped = 26;  // notices, blank lines and --track's choices are no loss
+  s.blank = 0;
+  CHECK(s.dropped() == 0);
+  CHECK(s.dropped_summary().empty());
+  s.late = 654;
+  CHECK(s.dropped_summary() == "654 of 3480 lines not counted: 654 late (see --lateness)");
+  s.malformed = 2;
+  s.oversized = 1;
+  s.skewed = 3;
+  CHECK(s.dropped() == 660);
+  CHECK(
+      s.dropped_summary() ==
+      "660 of 3480 lines not counted: 2 malformed, 654 late (see --lateness), 1 oversized (see --max-line), "
+      "3 skewed (see --max-skew)");
+}

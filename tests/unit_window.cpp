@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <csignal>
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
@@ -12,6 +14,8 @@
 
 #include "brute_force.h"
 #include "count/window.h"
+#include "util/clock.h"
+#include "util/serial.h"
 #include "util/timefmt.h"
 
 using namespace trendtop;
@@ -210,4 +214,83 @@ TEST_CASE("window: a pane past max_keys becomes a Space-Saving summary with a bo
   exact.process(1000, keys, none, stopped);
   REQUIRE(exact.flush([&](const ClosedWindow& c) { return error = c.max_error, true; }));
   CHECK(error == 0);
+}
+
+TEST_CASE("window: arithmetic at the ends of the time range with the longest windows", "[window]") {
+  // Records at the first and last millisecond a record may carry, windows of the longest duration an option
+  // takes: every end and start computed from them stays exact (UBSan checks there is no overflow).
+  const int64_t W = kMaxDuration;
+  for (int64_t slide : {W, W / 366}) {
+    for (int64_t gap : {int64_t{0}, W}) {
+      if (slide != W && gap == 0) continue;  // 365 000 empty sliding windows: the tumbling case has them all
+      Windower w({W, slide, kMaxDuration, gap});
+      std::vector<std::pair<int64_t, uint64_t>> got;  // (end, records) of each window emitted
+      Windower::Emit emit = [&](const ClosedWindow& c) {
+        CHECK(c.end - c.start == W);
+        CHECK(c.end % slide == 0);
+        got.emplace_back(c.end, c.records);
+        return true;
+      };
+      std::vector<std::string_view> keys = {"#k"};
+      bool stopped = false;
+      CHECK(w.process(kMinTime, keys, emit, stopped));
+      CHECK(w.process(kMaxTime, keys, emit, stopped));
+      CHECK(w.flush(emit));
+      int64_t first = floor_to(kMinTime, slide) + slide, last = floor_to(kMaxTime, slide) + W;
+      REQUIRE(!got.empty());
+      CHECK(got.front() == std::pair<int64_t, uint64_t>{first, 1});
+      CHECK(got.back() == std::pair<int64_t, uint64_t>{last, 1});
+      uint64_t with_records = 0;
+      for (auto [end, records] : got) with_records += records;
+      CHECK(with_records == 2 * static_cast<uint64_t>(W / slide));  // each record in W/slide windows
+      if (gap == 0) CHECK(got.size() == static_cast<size_t>((last - first) / slide + 1));
+    }
+  }
+  // A state that claims times beyond the range (by more than the longest windows) is corrupt.
+  for (int64_t t : {std::numeric_limits<int64_t>::max(), kMaxTime + 3 * kMaxDuration,
+                    kMinTime - 3 * kMaxDuration, kNoTime + 1}) {
+    Windower a({10'000, 10'000, 0});
+    StateWriter out;
+    a.save(out);
+    std::string payload = out.payload();
+    // max_time is the fourth i64 of the saved windower.
+    for (int i = 0; i < 8; ++i) payload[24 + i] = static_cast<char>(static_cast<uint64_t>(t) >> (8 * i));
+    StateReader in(payload);
+    Windower b({10'000, 10'000, 0});
+    CHECK_FALSE(b.load(in));
+  }
+}
+
+TEST_CASE("window: a stop flag cuts a long run of windows short, and the rest follows later", "[window]") {
+  volatile std::sig_atomic_t stop = 1;
+  Windower w({1, 1, 0});  // 1 ms windows, no gap skipping: 20 000 windows between the two records
+  w.stop_on(&stop);
+  uint64_t emitted = 0, records = 0;
+  Windower::Emit emit = [&](const ClosedWindow& c) {
+    ++emitted;
+    records += c.records;
+    return true;
+  };
+  std::vector<std::string_view> keys = {"#k"};
+  bool stopped = false;
+  // A short run is never cut, flag or not.
+  CHECK(w.process(0, keys, emit, stopped));
+  CHECK(w.process(100, keys, emit, stopped));
+  CHECK(emitted == 100);
+  CHECK_FALSE(w.interrupted());
+  // A long one is, after kStopCheckAfter windows; not a stop (--intervals), nothing lost.
+  CHECK(w.process(20'100, keys, emit, stopped));
+  CHECK_FALSE(stopped);
+  CHECK(w.interrupted());
+  CHECK(emitted == 100 + Windower::kStopCheckAfter);
+  CHECK(w.next_end() == 100 + static_cast<int64_t>(Windower::kStopCheckAfter) + 1);
+  // The same for peek_open.
+  uint64_t peeked = 0;
+  CHECK(w.peek_open([&](const ClosedWindow&) { return ++peeked, true; }));
+  CHECK(peeked == Windower::kStopCheckAfter);
+  // Without the flag, the run goes on where it stopped.
+  stop = 0;
+  CHECK(w.flush(emit));
+  CHECK(emitted == 20'101);
+  CHECK(records == 3);
 }

@@ -146,13 +146,25 @@ void Ranker::rank(const CountMap& counts, uint64_t k, uint64_t min_count, std::v
     }
     std::sort(out.begin(), out.end(), trends_before);
   }
+  annotate(out, nullptr);
+}
+
+void Ranker::annotate(std::vector<RankedKey>& out, const WindowTotals* totals) const {
   for (RankedKey& r : out) {
-    r.prev = prev_counts_.get(r.key);
+    r.prev = prev_marked_ && totals ? totals->prev(r.key) : prev_counts_.get(r.key);
     r.prev_rank = prev_ranks_.get(r.key);
   }
 }
 
+void Ranker::rank(WindowTotals& totals, uint64_t k, uint64_t min_count, std::vector<RankedKey>& out) {
+  // A trend score moves with every key's baseline at every window: a pass over the window, as for any.
+  if (mode_ == RankMode::Trend) return rank(totals.ranked(), k, min_count, out, totals.spec().mark);
+  totals.top(k, min_count, out);
+  annotate(out, &totals);
+}
+
 void Ranker::closed(const CountMap& counts, std::span<const RankedKey> top, char skip) {
+  prev_marked_ = false;
   prev_counts_.clear();
   counts.for_each([&](std::string_view key, uint64_t count) {
     if (!is_marker(key, skip)) prev_counts_.add(key, count);
@@ -163,8 +175,20 @@ void Ranker::closed(const CountMap& counts, std::span<const RankedKey> top, char
   if (mode_ == RankMode::Trend) baseline_.add_window(counts, skip);
 }
 
+void Ranker::closed(WindowTotals& totals, std::span<const RankedKey> top) {
+  // The baseline takes every key of every window.
+  if (mode_ == RankMode::Trend) return closed(totals.ranked(), top, totals.spec().mark);
+  totals.mark();
+  prev_marked_ = true;
+  prev_counts_.clear();
+  prev_ranks_.clear();
+  uint64_t rank = 0;
+  for (const RankedKey& r : top) prev_ranks_.add(r.key, ++rank);
+}
+
 void Ranker::skipped(uint64_t n) {
   if (n == 0) return;
+  prev_marked_ = false;
   prev_counts_.clear();  // the window before the next one was empty
   prev_ranks_.clear();
   if (mode_ == RankMode::Trend) baseline_.add_empty(n);
@@ -192,13 +216,20 @@ bool load_map(StateReader& in, CountMap& m) {
 }
 }  // namespace
 
-void Ranker::save(StateWriter& out) const {
-  save_map(out, prev_counts_);
+void Ranker::save(StateWriter& out, const WindowTotals* running) const {
+  if (prev_marked_ && running) {
+    CountMap prev;
+    running->previous(prev);
+    save_map(out, prev);
+  } else {
+    save_map(out, prev_counts_);
+  }
   save_map(out, prev_ranks_);
   if (mode_ == RankMode::Trend) baseline_.save(out);
 }
 
 bool Ranker::load(StateReader& in) {
+  prev_marked_ = false;
   return load_map(in, prev_counts_) && load_map(in, prev_ranks_) &&
          (mode_ == RankMode::Count || baseline_.load(in));
 }

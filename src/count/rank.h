@@ -24,6 +24,7 @@
 #include "config.h"
 #include "count/count_map.h"
 #include "count/topk.h"
+#include "count/totals.h"
 #include "util/serial.h"
 
 namespace trendtop {
@@ -76,20 +77,30 @@ class Ranker {
   // count and rank (and, for trend, score and baseline). Keys starting with `skip` are not ranked.
   void rank(const CountMap& counts, uint64_t k, uint64_t min_count, std::vector<RankedKey>& out,
             char skip = 0);
+  // The same for a sliding window's running totals (totals.h), whose top-k they keep: --rank count reads
+  // it without a pass over the window (and the previous window's counts from the totals' mark).
+  void rank(WindowTotals& totals, uint64_t k, uint64_t min_count, std::vector<RankedKey>& out);
   // A final window was printed with these counts and this ranking: it is the previous window from now on,
   // and joins the baseline.
   void closed(const CountMap& counts, std::span<const RankedKey> top, char skip = 0);
+  // The same for running totals: --rank count marks them rather than copying the window.
+  void closed(WindowTotals& totals, std::span<const RankedKey> top);
   // `n` empty windows were skipped before the next one (--max-skew): nothing was ranked in them.
   void skipped(uint64_t n);
 
-  void save(StateWriter& out) const;
+  // `running`: the running totals the last closed(WindowTotals&) marked, if any.
+  void save(StateWriter& out, const WindowTotals* running = nullptr) const;
   bool load(StateReader& in);
 
  private:
+  void annotate(std::vector<RankedKey>& out, const WindowTotals* totals) const;
+
   RankMode mode_;
   Baseline baseline_;
-  CountMap prev_counts_;  // the last final window's counts
+  CountMap prev_counts_;  // the last final window's counts (unless prev_marked_)
   CountMap prev_ranks_;   // its ranked keys -> rank
+  // The last final window's counts are the running totals' at their mark (closed(WindowTotals&)).
+  bool prev_marked_ = false;
 };
 
 }  // namespace trendtop

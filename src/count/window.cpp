@@ -7,7 +7,8 @@
 
 namespace trendtop {
 
-Windower::Windower(WindowSpec spec) : spec_(spec) {}
+Windower::Windower(WindowSpec spec)
+    : spec_(spec), sliding_(spec.window_ms > spec.slide_ms), running_(spec.totals) {}
 
 void Windower::start_at(int64_t t) {
   int64_t end = floor_to(t, spec_.slide_ms) + spec_.slide_ms;
@@ -40,11 +41,16 @@ bool Windower::add(int64_t t, std::span<const std::string_view> keys, std::span<
   if (emitted_end_ != kNoTime && start + spec_.window_ms <= emitted_end_) return false;
   Pane& pane = pane_at(start);
   ++pane.records;
+  // In order, records fill a pane no window emitted so far holds, which the running totals take whole
+  // when they move; a record for a pane they hold already counts there too.
+  bool running = running_holds(start);
+  if (running) ++run_records_;
   for (size_t i = 0; i < keys.size(); ++i) {
     uint64_t hash = hashes.empty() ? hash_key(keys[i]) : hashes[i];
     // A summarised pane: a key new to it may have been evicted with up to `floor` occurrences.
     uint64_t n = pane.floor > 0 && pane.counts.get_hashed(keys[i], hash) == 0 ? pane.floor + 1 : 1;
     pane.counts.add_hashed(keys[i], hash, n);
+    if (running) running_.add(keys[i], hash, static_cast<int64_t>(n));
   }
   if (spec_.max_keys > 0 && pane.counts.size() >= spec_.max_keys) compact(pane);
   if (emitted_end_ == kNoTime && (first_end_ == kNoTime || start + spec_.slide_ms < first_end_))
@@ -63,7 +69,9 @@ bool Windower::process(int64_t t, std::span<const std::string_view> keys, const 
 
 bool Windower::advance(int64_t watermark, const Emit& emit) {
   if (watermark == kNoTime) return true;
+  uint64_t n = 0;
   for (int64_t end = next_end(); end != kNoTime && end <= watermark; end = next_end()) {
+    if (cut(++n)) return true;
     if (int64_t last = gap_from(end, watermark); last != kNoTime) {
       uint64_t n = static_cast<uint64_t>((last - end) / spec_.slide_ms + 1);
       skipped_windows_ += n;
@@ -108,6 +116,12 @@ void Windower::compact(Pane& pane) {
   std::nth_element(ranked_.begin(), ranked_.begin() + static_cast<std::ptrdiff_t>(keep), ranked_.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
   uint64_t cut = ranked_[keep].first;  // everything at or below it goes: ties are not split
+  if (running_holds(pane.start)) {
+    pane.counts.for_each_entry([&](const CountMap::Entry& e) {
+      if (e.count <= cut) running_.add(pane.counts.key(e), e.hash, -static_cast<int64_t>(e.count));
+    });
+    run_error_ += std::max(pane.floor, cut) - pane.floor;
+  }
   pane.floor = std::max(pane.floor, cut);
   scratch_.clear();
   for (const auto& [c, k] : ranked_)
@@ -118,27 +132,69 @@ void Windower::compact(Pane& pane) {
 
 ClosedWindow Windower::contents(int64_t end) {
   int64_t start = end - spec_.window_ms;
-  // Panes are sorted; the window's are the run with start in [start, end).
-  auto first = std::lower_bound(panes_.begin(), panes_.end(), start,
-                                [](const Pane& p, int64_t s) { return p.start < s; });
-  auto last =
-      std::lower_bound(first, panes_.end(), end, [](const Pane& p, int64_t s) { return p.start < s; });
-  if (last == first) return {start, end, 0, empty_};
-  if (last - first == 1) {  // tumbling: no merge
-    ClosedWindow w{start, end, first->records, first->counts};
-    w.max_error = first->floor;
+  if (sliding_) {
+    seek(end);
+    // Space-Saving summaries merge by adding counts; their errors add.
+    ClosedWindow w{start, end, run_records_, running_.counts()};
+    w.max_error = run_error_;
+    w.totals = &running_;
     return w;
   }
-  scratch_.clear();
-  uint64_t records = 0, error = 0;
-  for (auto it = first; it != last; ++it) {
-    records += it->records;
-    error += it->floor;  // Space-Saving summaries merge by adding counts; their errors add
-    scratch_.merge(it->counts);
-  }
-  ClosedWindow w{start, end, records, scratch_};
-  w.max_error = error;
+  // Tumbling: the window is one pane.
+  auto pane = std::lower_bound(panes_.begin(), panes_.end(), start,
+                               [](const Pane& p, int64_t s) { return p.start < s; });
+  if (pane == panes_.end() || pane->start >= end) return {start, end, 0, empty_};
+  ClosedWindow w{start, end, pane->records, pane->counts};
+  w.max_error = pane->floor;
   return w;
+}
+
+void Windower::resum(int64_t end, CountMap& out, uint64_t& records, uint64_t& error) const {
+  out.clear();
+  records = error = 0;
+  auto it = std::lower_bound(panes_.begin(), panes_.end(), end - spec_.window_ms,
+                             [](const Pane& p, int64_t s) { return p.start < s; });
+  for (; it != panes_.end() && it->start < end; ++it) {
+    out.merge(it->counts);
+    records += it->records;
+    error += it->floor;
+  }
+}
+
+void Windower::apply_pane(const Pane& pane, int sign) {
+  running_.add(pane.counts, sign);
+  if (sign > 0) {
+    run_records_ += pane.records;
+    run_error_ += pane.floor;
+  } else {
+    run_records_ -= pane.records;
+    run_error_ -= pane.floor;
+  }
+}
+
+void Windower::apply_panes(int64_t from, int64_t to, int sign) {
+  auto it = std::lower_bound(panes_.begin(), panes_.end(), from,
+                             [](const Pane& p, int64_t s) { return p.start < s; });
+  for (; it != panes_.end() && it->start < to; ++it) apply_pane(*it, sign);
+}
+
+// From the panes [lo, hi) held to the window's [start, end): only the panes at the edges change, whatever
+// the distance; panes no longer alive were subtracted when they were released.
+void Windower::seek(int64_t end) {
+  int64_t start = end - spec_.window_ms;
+  if (run_lo_ == start && run_hi_ == end) return;
+  if (run_lo_ >= run_hi_ || end <= run_lo_ || start >= run_hi_) {
+    running_.clear();  // nothing in common
+    run_records_ = run_error_ = 0;
+    apply_panes(start, end, 1);
+  } else {
+    if (run_lo_ < start) apply_panes(run_lo_, start, -1);
+    if (start < run_lo_) apply_panes(start, run_lo_, 1);
+    if (run_hi_ < end) apply_panes(run_hi_, end, 1);
+    if (end < run_hi_) apply_panes(end, run_hi_, -1);
+  }
+  run_lo_ = start;
+  run_hi_ = end;
 }
 
 bool Windower::emit_window(int64_t end, const Emit& emit) {
@@ -149,28 +205,71 @@ bool Windower::emit_window(int64_t end, const Emit& emit) {
   bool go_on = emit(w);
   // No open window (end > E) needs a pane with start + window <= E.
   release_panes_before(end - spec_.window_ms + spec_.slide_ms);
+  if (sliding_) {
+    // The pane that ends here is complete but for late records: it stays for window/slide - 1 more
+    // windows, packed (a window of 3 600 panes would otherwise hold twice the memory its keys need).
+    auto last = std::lower_bound(panes_.begin(), panes_.end(), end - spec_.slide_ms,
+                                 [](const Pane& p, int64_t s) { return p.start < s; });
+    if (last != panes_.end() && last->start == end - spec_.slide_ms) last->counts.pack();
+  }
   return go_on;
 }
 
 bool Windower::peek_open(const Emit& visit, int64_t through) {
   int64_t target = std::max(last_end_, through);
+  uint64_t n = 0;
+  int64_t home = kNoTime;  // where the running totals were first moved: back there afterwards
+  bool go_on = true;
   for (int64_t end = next_end(); end != kNoTime && end <= target; end += spec_.slide_ms) {
+    if (cut(++n)) break;  // the totals are still put back
     if (int64_t last = gap_from(end, target); last != kNoTime) {
       end = last;  // the same empty runs advance() would skip
       continue;
     }
-    if (!visit(contents(end))) return false;
+    if (sliding_ && home == kNoTime) {
+      seek(end);
+      home = end;
+      running_.save_mark(peek_mark_);
+    }
+    if (!visit(contents(end))) {
+      go_on = false;
+      break;
+    }
   }
-  return true;
+  if (home != kNoTime) {
+    seek(home);
+    running_.restore_mark(peek_mark_);
+  }
+  return go_on;
+}
+
+uint64_t Windower::open_windows(int64_t through) const {
+  int64_t target = std::max(last_end_, through);
+  uint64_t n = 0;
+  for (int64_t end = next_end(); end != kNoTime && end <= target; end += spec_.slide_ms) {
+    if (int64_t last = gap_from(end, target); last != kNoTime) {
+      end = last;
+      continue;
+    }
+    ++n;
+  }
+  return n;
 }
 
 void Windower::release_panes_before(int64_t start) {
-  auto keep = std::find_if(panes_.begin(), panes_.end(), [&](const Pane& p) { return p.start >= start; });
+  auto keep = std::lower_bound(panes_.begin(), panes_.end(), start,
+                               [](const Pane& p, int64_t s) { return p.start < s; });
   for (auto it = panes_.begin(); it != keep; ++it) {
+    if (running_holds(it->start)) apply_pane(*it, -1);  // the pane leaves the window the totals hold
     it->counts.clear();
     spare_.push_back(std::move(it->counts));
   }
   panes_.erase(panes_.begin(), keep);
+  // No pane before `start` comes back (a record there would be late): the totals hold [start, hi) now.
+  if (run_lo_ < start) {
+    run_lo_ = start;
+    run_hi_ = std::max(run_hi_, start);
+  }
 }
 
 void Windower::save(StateWriter& out) const {
@@ -193,10 +292,10 @@ void Windower::save(StateWriter& out) const {
 }
 
 bool Windower::load(StateReader& in) {
-  // No record time reaches 2^61 ms (the parsers stop below 10^18), so window arithmetic on what a run saved
-  // never overflows; a time beyond that is corrupt.
-  constexpr int64_t kMaxTime = int64_t{1} << 61;
-  auto plausible = [](int64_t t) { return t == kNoTime || (t >= -kMaxTime && t <= kMaxTime); };
+  // Every time a run saves is a record's time (in [kMinTime, kMaxTime]) or a window end or pane start
+  // near one: anything further out is corrupt (and arithmetic on it could overflow).
+  constexpr int64_t kLow = kMinTime - 2 * kMaxDuration, kHigh = kMaxTime + 2 * kMaxDuration;
+  auto plausible = [](int64_t t) { return t == kNoTime || (t >= kLow && t <= kHigh); };
   emitted_end_ = in.i64();
   first_end_ = in.i64();
   last_end_ = in.i64();
@@ -210,7 +309,7 @@ bool Windower::load(StateReader& in) {
   panes_.clear();
   for (uint64_t i = 0; i < panes; ++i) {
     int64_t start = in.i64();
-    if (start < -kMaxTime || start > kMaxTime) return false;
+    if (start < kLow || start > kHigh) return false;
     if (!panes_.empty() && start <= panes_.back().start) return false;  // sorted, distinct
     Pane& p = panes_.emplace_back(Pane{start, in.u64(), {}, 0});
     p.floor = in.u64();

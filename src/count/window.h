@@ -17,8 +17,20 @@
 // - flush() emits what is left, up to the last window that holds a record (or the one containing `now`).
 // - Except: a run of consecutive empty windows longer than spec.max_gap_ms is skipped, not emitted.
 // A pane is recycled as soon as no open window needs it, so memory follows the open windows' keys.
+// Times are in [kMinTime, kMaxTime] and durations at most kMaxDuration (util/clock.h): no arithmetic here
+// comes near int64's limits. A run of windows can still be long (years of empty windows with max_gap_ms 0):
+// a stop flag (stop_on) ends it early.
+//
+// Sliding windows (window > slide) are not summed pane by pane: the Windower keeps the running totals
+// (totals.h) of one window, the one asked for last, and moves them to the next by adding the panes that
+// enter and subtracting those that leave; a record counted into a pane the totals hold is added to them
+// too. A slide then costs the panes that changed, whatever the window holds. A --max-keys summary is
+// subtracted as it stands when it leaves, and an eviction from a summary the totals hold is subtracted
+// when it happens, so the totals are always the sum of the panes' current maps: what summing them gives.
 #pragma once
+#include <csignal>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <span>
@@ -26,6 +38,7 @@
 #include <vector>
 
 #include "count/count_map.h"
+#include "count/totals.h"
 #include "util/clock.h"
 #include "util/serial.h"
 
@@ -43,6 +56,8 @@ struct WindowSpec {
   // (see Windower::compact): memory stays flat under a flood of one-off keys, heavy hitters stay, and each
   // count is over by at most the window's max_error.
   uint64_t max_keys = 0;
+  // How the running totals of sliding windows read keys (--count users, spelling markers).
+  WindowTotals::Spec totals = {};
 };
 
 struct ClosedWindow {
@@ -53,6 +68,9 @@ struct ClosedWindow {
   // 0: exact. Else the window's panes hit spec.max_keys: every count is at least the true count and at most
   // max_error above it, and a key not in the window occurred at most max_error times.
   uint64_t max_error = 0;
+  // Sliding windows: the running totals `counts` belongs to, with the window's ranking kept incrementally
+  // (null for tumbling windows and windows assembled elsewhere). Valid, like `counts`, during the call.
+  WindowTotals* totals = nullptr;
 };
 
 class Windower {
@@ -79,8 +97,24 @@ class Windower {
   bool flush(const Emit& emit, int64_t now = kNoTime);
 
   // Visits the windows still open, from next_end() through the last one holding a record (at least through
-  // `through`), with what they hold now, without closing anything: partial results.
+  // `through`), with what they hold now, without closing anything: partial results. The running totals'
+  // mark is as it was before (a visitor may mark the windows it visits).
   bool peek_open(const Emit& visit, int64_t through = kNoTime);
+  // How many windows peek_open() would visit.
+  uint64_t open_windows(int64_t through = kNoTime) const;
+  // Sliding windows: the running totals (null for tumbling ones).
+  const WindowTotals* totals() const { return sliding_ ? &running_ : nullptr; }
+  // The window ending at `end` summed pane by pane into `out` (cleared first), with its records and error:
+  // what the running totals hold when moved there, recomputed the slow way (tests compare the two).
+  void resum(int64_t end, CountMap& out, uint64_t& records, uint64_t& error) const;
+
+  // A flag (set by a stop signal) that cuts a long run of windows short: once advance() or peek_open() went
+  // through kStopCheckAfter windows in one call, they return as soon as it is set, leaving the rest for
+  // later (a resumed run emits them). Short runs, the usual ones, are never cut.
+  static constexpr uint64_t kStopCheckAfter = 4096;
+  void stop_on(const volatile std::sig_atomic_t* flag) { stop_ = flag; }
+  // Whether a run of windows was cut short by the stop flag.
+  bool interrupted() const { return interrupted_; }
 
   // End of the next window to emit, kNoTime before anything can be emitted.
   int64_t next_end() const;
@@ -109,8 +143,15 @@ class Windower {
   // The pane reached max_keys: evicts its smaller half and raises its floor.
   void compact(Pane& pane);
   Pane& pane_at(int64_t start);
-  // The window ending at `end` as it stands (a pane's map, or the panes summed into scratch_).
+  // The window ending at `end` as it stands (a pane's map, or the running totals moved there).
   ClosedWindow contents(int64_t end);
+  // Whether the running totals hold the pane starting at `start`.
+  bool running_holds(int64_t start) const { return sliding_ && start >= run_lo_ && start < run_hi_; }
+  // Moves the running totals to the window ending at `end`.
+  void seek(int64_t end);
+  // The panes with start in [from, to) into (sign 1) or out of (-1) the running totals.
+  void apply_panes(int64_t from, int64_t to, int sign);
+  void apply_pane(const Pane& pane, int sign);
   bool emit_window(int64_t end, const Emit& emit);
   // The last window end of a run of empty windows from `end` (through at most `limit`) longer than
   // spec.max_gap_ms, or kNoTime if there is no such run.
@@ -118,9 +159,11 @@ class Windower {
   void release_panes_before(int64_t start);
 
   WindowSpec spec_;
-  std::vector<Pane> panes_;      // sorted by start, only panes some open window needs
-  std::vector<CountMap> spare_;  // recycled maps
-  CountMap scratch_;             // a sliding window's panes summed; compact()'s rebuilt map
+  // Sorted by start, only panes some open window needs: released from the front, one per slide, so a
+  // deque (a vector would move every pane left at each slide: a -w 1h -s 1s window has 3 600).
+  std::deque<Pane> panes_;
+  std::vector<CountMap> spare_;                                // recycled maps
+  CountMap scratch_;                                           // compact()'s rebuilt map
   std::vector<std::pair<uint64_t, std::string_view>> ranked_;  // compact()'s scratch
   CountMap empty_;
   int64_t emitted_end_ = kNoTime;  // E
@@ -129,6 +172,21 @@ class Windower {
   int64_t max_time_ = kNoTime;
   uint64_t skipped_windows_ = 0;
   uint64_t skipped_pending_ = 0;  // skipped since the last emission, for the next ClosedWindow
+  const volatile std::sig_atomic_t* stop_ = nullptr;
+  bool interrupted_ = false;
+  // Whether the `n`th window of a run must not be gone through: the stop flag is set and the run is long.
+  bool cut(uint64_t n) {
+    if (n <= kStopCheckAfter || stop_ == nullptr || *stop_ == 0) return false;
+    interrupted_ = true;
+    return true;
+  }
+  // Sliding windows: the running totals of the panes with start in [run_lo_, run_hi_), their records and
+  // their summaries' error.
+  bool sliding_;
+  WindowTotals running_;
+  int64_t run_lo_ = 0, run_hi_ = 0;
+  uint64_t run_records_ = 0, run_error_ = 0;
+  CountMap peek_mark_;  // peek_open(): the running totals' mark, put back after the walk
 };
 
 }  // namespace trendtop

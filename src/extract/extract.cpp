@@ -34,6 +34,16 @@ Extractor::Extractor(const Config& c)
   }
 }
 
+CountingLists counting_lists(const Config& config) {
+  Extractor e(config);
+  CountingLists lists{e.track(), e.langs(), e.key_builder().exclusions(), e.key_builder().stop_words()};
+  for (std::vector<std::string>* l : {&lists.track, &lists.langs, &lists.exclude, &lists.stopwords}) {
+    std::sort(l->begin(), l->end());
+    l->erase(std::unique(l->begin(), l->end()), l->end());
+  }
+  return lists;
+}
+
 std::string_view Extractor::decode(std::string_view raw, std::string& buf) {
   if (raw.find('\\') == std::string_view::npos) return raw;
   if (buf.size() < raw.size() + simdjson::SIMDJSON_PADDING)
@@ -163,7 +173,7 @@ void Extractor::extract_json(od::document& doc, Record& out) {
   od::json_type type;
   if (root.type().get(type) || type != od::json_type::object) return;
   JsonPaths::Found found;
-  if (json_.read(root, key_builder_, found)) {
+  if (json_.read(root, key_builder_, found) || !scan::only_value(doc)) {
     key_builder_.clear();
     return;
   }
@@ -213,9 +223,9 @@ void Extractor::extract(std::string_view line, Record& out) {
     }
   }
 
-  // The framer hands over lines without trailing spaces stripped; an object must start with '{' and end with
-  // '}'. Checking the last byte also catches trailing garbage, which On-Demand does not look at.
-  size_t last = line.find_last_not_of(" \t");
+  // A line is one JSON object followed only by whitespace (see scan::only_value). The framer hands lines
+  // over with trailing spaces: the last other byte must be '}', a cheap first check.
+  size_t last = line.find_last_not_of(" \t\r");
   if (last == std::string_view::npos || line[last] != '}') return;
   od::document doc;
   if (parser_.iterate(line.data(), line.size(), line.size() + Framer::kPadding).get(doc)) return;
@@ -224,7 +234,7 @@ void Extractor::extract(std::string_view line, Record& out) {
   if (doc.get_object().get(root)) return;
   Post& top = scan_.new_post();
   scan_.top = &top;
-  if (scan_.read_object(root, top, true)) return;
+  if (scan_.read_object(root, top, true) || !scan::only_value(doc)) return;
   decide(out);
   if (out.kind == Record::Kind::NotTweet || out.kind == Record::Kind::Malformed) out.time_ms.reset();
 }

@@ -52,6 +52,15 @@ struct Record {
   bool retweet = false;
 };
 
+// What decides whether and how a record is counted besides the modes, as the extractor applies it: --track
+// phrases folded, --lang codes lower-cased, --exclude/--exclude-file keys normalised as keys are, and with
+// --keys words the stop words left out (built in and --stopwords), folded; each sorted, without repeats. A
+// partial stream's header records them, so that merge sums only streams counted alike.
+struct CountingLists {
+  std::vector<std::string> track, langs, exclude, stopwords;
+};
+CountingLists counting_lists(const Config& config);
+
 class Extractor {
  public:
   // Split mode counts every occurrence, as the tutorial does; the others each distinct key once.
@@ -68,6 +77,10 @@ class Extractor {
   // The full text of the record extract() last read into `out`: out.text is decoded only when extraction
   // needed it (text keys, --track), since unescaping every text would cost a fifth of the parse.
   std::string_view text(Record& out) { return record_text(out); }
+  // The filters and exclusions as applied (counting_lists()).
+  const std::vector<std::string>& track() const { return track_; }
+  const std::vector<std::string>& langs() const { return langs_; }
+  const KeyBuilder& key_builder() const { return key_builder_; }
 
  private:
   void extract_text(std::string_view line, Record& out);  // text.cpp

@@ -4,8 +4,43 @@
 
 #include "extract/scan.h"
 #include "extract/words.h"
+#include "util/hash.h"
 
 namespace trendtop {
+
+bool DistinctKeys::add(std::vector<std::string_view>& keys, std::string_view key) {
+  size_t n = keys.size() - first_;
+  if (!hashed_) {
+    if (n < kLinear) {
+      if (std::find(keys.begin() + static_cast<std::ptrdiff_t>(first_), keys.end(), key) != keys.end())
+        return false;
+      keys.push_back(key);
+      return true;
+    }
+    rebuild(keys, 4 * kLinear);
+  }
+  if (2 * (n + 1) > slots_.size()) rebuild(keys, 2 * slots_.size());  // at most half full
+  size_t mask = slots_.size() - 1;
+  for (size_t i = hash_key(key) & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == 0) {
+      slots_[i] = static_cast<uint32_t>(n + 1);
+      keys.push_back(key);
+      return true;
+    }
+    if (keys[first_ + slots_[i] - 1] == key) return false;
+  }
+}
+
+void DistinctKeys::rebuild(const std::vector<std::string_view>& keys, size_t slots) {
+  hashed_ = true;
+  slots_.assign(slots, 0);  // within the capacity of the largest record so far: no allocation
+  size_t mask = slots - 1;
+  for (size_t j = first_; j < keys.size(); ++j) {
+    size_t i = hash_key(keys[j]) & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = static_cast<uint32_t>(j - first_ + 1);
+  }
+}
 
 KeyBuilder::KeyBuilder(const Config& c) {
   keep_case_ = c.keep_case;
@@ -163,6 +198,7 @@ void KeyBuilder::finish(std::vector<std::string_view>& keys, std::string_view us
   uint32_t start = 0;
   size_t kept = 0;
   kept_spellings_.clear();
+  distinct_.start(0);
   for (size_t i = 0; i < key_ends_.size(); ++i) {
     uint32_t end = key_ends_[i];
     std::string_view key(key_buf_.data() + start, end - start);
@@ -171,9 +207,10 @@ void KeyBuilder::finish(std::vector<std::string_view>& keys, std::string_view us
     if (spell_ && spellings_[i].second > spellings_[i].first)
       kept_spellings_.push_back(
           {static_cast<uint32_t>(key.data() - key_buf_.data()), static_cast<uint32_t>(key.size()), i});
-    // Records carry a handful of keys: a linear scan beats a set.
-    if (distinct && std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-    keys.push_back(key);
+    if (!distinct)
+      keys.push_back(key);
+    else if (!distinct_.add(keys, key))
+      continue;
     ++kept;
   }
   if (users_ && kept > 0) {
@@ -197,7 +234,7 @@ void KeyBuilder::finish(std::vector<std::string_view>& keys, std::string_view us
   for (const KeptSpelling& k : kept_spellings_)
     extra += k.length + 2 + (spellings_[k.index].second - spellings_[k.index].first);
   reserve(keys, extra);
-  size_t first_marker = keys.size();
+  distinct_.start(keys.size());
   for (const KeptSpelling& k : kept_spellings_) {
     size_t at = key_buf_.size();
     key_buf_.push_back(kSpellingMark);
@@ -206,12 +243,10 @@ void KeyBuilder::finish(std::vector<std::string_view>& keys, std::string_view us
     key_buf_.append(spell_buf_, spellings_[k.index].first,
                     spellings_[k.index].second - spellings_[k.index].first);
     std::string_view marker(key_buf_.data() + at, key_buf_.size() - at);
-    if (distinct && std::find(keys.begin() + static_cast<std::ptrdiff_t>(first_marker), keys.end(), marker) !=
-                        keys.end()) {
+    if (!distinct)
+      keys.push_back(marker);
+    else if (!distinct_.add(keys, marker))
       key_buf_.resize(at);
-      continue;
-    }
-    keys.push_back(marker);
   }
 }
 

@@ -34,6 +34,28 @@ inline bool tracks_spellings(const Config& c) {
 
 struct EntityLists;
 
+// The distinct keys of one record, as they are appended to a list of views: a linear scan while there are
+// few (most records carry a handful, where a scan beats hashing), an open-addressing table of their indices
+// past kLinear, so that a record with 300 000 keys still costs linear time. Reused across records: nothing
+// is allocated once the table has grown (to twice the most keys a record had).
+class DistinctKeys {
+ public:
+  static constexpr size_t kLinear = 16;
+  // Starts a new set: the keys from keys[first] on (none yet) are its members.
+  void start(size_t first) {
+    first_ = first;
+    hashed_ = false;
+  }
+  // Appends `key` to `keys` unless the set holds it already; true if it was new.
+  bool add(std::vector<std::string_view>& keys, std::string_view key);
+
+ private:
+  void rebuild(const std::vector<std::string_view>& keys, size_t slots);
+  std::vector<uint32_t> slots_;  // 1 + the index of a member (from first_), 0 when free; a power of two
+  size_t first_ = 0;
+  bool hashed_ = false;
+};
+
 class KeyBuilder {
  public:
   // No exclusions, no stop words, no markers (tests, and the extractor's own defaults).
@@ -53,6 +75,9 @@ class KeyBuilder {
   // The keys added since clear(), into `keys`: each distinct one once when `distinct` (with --count users,
   // joined with `user`), then the markers.
   void finish(std::vector<std::string_view>& keys, std::string_view user, bool distinct);
+  // The keys never counted (normalised, sorted) and --keys words' stop words (folded, sorted).
+  const std::vector<std::string>& exclusions() const { return exclude_; }
+  const std::vector<std::string>& stop_words() const { return stopwords_; }
 
  private:
   bool excluded(std::string_view key) const;
@@ -82,6 +107,7 @@ class KeyBuilder {
     size_t index;
   };
   std::vector<KeptSpelling> kept_spellings_;
+  DistinctKeys distinct_;
 };
 
 }  // namespace trendtop

@@ -81,7 +81,7 @@ Format::Verdict choose(Scan& s, Choice& c) {
             .iterate(s.payload_buf.data(), s.payload_buf.size() - simdjson::SIMDJSON_PADDING,
                      s.payload_buf.size())
             .get(doc) ||
-        doc.get_object().get(root) || s.read_object(root, p, true))
+        doc.get_object().get(root) || s.read_object(root, p, true) || !scan::only_value(doc))
       return Format::Verdict::Malformed;
     s.top = &p;
     if (!is_status(p) || s.msg.data || s.msg.has_kind || s.msg.has_event) return Format::Verdict::NotStatus;

@@ -139,6 +139,12 @@ template <class FieldT>
     return simdjson::SUCCESS;
   }
 }
+// Whether the document, its value read to the end, holds nothing more but whitespace: a line is one JSON
+// object. On-Demand stops after the first value, so without this check "{...}{...}" or "{...} junk }" would
+// be read as their first object and the rest silently dropped. (Free: the structural indexes are known.)
+inline bool only_value(simdjson::ondemand::document& doc) {
+  return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+}
 // A field of an unexpected type (say "hashtags": null) is ignored; only broken JSON makes a line malformed.
 inline simdjson::error_code tolerate_type(simdjson::error_code e) {
   return e == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : e;

@@ -12,8 +12,20 @@
 //
 // Groups (--group): partitions are shared by the group's processes. When partitions are revoked, the
 // process checkpoints (with --state) and commits what it consumed of them before letting go, so the next
-// owner starts right after: each record is counted by exactly one process while processes do not die.
+// owner starts right after: each record is counted by exactly one process while processes do not die and
+// the broker takes the commit. A broker may refuse commits during a rebalance (librdkafka's mock cluster
+// does), so a batch run in a group without --state (--group --exit-at-end) commits *before* counting:
+// records are held until a commit that covers them succeeded, and dropped (for their partition's next
+// owner to read) when it failed; every record is then counted once whatever the rebalances, and a member
+// ends only once all it counted is committed (a partition handed to it meanwhile is read to its end too).
+// With --state and --exit-at-end, a member ends once the commit of its partitions' ends was taken, and a
+// partition the state has an offset for goes on from there, or from the group's offset if that is further.
 // Without a group, every partition of the topics is read, from the state's offsets or the beginning.
+//
+// Never blocking for long: the partitions of a topic are looked up from the loop, commits are waited for
+// with deadlines, and close() leaves the group within about a second and a quarter whatever the broker does
+// (after which librdkafka is told not to wait). librdkafka's own log lines come out as trendtop's
+// one-line warnings, each distinct one at most every five minutes, naming the broker.
 //
 // Built only with librdkafka (CMake option TRENDTOP_KAFKA); without it, available() is false and --kafka is
 // refused.
@@ -48,13 +60,21 @@ class KafkaSource {
   bool poll(SourceStats& stats);
   // --exit-at-end: every assigned partition has been read to its end.
   bool ended() const;
+  // A fatal error was reported (no partitions found for a topic in time): the run ends, exit 1.
+  bool failed() const;
   // Called when partitions are revoked, before they are committed: saves the --state. Set by main.
   std::function<bool()> checkpoint;
+  // True once the run is ending (a signal, --duration): waits for the broker give up. Set by main.
+  std::function<bool()> stopping;
   // A checkpoint with the current offsets is on disk: commit them (asynchronously).
   void checkpointed();
+  // The reading is over, the windows not yet finished: a commit in flight is waited for (briefly) and
+  // what it covered counted; records held for a commit are dropped (the group reads them again).
+  void settle(SourceStats& stats);
   // The run is over: leave the group, committing the offsets first when `commit` (the results are out, or
-  // saved).
-  void close(bool commit);
+  // saved). False when they could not be committed and nothing else keeps them (no --state): the group's
+  // next run reads those records again (said on stderr).
+  bool close(bool commit);
 
  private:
   struct Impl;

@@ -29,7 +29,13 @@ bool KafkaSource::poll(SourceStats&) {
 bool KafkaSource::ended() const {
   return true;
 }
+bool KafkaSource::failed() const {
+  return false;
+}
 void KafkaSource::checkpointed() {}
-void KafkaSource::close(bool) {}
+void KafkaSource::settle(SourceStats&) {}
+bool KafkaSource::close(bool) {
+  return true;
+}
 
 }  // namespace trendtop

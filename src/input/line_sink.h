@@ -5,19 +5,25 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "input/framer.h"
 
 namespace trendtop {
 
-// Where a log source (a Kafka topic partition) goes on: the offset of the next record to read. Kept by the
-// sink and saved with the windows the records before it were counted into, so a restart neither loses nor
-// repeats any.
+// Where a log source goes on: for a Kafka topic partition the offset of the next record to read; for a
+// --connect URL (url_feed.h) the Jetstream cursor or the SSE event id. Kept by the sink and saved with the
+// windows the records before it were counted into, so a restart neither loses nor repeats any.
 struct SourceOffset {
-  std::string topic;
+  std::string topic;  // the Kafka topic; "url " and the URL's text for a --connect URL
   int32_t partition = 0;
-  int64_t next = 0;
+  int64_t next = 0;  // Kafka: the next offset; Jetstream: the largest time_us counted
+  std::string id;    // SSE: the id of the last event counted (sent back as Last-Event-ID)
+  // Jetstream: (time_us, hash of the event's bytes) of the events counted in the last seconds before `next`.
+  // A resumed stream starts a little before `next` (time_us is not monotonic); these are recognised and
+  // dropped.
+  std::vector<std::pair<int64_t, uint64_t>> seen;
 };
 
 class LineSink {
@@ -43,7 +49,8 @@ class LineSink {
   // call that consumes that readiness.
   virtual int parsed_fd() const = 0;
   virtual void clear_parsed() const = 0;
-  // Log sources' positions (Kafka), saved with the sink's state: updated as records are handed in.
+  // Log sources' positions (Kafka, --connect URLs), saved with the sink's state: updated as records are
+  // handed in.
   virtual std::vector<SourceOffset>& offsets() = 0;
 };
 

@@ -26,7 +26,15 @@ constexpr int64_t kFirstBackoffMs = 100;
 constexpr int64_t kMaxBackoffMs = 30'000;
 
 // What an epoll event is about: the kind in the top byte, an index or fd below.
-enum Tag : uint64_t { kListener = 1, kStream = 2, kConnecting = 3, kFile = 4, kParsed = 5, kKafka = 6 };
+enum Tag : uint64_t {
+  kListener = 1,
+  kStream = 2,
+  kConnecting = 3,
+  kFile = 4,
+  kParsed = 5,
+  kKafka = 6,
+  kUrl = 7
+};
 uint64_t tag(Tag kind, uint64_t value) {
   return (static_cast<uint64_t>(kind) << 56) | value;
 }
@@ -34,7 +42,10 @@ uint64_t tag(Tag kind, uint64_t value) {
 }  // namespace
 
 Reader::Reader(const Config& config, LineSink& sink)
-    : config_(config), sink_(sink), file_framer_(config.max_line) {}
+    : config_(config),
+      sink_(sink),
+      file_(config.inputs, config.threads, config.stdin_closed),
+      file_framer_(config.max_line) {}
 
 Reader::~Reader() {
   for (auto& [fd, s] : streams_) ::close(fd);
@@ -84,6 +95,11 @@ bool Reader::open(std::string& err) {
     kafka_source_ = stats_.size() - 1;
     watch(kafka_->fd(), EPOLLIN, tag(kKafka, 0));
   }
+  if (!config_.connect_urls.empty()) {
+    urls_ = std::make_unique<UrlSources>(config_, sink_);
+    if (!urls_->open(stats_, err)) return false;
+    watch(urls_->fd(), EPOLLIN, tag(kUrl, 0));
+  }
   int64_t now = wall_ms();
   for (const Endpoint& ep : config_.connect) {
     stats_.push_back({"connect " + ep.text(), 0, 0, 0, 0, 0, 0, true});
@@ -93,33 +109,32 @@ bool Reader::open(std::string& err) {
 }
 
 bool Reader::start_next_input() {
-  while (next_input_ < config_.inputs.size()) {
-    const std::string& path = config_.inputs[next_input_++];
+  for (;;) {
     std::string err;
-    if (path == "-" && config_.stdin_closed) {  // fd 0 is /dev/null standing in (main): not an input
-      error("cannot read stdin: Bad file descriptor");
-      failed_ = true;
-      continue;
-    }
-    if (!file_.open(path, err)) {  // reported; the other inputs are still read
+    // (Stdin that was closed, with /dev/null standing in for fd 0, fails here too: InputFiles knows.)
+    InputFiles::Next next = file_.next(err);
+    if (next == InputFiles::Next::End) return false;
+    if (next == InputFiles::Next::Failed) {  // reported; the other inputs are still read
       error(err);
       failed_ = true;
       continue;
     }
-    stats_.push_back({file_.name(), 0, 0, 0, 0, 0, 0, false});
-    file_source_ = stats_.size() - 1;
+    // One entry for all files: a directory can hold half a million of them.
+    if (!files_counted_) stats_.push_back({"files", 0, 0, 0, 0, 0, 0, false});
+    if (!files_counted_) file_source_ = stats_.size() - 1;
+    files_counted_ = true;
     file_open_ = true;
     struct stat st;
-    // Pipes, terminals and sockets are polled with the rest; regular files, block devices and what epoll
-    // refuses (/dev/null and other always-ready character devices) are read straight away.
+    // Pipes, terminals and sockets are polled with the rest; regular files, block devices, what epoll
+    // refuses (/dev/null and other always-ready character devices) and compressed files (decoded on other
+    // threads) are read straight away.
     // A bigger pipe buffer: fewer reads and wake-ups per megabyte when a producer writes fast (best effort;
     // the kernel caps it at /proc/sys/fs/pipe-max-size).
     if (fstat(file_.fd(), &st) == 0 && S_ISFIFO(st.st_mode)) fcntl(file_.fd(), F_SETPIPE_SZ, 1 << 20);
-    file_polled_ = fstat(file_.fd(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode) &&
-                   watch(file_.fd(), EPOLLIN, tag(kFile, 0));
+    file_polled_ = file_.pollable() && fstat(file_.fd(), &st) == 0 && !S_ISREG(st.st_mode) &&
+                   !S_ISBLK(st.st_mode) && watch(file_.fd(), EPOLLIN, tag(kFile, 0));
     return true;
   }
-  return false;
 }
 
 void Reader::finish_file() {
@@ -135,10 +150,21 @@ void Reader::finish_file() {
 void Reader::read_file_chunk() {
   std::string err;
   long n = file_.read(file_framer_.write_area(), err);
+  if (uint64_t in = file_.take_input_bytes()) {  // as stored: compressed bytes for a compressed input
+    stats_[file_source_].bytes += in;
+    sink_.count_bytes(in);
+  }
+  if (n == InputFiles::kAgain) {  // nothing decoded yet; compressed stdin is decoded on other threads
+    if (file_polled_ && !file_.pollable()) {
+      unwatch(file_.fd());
+      file_polled_ = false;
+    }
+    return;
+  }
   if (n < 0) {
     error(err);
     failed_ = true;
-    finish_file();
+    if (file_.ended()) finish_file();  // a damaged block or member is skipped; the rest is read
     return;
   }
   if (n == 0) {
@@ -146,8 +172,6 @@ void Reader::read_file_chunk() {
     return;
   }
   int64_t now = wall_ms();
-  stats_[file_source_].bytes += static_cast<uint64_t>(n);
-  sink_.count_bytes(static_cast<uint64_t>(n));
   file_framer_.commit(static_cast<size_t>(n));
   sink_.lines_from(file_framer_, now, stats_[file_source_].lines);
 }
@@ -314,6 +338,9 @@ void Reader::drain(int64_t deadline) {
         case kParsed:
           sink_.clear_parsed();
           break;
+        case kUrl:  // what the URL streams received meanwhile (this empties their pipe)
+          urls_->poll(wall_ms(), stats_, false);
+          break;
         case kConnecting:
         case kKafka:
           break;
@@ -459,6 +486,7 @@ int Reader::poll_timeout(int64_t now, int64_t hook_wake) const {
   if (config_.client_timeout_ms > 0 && next_expiry_ != kNoTime) sooner(next_expiry_);
   for (const Connector& c : connectors_)
     if (!c.gave_up && c.fd < 0) sooner(c.retry_at);
+  if (urls_) sooner(url_wake_);
   // librdkafka signals its queue's first message; --exit-at-end's partition ends are checked at least
   // every 100 ms besides.
   int64_t cap = kafka_ ? 100 : 60'000;
@@ -485,7 +513,9 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
     bool connectors_live =
         std::any_of(connectors_.begin(), connectors_.end(), [](const Connector& c) { return !c.gave_up; });
     bool kafka_live = kafka_ && !kafka_->ended();
-    if (!file_open_ && listeners_.empty() && !connectors_live && streams_.empty() && !kafka_live)
+    bool urls_live = urls_ && urls_->live();
+    if (!file_open_ && listeners_.empty() && !connectors_live && streams_.empty() && !kafka_live &&
+        !urls_live)
       break;  // all sources ended
 
     int n = epoll_wait(epoll_, events, 64, poll_timeout(now, hook_wake));
@@ -514,10 +544,16 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
           sink_.clear_parsed();  // tick() below counts what is ready
           break;
         case kKafka:
-          break;  // polled below, every turn
+        case kUrl:
+          break;  // polled every turn
       }
     }
     if (kafka_ && !sink_.done()) kafka_more_ = kafka_->poll(stats_[kafka_source_]);
+    if (kafka_ && kafka_->failed()) {
+      failed_ = true;
+      break;
+    }
+    if (urls_ && !sink_.done()) url_wake_ = urls_->poll(wall_ms(), stats_);  // and connects what is due
     if (file_open_ && !file_polled_ && !sink_.done()) read_file_chunk();
     if (config_.client_timeout_ms > 0 && !listeners_.empty()) {
       int64_t t = wall_ms();
@@ -527,9 +563,12 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
     sink_.flush();
   }
   // Stopped by a signal or --duration: what producers already sent (acknowledged by TCP, in our socket
-  // buffers or the accept queue) is read and counted.
+  // buffers or the accept queue) is read and counted; the URL streams hand over what already arrived.
   if ((stop || ended) && !sink_.done()) drain(wall_ms() + kStopGraceMs);
-  return !failed_;
+  if ((stop || ended) && urls_ && !sink_.done()) urls_->poll(wall_ms(), stats_, false);
+  // Kafka records waiting for a commit's answer: counted if it comes soon, else left for the group.
+  if (kafka_) kafka_->settle(stats_[kafka_source_]);
+  return !failed_ && !(urls_ && urls_->failed());
 }
 
 }  // namespace trendtop

@@ -1,7 +1,8 @@
-// The input stage: bytes in, framed lines out. Sources are files and stdin (source.h), TCP listeners and
-// clients (net.h) and Kafka (kafka.h); each byte stream has its own Framer (framer.h), which cuts lines and
-// counts over-long ones. Lines go, with their arrival time, into a LineSink (line_sink.h) — the pipeline —
-// which the reader also gives the wall clock between reads. Nothing here parses JSON or knows of windows.
+// The input stage: bytes in, framed lines out. Sources are files, directories and stdin, plain or compressed
+// (archive.h), TCP listeners and clients (net.h), Kafka (kafka.h) and WebSocket/HTTP streams (url_source.h);
+// each byte stream has its own Framer (framer.h), which cuts lines and counts over-long ones. Lines go, with
+// their arrival time, into a LineSink (line_sink.h) — the pipeline — which the reader also gives the wall
+// clock between reads. Nothing here parses JSON or knows of windows.
 //
 // Reader: every input at once, as the union of their records. Files and stdin are read one after another,
 // in the order given; --listen sockets accept any number of producers; --connect clients reconnect with
@@ -29,11 +30,13 @@
 #include <vector>
 
 #include "config.h"
+#include "input/archive.h"
 #include "input/framer.h"
 #include "input/kafka.h"
 #include "input/line_sink.h"
 #include "input/net.h"
 #include "input/source.h"
+#include "input/url_source.h"
 #include "util/clock.h"
 
 namespace trendtop {
@@ -45,6 +48,8 @@ struct SourceStats {
   bool network = false;
   uint64_t refused = 0;   // connections --allow turned away
   uint64_t timeouts = 0;  // connections --client-timeout closed
+  uint64_t replayed = 0;  // --connect URLs: events a resumed stream sent again, already counted (dropped)
+  bool url = false;       // a --connect URL (url_source.h)
 };
 
 class Reader {
@@ -133,17 +138,19 @@ class Reader {
   std::vector<Connector> connectors_;
   std::unordered_map<int, Stream> streams_;  // connections, and stdin when it can be polled
 
-  // The current file or stdin.
-  size_t next_input_ = 0;
-  FdSource file_;
+  // The current file or stdin (files, directories and stdin in order, decompressed: archive.h).
+  InputFiles file_;
   bool file_open_ = false;
   bool file_polled_ = false;  // a pipe or terminal: read when epoll says so
   size_t file_source_ = 0;
+  bool files_counted_ = false;  // stats_[file_source_] counts every file and stdin
   Framer file_framer_;
   uint64_t connections_ = 0;
   std::unique_ptr<KafkaSource> kafka_;
   size_t kafka_source_ = 0;
-  bool kafka_more_ = false;  // poll() stopped at its per-call bound: more messages wait
+  bool kafka_more_ = false;           // poll() stopped at its per-call bound: more messages wait
+  std::unique_ptr<UrlSources> urls_;  // --connect URLs
+  int64_t url_wake_ = 0;              // when they want a turn (a reconnect's backoff), or kNoTime
   bool warned_full_ = false;
   bool warned_refused_ = false;
   bool warned_budget_ = false;

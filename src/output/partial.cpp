@@ -5,6 +5,8 @@
 
 #include "extract/extract.h"
 #include "output/sink.h"
+#include "util/clock.h"
+#include "util/duration.h"
 
 namespace trendtop {
 
@@ -15,20 +17,87 @@ void append(fmt::memory_buffer& out, std::string_view s) {
 }  // namespace
 
 void PartialWriter::header(const PartialHeader& h, fmt::memory_buffer& out) const {
+  auto str = [&](std::string_view name, std::string_view value) {
+    fmt::format_to(std::back_inserter(out), ",\"{}\":", name);
+    append_json_string(out, value);
+  };
+  auto list = [&](std::string_view name, const std::vector<std::string>& values) {
+    fmt::format_to(std::back_inserter(out), ",\"{}\":[", name);
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      append_json_string(out, values[i]);
+    }
+    out.push_back(']');
+  };
+  fmt::format_to(std::back_inserter(out), "{{\"t\":\"header\",\"format\":\"trendtop-partial\",\"version\":{}",
+                 kPartialVersion);
+  str("run", h.run);
+  fmt::format_to(std::back_inserter(out), ",\"segment\":{}", h.segment);
+  str("source", h.source);
   fmt::format_to(std::back_inserter(out),
-                 "{{\"t\":\"header\",\"format\":\"trendtop-partial\",\"version\":{},\"window_ms\":{},"
-                 "\"slide_ms\":{},\"lateness_ms\":{},\"max_skew_ms\":{},\"time\":",
-                 kPartialVersion, h.window_ms, h.slide_ms, h.lateness_ms, h.max_skew_ms);
-  append_json_string(out, h.time);
-  append(out, ",\"keys\":");
-  append_json_string(out, h.keys);
-  append(out, ",\"count\":");
-  append_json_string(out, h.count);
-  append(out, ",\"case\":");
-  append_json_string(out, h.case_mode);
-  append(out, ",\"extract\":");
-  append_json_string(out, h.extract);
+                 ",\"window_ms\":{},\"slide_ms\":{},\"lateness_ms\":{},\"max_skew_ms\":{}", h.window_ms,
+                 h.slide_ms, h.lateness_ms, h.max_skew_ms);
+  str("time", h.time);
+  str("keys", h.keys);
+  str("extract", h.extract);
+  str("count", h.count);
+  str("case", h.case_mode);
+  str("schema", h.schema);
+  str("key_field", h.key_field);
+  str("text_field", h.text_field);
+  str("time_field", h.time_field);
+  str("user_field", h.user_field);
+  fmt::format_to(std::back_inserter(out), ",\"max_line\":{}", h.max_line);
+  list("track", h.track);
+  list("lang", h.lang);
+  fmt::format_to(std::back_inserter(out), ",\"no_retweets\":{}", h.no_retweets);
+  str("exclude", h.exclude);
+  str("stopwords", h.stopwords);
   append(out, "}\n");
+}
+
+namespace {
+std::string bytes_text(uint64_t n) {
+  for (auto [unit, shift] : {std::pair{'G', 30}, {'M', 20}, {'K', 10}})
+    if (n >= (uint64_t{1} << shift) && n % (uint64_t{1} << shift) == 0)
+      return fmt::format("{}{}", n >> shift, unit);
+  return fmt::format("{}", n);
+}
+std::string quoted_list(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) out += fmt::format("{}'{}'", out.empty() ? "" : ", ", v);
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> describe_settings(const PartialHeader& h) {
+  auto given = [](std::string_view option, const std::string& value) {
+    return value.empty() ? fmt::format("no {}", option) : fmt::format("{} {}", option, value);
+  };
+  // The sources of the records' fields first: a different --time-field is the cause of a different --time.
+  return {
+      fmt::format("--window {}", format_duration(h.window_ms)),
+      fmt::format("--slide {}", format_duration(h.slide_ms)),
+      fmt::format("--schema {}", h.schema),
+      given("--key-field", h.key_field),
+      given("--text-field", h.text_field),
+      given("--time-field", h.time_field),
+      given("--user-field", h.user_field),
+      fmt::format("--time {}", h.time),
+      fmt::format("--lateness {}", format_duration(h.lateness_ms)),
+      fmt::format("--max-skew {}", format_duration(h.max_skew_ms)),
+      fmt::format("--keys {}", h.keys),
+      fmt::format("--extract {}", h.extract),
+      fmt::format("--count {}", h.count),
+      fmt::format("--case {}", h.case_mode),
+      fmt::format("--max-line {}", bytes_text(h.max_line)),
+      given("--track", quoted_list(h.track)),
+      given("--lang", quoted_list(h.lang)),
+      h.no_retweets ? std::string("--no-retweets") : std::string("no --no-retweets"),
+      h.exclude.empty() ? std::string("no --exclude/--exclude-file")
+                        : fmt::format("--exclude/--exclude-file ({})", h.exclude),
+      h.stopwords.empty() ? std::string("no --stopwords") : fmt::format("--stopwords ({})", h.stopwords),
+  };
 }
 
 void PartialWriter::window(const ClosedWindow& w, bool users, fmt::memory_buffer& out) {
@@ -193,18 +262,48 @@ bool PartialParser::parse(std::string_view line, PartialLine& out, std::string& 
       ok = get_i64(v, out.header.max_skew_ms);
     } else if (name == "lateness_ms") {
       ok = get_i64(v, out.header.lateness_ms);
-    } else if (name == "time" || name == "keys" || name == "count" || name == "case" || name == "extract") {
+    } else if (std::string* dst = name == "time"         ? &out.header.time
+                                  : name == "keys"       ? &out.header.keys
+                                  : name == "count"      ? &out.header.count
+                                  : name == "case"       ? &out.header.case_mode
+                                  : name == "extract"    ? &out.header.extract
+                                  : name == "schema"     ? &out.header.schema
+                                  : name == "key_field"  ? &out.header.key_field
+                                  : name == "text_field" ? &out.header.text_field
+                                  : name == "time_field" ? &out.header.time_field
+                                  : name == "user_field" ? &out.header.user_field
+                                  : name == "exclude"    ? &out.header.exclude
+                                  : name == "stopwords"  ? &out.header.stopwords
+                                  : name == "run"        ? &out.header.run
+                                  : name == "source"     ? &out.header.source
+                                                         : nullptr) {
       std::string_view s;
       // "keys" is a string in the header, a number in a window.
       ondemand::json_type jt;
       if (name == "keys" && v.type().get(jt) == SUCCESS && jt == ondemand::json_type::number) continue;
       ok = get_str(v, s);
-      std::string& dst = name == "time"    ? out.header.time
-                         : name == "keys"  ? out.header.keys
-                         : name == "count" ? out.header.count
-                         : name == "case"  ? out.header.case_mode
-                                           : out.header.extract;
-      dst.assign(s);
+      dst->assign(s);
+    } else if (name == "segment") {
+      ok = get_u64(v, out.header.segment);
+    } else if (name == "max_line") {
+      ok = get_u64(v, out.header.max_line);
+    } else if (name == "no_retweets") {
+      ok = v.get_bool().get(out.header.no_retweets) == SUCCESS;
+    } else if (name == "track" || name == "lang") {
+      std::vector<std::string>& dst = name == "track" ? out.header.track : out.header.lang;
+      ondemand::array items;
+      ok = v.get_array().get(items) == SUCCESS;
+      if (ok) {
+        for (auto item : items) {
+          std::string_view s;
+          ondemand::value iv;
+          if (item.get(iv) != SUCCESS || !get_str(iv, s)) {
+            ok = false;
+            break;
+          }
+          dst.emplace_back(s);
+        }
+      }
     } else if (name == "start") {
       ok = has_start = get_i64(v, out.start);
     } else if (name == "end") {
@@ -232,7 +331,10 @@ bool PartialParser::parse(std::string_view line, PartialLine& out, std::string& 
       ok = read_rows(v, 2, false, [&](std::string_view k, std::string_view a, uint64_t) {
         out.authors.emplace_back(k, a);
       });
-    }  // other fields: ignored (later minor additions)
+    } else if (name == "created_at" || name == "text" || name == "id_str" || name == "data" ||
+               name == "user" || name == "commit" || name == "content" || name == "account") {
+      out.record_like = true;  // a tweet, post or status: someone gave merge the input, not partial results
+    }                          // other fields: ignored (later minor additions)
     if (!ok) {
       why = fmt::format("bad field \"{}\"", name);
       return false;
@@ -242,38 +344,48 @@ bool PartialParser::parse(std::string_view line, PartialLine& out, std::string& 
     why = "no \"t\" field";
     return false;
   }
+  // Durations as trendtop takes them (at most kMaxDuration), times near those a record may carry: what the
+  // merge computes with them stays far from int64's limits.
+  auto duration = [](int64_t d, bool zero) { return (zero ? d >= 0 : d > 0) && d <= kMaxDuration; };
+  auto time = [](int64_t t) { return t >= kMinTime - 2 * kMaxDuration && t <= kMaxTime + 2 * kMaxDuration; };
   if (out.kind == PartialLine::Kind::Header) {
-    if (out.header.version == 0 || out.header.window_ms <= 0 || out.header.slide_ms <= 0 ||
-        out.header.window_ms % out.header.slide_ms != 0) {
-      why = "header without a version, or with a bad window or slide";
+    if (out.header.version == 0 || !duration(out.header.window_ms, false) ||
+        !duration(out.header.slide_ms, false) || out.header.window_ms % out.header.slide_ms != 0 ||
+        !duration(out.header.lateness_ms, true) || !duration(out.header.max_skew_ms, true)) {
+      why = "header without a version, or with a bad window, slide, lateness or skew";
       return false;
     }
   } else if (out.kind == PartialLine::Kind::Window && (!has_start || !has_end || !has_counts)) {
     why = "window without start, end or counts";
     return false;
+  } else if (out.kind == PartialLine::Kind::Window && (!time(out.start) || !time(out.end))) {
+    why = "window start or end beyond the years 0000..9999";
+    return false;
   }
   return true;
 }
 
-void add_partial_counts(const PartialLine& w, bool users, CountMap& into, std::string& scratch) {
+bool add_partial_counts(const PartialLine& w, bool users, CountMap& into, std::string& scratch) {
   if (users) {
     // Distinct authors: one entry per (key, author), counted by the pipeline as the window is printed.
     for (const auto& [key, author] : w.authors) {
       scratch.assign(key);
       scratch.push_back('\x1f');
       scratch.append(author);
-      into.add(scratch);
+      if (!into.add(scratch)) return false;
     }
   } else {
-    for (const auto& [key, n] : w.counts) into.add(key, n);
+    for (const auto& [key, n] : w.counts)
+      if (!into.add(key, n)) return false;
   }
   for (const auto& [key, spelling, n] : w.spellings) {
     scratch.assign(1, kSpellingMark);
     scratch.append(key);
     scratch.push_back('\x1f');
     scratch.append(spelling);
-    into.add(scratch, n);
+    if (!into.add(scratch, n)) return false;
   }
+  return true;
 }
 
 }  // namespace trendtop

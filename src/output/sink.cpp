@@ -19,8 +19,9 @@ std::string_view shown(const RankedKey& r) {
   return r.display.empty() ? r.key : r.display;
 }
 
-int64_t delta(const RankedKey& r) {
-  return static_cast<int64_t>(r.count) - static_cast<int64_t>(r.prev);
+// 128 bits: counts use all 64 (a merge of big partial streams), and their difference needs a sign besides.
+__int128 delta(const RankedKey& r) {
+  return static_cast<__int128>(r.count) - static_cast<__int128>(r.prev);
 }
 // Places moved up since the previous window (negative: down); only for keys ranked there.
 int64_t rank_change(const RankedKey& r, size_t rank) {

@@ -1,8 +1,25 @@
 #include "util/stats.h"
 
+#include <utility>
+
 #include <fmt/format.h>
 
 namespace trendtop {
+
+std::string Stats::dropped_summary() const {
+  if (dropped() == 0) return {};
+  std::string out = fmt::format("{} of {} lines not counted:", dropped(), lines);
+  const char* sep = " ";
+  for (auto [n, what] : {std::pair{malformed, "malformed"},
+                         {late, "late (see --lateness)"},
+                         {oversized, "oversized (see --max-line)"},
+                         {skewed, "skewed (see --max-skew)"}}) {
+    if (n == 0) continue;
+    out += fmt::format("{}{} {}", sep, n, what);
+    sep = ", ";
+  }
+  return out;
+}
 
 std::string Stats::format(double elapsed_s) const {
   double secs = elapsed_s > 0 ? elapsed_s : 1e-9;

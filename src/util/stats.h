@@ -36,6 +36,11 @@ struct Stats {
     return lines ==
            counted + malformed + skipped + filtered + late + oversized + blank + skewed + held + discarded;
   }
+  // Lines read but not counted for a reason worth telling (not blank lines, notices or --track's choices).
+  uint64_t dropped() const { return malformed + late + oversized + skewed; }
+  // "654 of 3480 lines not counted: 654 late (see --lateness)", each reason with the option that governs
+  // it; empty when nothing was dropped.
+  std::string dropped_summary() const;
   // "lines=.. counted=.. ... elapsed=1.234s lines_per_s=.. mb_per_s=.."
   std::string format(double elapsed_s) const;
 };

@@ -52,11 +52,11 @@ fi
 # earlier run stays until then.
 echo previous >"$WORK/live.svg"
 mkfifo "$WORK/fifo"
-"$TRENDTOP" --idle-timeout 0 --chart "$WORK/live.svg" <"$WORK/fifo" >/dev/null &
+"$TRENDTOP" --idle-timeout 0 --chart "$WORK/live.svg" <"$WORK/fifo" >/dev/null 2>"$WORK/err" &
 pid=$!
 exec 3>"$WORK/fifo"
 tweet $T0 first >&3
-sleep 0.5
+wait_lines $pid "$WORK/err" 1
 assert_eq "chart before the first window" previous "$(cat "$WORK/live.svg")"
 tweet $((T0 + 10000)) second >&3
 for _ in $(seq 50); do grep -q '#first' "$WORK/live.svg" 2>/dev/null && break; sleep 0.1; done

@@ -7,13 +7,16 @@ for i in $(seq 60 99); do tweet $((1609459200000 + i * 700)) "k$((i % 5))"; done
 cat "$WORK/part1" "$WORK/part2" | "$TRENDTOP" -k 0 -o tsv >"$WORK/whole"
 
 mkfifo "$WORK/in"
-"$TRENDTOP" -k 0 -o tsv --idle-timeout 0 --state "$WORK/s" --checkpoint-every 200ms <"$WORK/in" >"$WORK/out1" &
+"$TRENDTOP" -k 0 -o tsv --idle-timeout 0 --state "$WORK/s" --checkpoint-every 200ms <"$WORK/in" >"$WORK/out1" 2>"$WORK/err1" &
 tt=$!
 exec 3>"$WORK/in"
 cat "$WORK/part1" >&3
-for _ in $(seq 50); do [ -s "$WORK/s" ] && break; sleep 0.1; done
-[ -s "$WORK/s" ] || fail "no checkpoint written while running"
-sleep 0.5  # a checkpoint after the last line of part 1 was read
+wait_for "a checkpoint while running" test -s "$WORK/s"
+# A checkpoint after the last line of part 1 was counted: once trendtop has the 60 lines, the state file is
+# replaced again (written aside and renamed: a new inode or modification time).
+wait_lines "$tt" "$WORK/err1" 60
+was=$(stat -c '%i %y' "$WORK/s")
+wait_for "a checkpoint after part 1" eval '[ "$(stat -c "%i %y" "$WORK/s")" != "$was" ]'
 {
   kill -KILL "$tt"
   wait "$tt" || true

@@ -1,12 +1,13 @@
 # Shared by the end-to-end tests: each tests/cli/*.sh sources this, runs the real binary ($TRENDTOP) and
-# exits 0 (pass), 1 (fail) or 77 (skipped). $DATA is ../shared/data when present.
+# exits 0 (pass), 1 (fail) or 77 (skipped). $DATA is ../shared/data when present. KEEP_WORK=1 keeps the
+# scratch folder ($WORK) for a look after a failure.
 set -euo pipefail
 : "${TRENDTOP:?set TRENDTOP to the binary under test}"
 SRC=${SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 DATA=${DATA:-$SRC/../shared/data}
 REF="python3 $SRC/tests/reference/recount.py"
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 
 fail() {
   echo "FAIL: $*" >&2
@@ -69,8 +70,121 @@ start_kafka_mock() {
   "$KAFKA_MOCK" "$1" "$2" <"$WORK/cmd" >"$WORK/mock.out" 2>"$WORK/mock.err" &
   mock=$!
   exec 7>"$WORK/cmd"
-  trap 'exec 7>&-; kill $mock 2>/dev/null; rm -rf "$WORK"' EXIT
+  trap 'exec 7>&-; kill $mock 2>/dev/null; [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
   for _ in $(seq 100); do [ -s "$WORK/mock.out" ] && break; sleep 0.05; done
   bs=$(head -1 "$WORK/mock.out")
   [ -n "$bs" ] || fail "mock cluster: $(cat "$WORK/mock.err")"
+}
+# slow_build: the binary under test is built without optimisation or with sanitizers (ASan, TSan), where it
+# runs several times slower: heavy tests use a smaller input there rather than skip the case.
+slow_build() {
+  local cache=${BUILD_DIR:-$(dirname "$TRENDTOP")}/CMakeCache.txt
+  if [ -f "$cache" ]; then
+    grep -Eq '^(CMAKE_BUILD_TYPE:[A-Z]*=Debug|TRENDTOP_SANITIZE:[A-Z]*=.+)$' "$cache"
+  else
+    ldd "$TRENDTOP" 2>/dev/null | grep -Eq 'lib(a|t|ub)san'
+  fi
+}
+# wait_for WHAT COMMAND...: until COMMAND succeeds (polled, at most 60 s: CI may be a busy machine running
+# sanitizer builds); fails the test naming WHAT. Tests wait for events this way, never for fixed sleeps.
+wait_for() {
+  local what=$1
+  shift
+  for _ in $(seq 1200); do
+    "$@" && return 0
+    sleep 0.05
+  done
+  fail "waited 60 s for $what"
+}
+# connections_open PORT: whether a connection to our listening PORT is still open on the listener's side:
+# established, or closed by the peer but not yet by the listener (accept queue included).
+connections_open() {
+  awk -v port=":$(printf %04X "$1")" '$2 ~ port "$" && ($4 == "01" || $4 == "08") { open = 1 } END { exit !open }' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+# wait_read PORT: after the producers closed their connections, until the listener read each one to its end
+# and closed it.
+wait_read() { wait_for "every connection to port $1 read and closed" eval "! connections_open $1"; }
+# catches_usr1 PID: whether the process has its SIGUSR1 handler in place (before, SIGUSR1 would kill it).
+catches_usr1() { [ $((16#$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0) & 0x200)) != 0 ]; }
+# wait_lines PID ERRFILE N: until trendtop (stderr in ERRFILE) has taken at least N lines in: asks with
+# SIGUSR1, whose stats line goes to ERRFILE (so ERRFILE gets such lines; read the last one).
+wait_lines() {
+  wait_for "trendtop's signal handlers" catches_usr1 "$1"
+  local i got
+  for i in $(seq 600); do
+    kill -USR1 "$1" 2>/dev/null || fail "trendtop ended: $(cat "$2")"
+    sleep 0.1
+    got=$(stat_of lines "$(grep '^trendtop: stats lines=' "$2" | tail -1)" || true)
+    [ "${got:-0}" -ge "$3" ] && return 0
+  done
+  fail "waited 60 s for $3 lines: $(tail -3 "$2")"
+}
+# wait_handlers PID: until PID runs trendtop (not the shell that forks it: its handlers differ) with its
+# SIGUSR1 handler in place (bit 10 of SigCgt in /proc/PID/status), so that SIGUSR1 asks it for its counters
+# instead of ending it. False if PID ended first.
+wait_handlers() {
+  local mask
+  for _ in $(seq 600); do
+    [ -e "/proc/$1" ] || return 1
+    if [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$(basename "$TRENDTOP" | cut -c1-15)" ]; then
+      mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 1
+      [ -n "$mask" ] && (((16#$mask >> 9) & 1)) && return 0
+    fi
+    sleep 0.05
+  done
+  return 1
+}
+# lines_read ERRFILE: the lines= of the last "stats lines" line in a --stats stderr file (empty if none).
+lines_read() { grep 'trendtop: stats lines=' "$1" 2>/dev/null | tail -1 | grep -o 'lines=[0-9]*' | cut -d= -f2; }
+# wait_reading PID ERRFILE [MIN]: asks PID for its counters (SIGUSR1) until it has read at least MIN lines
+# (default 1). False if PID ended first or nothing came within a minute.
+wait_reading() {
+  local n
+  wait_handlers "$1" || return 1
+  for _ in $(seq 600); do
+    kill -USR1 "$1" 2>/dev/null || return 1
+    sleep 0.1
+    n=$(lines_read "$2")
+    [ -n "$n" ] && [ "$n" -ge "${3:-1}" ] && return 0
+  done
+  return 1
+}
+# start_watchdog SECONDS PID...: kills the PIDs (SIGKILL) if they still run after SECONDS; sets $watchdog,
+# which `kill $watchdog` stops (its sleep included).
+start_watchdog() {
+  local t=$1
+  shift
+  bash -c 'sleep "$1" & s=$!; trap "kill $s; exit 0" TERM; wait $s; shift; kill -KILL "$@" 2>/dev/null' _ "$t" "$@" &
+  watchdog=$!
+}
+# --connect URL tests. The servers (url_server.py) need python3-websockets, a Debian package that only
+# Debian's interpreter loads: they run under /usr/bin/python3, whatever python3 is first on PATH.
+URL_SERVER="/usr/bin/python3 $SRC/tests/cli/url_server.py"
+need_url_sources() {
+  "$TRENDTOP" --version | grep -q 'Boost.Beast' || skip "this trendtop was built without URL sources"
+  /usr/bin/python3 -c 'import websockets' 2>/dev/null || skip "python3-websockets (Debian) is not installed"
+}
+# start_url_server NAME KIND ARG... : url_server.py in the background (stopped at exit), its log in
+# $WORK/NAME.log; returns once it listens, with its port in $port.
+url_pids=()
+start_url_server() {
+  local name=$1
+  shift
+  $URL_SERVER "$@" --port-file "$WORK/$name.port" --log "$WORK/$name.log" 2>"$WORK/$name.err" &
+  url_pids+=($!)
+  trap 'kill ${url_pids[*]} 2>/dev/null; rm -rf "$WORK"' EXIT
+  for _ in $(seq 600); do
+    [ -s "$WORK/$name.port" ] && break
+    kill -0 "${url_pids[-1]}" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -s "$WORK/$name.port" ] || fail "url_server $name did not start: $(cat "$WORK/$name.err")"
+  port=$(cat "$WORK/$name.port")
+}
+# make_cert NAME SUBJECT_ALT_NAMES: a self-signed certificate made now, $WORK/NAME.crt and its key NAME.key.
+make_cert() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=$1" \
+    -addext "subjectAltName=$2" -keyout "$WORK/$1.key" -out "$WORK/$1.crt" 2>"$WORK/openssl.err" ||
+    fail "openssl: $(cat "$WORK/openssl.err")"
 }

@@ -13,7 +13,7 @@ set +e
 "$TRENDTOP" --connect "127.0.0.1:$port" --retry 3 -k 0 -o tsv --stats >"$WORK/got" 2>"$WORK/err" &
 tt=$!
 wait "$srv"
-sleep 0.3  # trendtop is now retrying against a closed port
+wait_for "trendtop retrying against the closed port" grep -q "retrying in" "$WORK/err"
 $NET serve "$port" "$WORK/part2" || fail "second server failed"
 wait "$tt"
 rc=$?

@@ -34,11 +34,9 @@ assert_files_eq "one consumer in a group" "$WORK/whole" "$WORK/got"
 timeout 60 "$TRENDTOP" "${kafka[@]}" --group solo "${shape[@]}" -o partial --stats >"$WORK/again.p" 2>"$WORK/err" || fail "second run: $(cat "$WORK/err")"
 assert_eq "records after the commit" 0 "$(stat_of lines "$(grep 'stats lines' "$WORK/err")")"
 
-# Three consumers in one group, merged. They run for a fixed time (--duration) rather than to the end:
-# with --exit-at-end the first to finish leaves and the others rebalance while they finish, and the mock
-# cluster refuses commits during a rebalance (a real broker accepts them until the group re-forms) and
-# has been seen to lose a member's SyncGroup under simultaneous joins. Static membership
-# (group.instance.id, through -X) keeps the leaving from rebalancing at all.
+# Three consumers in one group, live (no --exit-at-end), merged: they run for a fixed time (--duration), with
+# static membership (group.instance.id, through -X), so that nobody's leaving rebalances the others. (Batch
+# runs in a group, any number of members coming and going, are data_kafka_group_exact.sh's.)
 # librdkafka's mock cluster sometimes loses a member's SyncGroup when members join at once, or refuses a
 # commit during a rebalance (a real broker accepts it): one retry with a fresh group, said on stderr.
 trio() {
@@ -78,7 +76,7 @@ fi
 # group's next run reads every record again.
 "$TRENDTOP" --kafka "$bs" --topic tweets --group sig "${shape[@]}" -o partial --stats >"$WORK/sig.p" 2>"$WORK/sig.err" &
 pid=$!
-sleep 1 # its signal handlers are in place (SIGUSR1 would end it before)
+wait_for "its signal handlers (SIGUSR1 would end it before)" catches_usr1 $pid
 for _ in $(seq 300); do
   kill -USR1 $pid
   sleep 0.1

@@ -25,9 +25,11 @@ produce "$WORK/first"
 "$TRENDTOP" --kafka "$bs" --topic tweets --group keep "${shape[@]}" -o partial --state "$WORK/state" \
   --checkpoint-every 100ms "${static[@]}" >"$WORK/out1" 2>"$WORK/err1" &
 pid=$!
-for _ in $(seq 200); do [ -s "$WORK/state" ] && break; sleep 0.05; done
-[ -s "$WORK/state" ] || fail "no checkpoint: $(cat "$WORK/err1")"
-sleep 4 # joined, read the first half, checkpointed
+wait_for "a first checkpoint" test -s "$WORK/state"
+# Joined, read the first half, and checkpointed after that (the state file replaced once more).
+wait_lines $pid "$WORK/err1" 1740
+was=$(stat -c '%i %y' "$WORK/state")
+wait_for "a checkpoint after the first half" eval '[ "$(stat -c "%i %y" "$WORK/state")" != "$was" ]'
 produce "$WORK/second"
 sleep 0.05 # into the second half, likely past the last checkpoint
 kill -KILL $pid

@@ -13,7 +13,7 @@ tt=$!
 wait_listening "$port"
 $NET produce "$port" silent: "whole:$WORK/good1" "midline:$WORK/cut" "dribble:$WORK/big" garbage: \
   "dribble:$WORK/good2" || fail "producers failed"
-sleep 0.5
+wait_read "$port"
 kill -TERM "$tt"
 wait "$tt" || fail "trendtop exited $?: $(cat "$WORK/err")"
 json_to_tsv <"$WORK/got.json" >"$WORK/got"

@@ -16,7 +16,7 @@ port=$(free_port)
 tt=$!
 wait_listening "$port"
 $NET produce "$port" "${specs[@]}" || fail "producers failed"
-sleep 0.5
+wait_read "$port"
 kill -TERM "$tt"
 wait "$tt" || fail "trendtop exited $?: $(cat "$WORK/err")"
 # SIGTERM printed the windows still open (all of them: the lateness spans the minute), marked partial.

@@ -18,7 +18,7 @@ port=$(free_port)
 tt=$!
 wait_listening "$port"
 "$SRC/scripts/replay" --rate 0 --to "$port" "$f"
-sleep 0.5
+wait_read "$port"
 kill -TERM "$tt"
 wait "$tt"
 json_to_tsv <"$WORK/net.json" >"$WORK/net"

@@ -1,32 +1,29 @@
 # A window is written and flushed into a pipe as soon as it closes, while the input is still open: in event
 # time when a later record passes its end, in arrival time when the wall clock does (even with no input).
+# The input is held open until the test has read what it waits for, so "while the input is open" holds by
+# construction, however slow the machine.
 . "$(dirname "$0")/common.sh"
-mkfifo "$WORK/fifo"
-(
-  tweet 1609459200000 early
-  tweet 1609459211000 later
-  sleep 4
-) | "$TRENDTOP" -o tsv >"$WORK/fifo" &
-# `read` returns as soon as the first line arrives; the producer is still sleeping then.
-start=$(date +%s%N)
-IFS= read -r first <"$WORK/fifo" || fail "no output"
-ms=$((($(date +%s%N) - start) / 1000000))
-[ "$ms" -lt 3000 ] || fail "event-time window reached the pipe only after ${ms}ms"
+mkfifo "$WORK/fifo" "$WORK/in"
+"$TRENDTOP" -o tsv <"$WORK/in" >"$WORK/fifo" &
+pid=$!
+exec 3>"$WORK/in"
+{ tweet 1609459200000 early; tweet 1609459211000 later; } >&3
+IFS= read -r -t 60 first <"$WORK/fifo" || fail "no output while the input is open"
 assert_eq "first window" "#early" "$(cut -f4 <<<"$first")"
-wait
+exec 3>&-
+wait $pid || true # its reader is gone: the last window meets a closed pipe
 
-(
-  tweet 1609459200000 now
-  sleep 4
-) | "$TRENDTOP" --time arrival --window 1s -o json >"$WORK/fifo" &
-start=$(date +%s%N)
-IFS= read -r first <"$WORK/fifo" || fail "no output"
-ms=$((($(date +%s%N) - start) / 1000000))
-[ "$ms" -lt 2500 ] || fail "arrival window reached the pipe only after ${ms}ms"
+"$TRENDTOP" --time arrival --window 1s -o json <"$WORK/in" >"$WORK/fifo" &
+pid=$!
+exec 3>"$WORK/in"
+tweet 1609459200000 now >&3
+exec 4<"$WORK/fifo"
+IFS= read -r -t 60 first <&4 || fail "no output while the input is open"
 assert_eq "arrival window key" '"#now"' "$(jq '.top[0].key' <<<"$first")"
-cat "$WORK/fifo" >"$WORK/rest"
-wait
-# The silent seconds after it still printed their (empty) windows on time.
-n=$(wc -l <"$WORK/rest")
-[ "$n" -ge 2 ] || fail "expected the empty windows of the silent seconds, got $n lines"
-assert_eq "empty windows are empty" "0" "$(jq -s 'map(.records) | add' "$WORK/rest")"
+# The silent seconds after it print their (empty) windows on time, with no input at all.
+for n in 1 2; do
+  IFS= read -r -t 60 line <&4 || fail "no empty window $n while the input is silent"
+  assert_eq "empty window $n is empty" 0 "$(jq .records <<<"$line")"
+done
+exec 3>&- 4<&-
+wait $pid || true

@@ -19,6 +19,13 @@ usage --kafka 127.0.0.1:1 --topic t -X novalue
 usage --kafka 127.0.0.1:1 --topic t -X no.such.property=1
 if "$TRENDTOP" --version | grep -q librdkafka; then
   grep -q "no.such.property" "$WORK/err" || fail "$(cat "$WORK/err")"
+  # What would make the counts wrong is refused up front.
+  usage --kafka 127.0.0.1:1 --topic t -X group.id=g
+  grep -q -- "-X group.id: give the consumer group with --group" "$WORK/err" || fail "$(cat "$WORK/err")"
+  usage --kafka 127.0.0.1:1 --topic t --group g -X enable.auto.commit=true
+  grep -q -- "-X enable.auto.commit=true: trendtop commits the offsets itself" "$WORK/err" || fail "$(cat "$WORK/err")"
+  usage --kafka 127.0.0.1:1 --topic t --exit-at-end -X enable.partition.eof=false
+  grep -q -- "--exit-at-end needs librdkafka's partition ends" "$WORK/err" || fail "$(cat "$WORK/err")"
   # No broker at all: librdkafka retries (and says so); the run ends cleanly at --duration, nothing read.
   timeout 20 "$TRENDTOP" --kafka 127.0.0.1:1 --topic t --group g --duration 1s -X log_level=0 -o json --stats \
     >"$WORK/out" 2>"$WORK/err" || fail "exit status $?: $(cat "$WORK/err")"

@@ -234,6 +234,8 @@ def main():
                 "  1  #beta   4  +1  \u21911\n"
                 "  2  #delta  2  +2  new\n"
                 "  3  #alpha  1  -4  \u21932\n")
+    # Then, on stderr (the same terminal), what was not counted: the two malformed lines.
+    want += "trendtop: 2 of 11 lines not counted: 2 malformed\n"
     if not after.endswith(want):
         fail("scrollback after the view:\n%s\nexpected to end with:\n%s" % (after, want))
     if "\x1b[32m\u2191".encode() not in tail[leave:]:  # a rise in green, as --view scroll prints it here

@@ -8,14 +8,17 @@ T=1609459200000 # 2021-01-01T00:00:00Z
 { tweet $((T + 5000)) a; tweet $((T + 45000)) c; } >"$WORK/b.in"
 "$TRENDTOP" -w 10s -o partial "$WORK/a.in" >"$WORK/a.p"
 "$TRENDTOP" -w 10s -o partial "$WORK/b.in" >"$WORK/b.p"
-# The format, by hand.
+# The format, by hand (the run id is random: RUN stands for it).
 cat >"$WORK/expect" <<X
-{"t":"header","format":"trendtop-partial","version":1,"window_ms":10000,"slide_ms":10000,"lateness_ms":0,"max_skew_ms":3600000,"time":"event","keys":"hashtags","count":"records","case":"fold","extract":"auto"}
+{"t":"header","format":"trendtop-partial","version":2,"run":"RUN","segment":0,"source":"$WORK/a.in","window_ms":10000,"slide_ms":10000,"lateness_ms":0,"max_skew_ms":3600000,"time":"event","keys":"hashtags","extract":"auto","count":"records","case":"fold","schema":"auto","key_field":"","text_field":"","time_field":"","user_field":"","max_line":16777216,"track":[],"lang":[],"no_retweets":false,"exclude":"","stopwords":""}
 {"t":"window","start":$T,"end":$((T + 10000)),"records":1,"keys":2,"exact":true,"counts":[["#a",1],["#b",1]]}
 {"t":"window","start":$((T + 10000)),"end":$((T + 20000)),"records":1,"keys":1,"exact":true,"counts":[["#a",1]]}
 {"t":"end","windows":2,"open":0}
 X
-assert_files_eq "partial stream of a" "$WORK/expect" "$WORK/a.p"
+grep -q '^{"t":"header",.*"run":"[0-9a-f]\{32\}"' "$WORK/a.p" || fail "run id: $(head -1 "$WORK/a.p")"
+sed -E 's/"run":"[0-9a-f]{32}"/"run":"RUN"/' "$WORK/a.p" >"$WORK/a.shown"
+assert_files_eq "partial stream of a" "$WORK/expect" "$WORK/a.shown"
+[ "$(grep -o '"run":"[0-9a-f]*"' "$WORK/a.p")" != "$(grep -o '"run":"[0-9a-f]*"' "$WORK/b.p")" ] || fail "two runs, one id"
 # Summed: [0,10) #a 2 #b 1; [10,20) #a 1; [20,30) and [30,40) empty (only b's stream has them); [40,50) #c 1.
 "$TRENDTOP" merge -o json "$WORK/a.p" "$WORK/b.p" | jq -c '[.window_start[11:19], .records, .keys, [.top[] | [.key, .count]]]' >"$WORK/got"
 cat >"$WORK/expect" <<X
@@ -43,7 +46,7 @@ set +e
 rc=$?
 set -e
 assert_eq "exit status on other shapes" 1 "$rc"
-grep -q "error: '$WORK/b20.p' was counted with --window 20s .*'$WORK/a.p' with --window 10s" "$WORK/err" || fail "$(cat "$WORK/err")"
+grep -q "error: '$WORK/b20.p' was counted with --window 20s, .*'$WORK/a.p' with --window 10s" "$WORK/err" || fail "$(cat "$WORK/err")"
 # Bad lines: counted, the first one shown, never fatal.
 { echo 'not json'; head -2 "$WORK/b.p"; echo '{"t":"window","start":1,"end":5,"counts":[]}'; echo '{"t":"bogus"}'; tail -n +3 "$WORK/b.p"; } >"$WORK/bad.p"
 "$TRENDTOP" merge -o json --stats "$WORK/a.p" "$WORK/bad.p" >"$WORK/got.json" 2>"$WORK/err"
@@ -51,11 +54,15 @@ assert_eq "windows despite bad lines" 5 "$(wc -l <"$WORK/got.json")"
 grep -q "merge: '$WORK/bad.p' line 1: not a JSON object; skipped" "$WORK/err" || fail "$(cat "$WORK/err")"
 grep -q "merge: 3 bad lines skipped" "$WORK/err" || fail "$(cat "$WORK/err")"
 grep -q "stats inputs=2 lines=14 windows_in=7 bad=3 windows=5" "$WORK/err" || fail "$(cat "$WORK/err")"
-# A window out of order in its input is bad; a version from the future is refused.
+# A window out of order in its input is bad; a version from the future is refused, and so is version 1
+# (it lacks the settings and the identity merge checks).
 { head -1 "$WORK/a.p"; sed -n 3p "$WORK/a.p"; sed -n 2p "$WORK/a.p"; } | "$TRENDTOP" merge -o json 2>"$WORK/err" >"$WORK/got"
 grep -q "window out of order" "$WORK/err" || fail "$(cat "$WORK/err")"
-sed 's/"version":1/"version":2/' "$WORK/a.p" | { "$TRENDTOP" merge 2>"$WORK/err" && fail "version 2 read"; } || true
-grep -q "of version 2; this trendtop reads version 1" "$WORK/err" || fail "$(cat "$WORK/err")"
+sed 's/"version":2/"version":3/' "$WORK/a.p" | { "$TRENDTOP" merge 2>"$WORK/err" && fail "version 3 read"; } || true
+grep -q "of version 3; this trendtop reads version 2" "$WORK/err" || fail "$(cat "$WORK/err")"
+printf '{"t":"header","format":"trendtop-partial","version":1,"window_ms":10000,"slide_ms":10000,"lateness_ms":0,"max_skew_ms":3600000,"time":"event","keys":"hashtags","count":"records","case":"fold","extract":"auto"}\n' |
+  { "$TRENDTOP" merge 2>"$WORK/err" && fail "version 1 read"; } || true
+grep -q "^trendtop: error: '-' is a partial stream of version 1, from an older trendtop: .*--output partial$" "$WORK/err" || fail "$(cat "$WORK/err")"
 # A stream without its end line (its process died): merged, and said.
 head -2 "$WORK/a.p" | "$TRENDTOP" merge -o json - "$WORK/b.p" >"$WORK/got" 2>"$WORK/err"
 grep -q "warning: merge: '-' ended without its end line" "$WORK/err" || fail "$(cat "$WORK/err")"
@@ -84,7 +91,7 @@ pid=$!
 exec 3>"$WORK/in"
 tweet $T a >&3
 tweet $((T + 12000)) b >&3
-sleep 0.5
+wait_for "the closed window [0,10)" grep -q '"t":"window"' "$WORK/sig.p"
 kill -TERM $pid
 wait $pid || fail "exit status after SIGTERM"
 exec 3>&-

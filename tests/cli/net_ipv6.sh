@@ -11,7 +11,7 @@ s = socket.create_connection(("::1", int(sys.argv[1])), timeout=10)
 s.sendall(b'{"created_at":"Fri Jan 01 07:29:00 +0000 2021","user":{},"entities":{"hashtags":[{"text":"V6"}]},"timestamp_ms":"1609486140000"}\n')
 s.close()
 PY
-sleep 0.3
+wait_read "$port"
 kill -TERM "$tt"
 wait "$tt"
 json_to_tsv <"$WORK/got.json" >"$WORK/got"

@@ -12,7 +12,7 @@ port=$(free_port)
 tt=$!
 wait_listening "$port"
 $NET produce "$port" "whole:$WORK/p0" "whole:$WORK/p1" || true # refused: closed at once
-sleep 0.3
+wait_read "$port"
 kill -TERM "$tt"
 wait "$tt"
 src=$(src_stats "$WORK/err")
@@ -33,7 +33,7 @@ for spec in "127.0.0.0/8 $port" "::1 [::1]:$port"; do
   else
     $NET produce "$port" "whole:$WORK/p2"
   fi
-  sleep 0.3
+  wait_read "$port"
   kill -TERM "$tt"
   wait "$tt"
   assert_eq "--allow $block: accepted" 1 "$(stat_of accepted "$(src_stats "$WORK/err")")"
@@ -79,8 +79,8 @@ port=$(free_port)
 "$TRENDTOP" --listen "$port" --max-connections 3 --lateness 1h -k 0 -o json --emit every=200ms --stats >"$WORK/out.json" 2>"$WORK/err" &
 tt=$!
 wait_listening "$port"
-python3 - "$port" "$WORK/fast" "$WORK/p0" <<'PY'
-import socket, sys, threading, time
+python3 - "$port" "$WORK/fast" "$WORK/p0" "$WORK/out.json" <<'PY'
+import json, socket, sys, threading, time
 port = int(sys.argv[1])
 fast, slow = open(sys.argv[2], "rb").read(), open(sys.argv[3], "rb").read()
 stop = threading.Event()
@@ -105,7 +105,20 @@ for _ in range(40):  # beyond the limit: they wait in the backlog
         pass
 f.sendall(fast)
 f.close()
-time.sleep(1.5)  # the fast tweets must be counted by now, with the dribbler not done (15 s to go)
+# Until a running top-k shows the 2 000 fast tweets (checked again below), while the dribbler (some 10 s to
+# go) is still at it: an event, not a guess at how long counting takes on a busy machine.
+def fast_counted():
+    try:
+        for line in open(sys.argv[4]):
+            w = json.loads(line)
+            if not w["final"] and any(t["key"] == "#fast" and t["count"] == 2000 for t in w["top"]):
+                return True
+    except (OSError, ValueError):  # not there yet, or a line being written
+        pass
+    return False
+while t.is_alive() and not fast_counted():
+    time.sleep(0.05)
+assert fast_counted(), "the fast tweets were not all counted while the dribbler was at it"
 open(sys.argv[2] + ".checkpoint", "w").write("%d\n" % len(flood))
 stop.set()
 t.join()

@@ -8,7 +8,7 @@ tt=$!
 wait_listening "$port"
 $NET produce "$port" silent: "dribble:$WORK/p0" "whole:$WORK/p1" "dribble:$WORK/p2" "whole:$WORK/p3" "whole:$WORK/p4" ||
   fail "producers failed"
-sleep 0.5
+wait_read "$port"
 kill -TERM "$tt"
 wait "$tt"
 json_to_tsv <"$WORK/got.json" >"$WORK/got"

@@ -7,13 +7,17 @@ for sig in INT TERM; do
   tt=$!
   exec 3>"$WORK/in"
   { tweet 1609459200000 a b; tweet 1609459201000 a; tweet 1609459212000 c; } >&3
-  sleep 0.5
+  wait_for "the first window ([0,10) closes when 12s is read)" test -s "$WORK/out"
+  wait_for "the SIGUSR1 handler" catches_usr1 "$tt"
   kill -USR1 "$tt"  # counters, and the run goes on
-  sleep 0.3
-  kill -HUP "$tt"   # stdout is a file: ignored
-  sleep 0.2
+  wait_for "the counters" grep -q '^trendtop: stats lines=3 counted=3 ' "$WORK/err"
+  # SIGHUP, then SIGUSR1: pending together, the lower-numbered SIGHUP is delivered first, so a second counters
+  # line proves that SIGHUP did not end the run.
+  kill -HUP "$tt" # stdout is a file: ignored
+  kill -USR1 "$tt"
+  wait_for "counters after SIGHUP, or the end of the run" \
+    eval '[ "$(grep -c "^trendtop: stats lines=3 " "$WORK/err")" = 2 ] || ! kill -0 "$tt" 2>/dev/null'
   kill -0 "$tt" || fail "SIGUSR1 or SIGHUP ended the run"
-  grep -q '^trendtop: stats lines=3 counted=3 ' "$WORK/err" || fail "SIGUSR1: $(cat "$WORK/err")"
   kill -"$sig" "$tt"
   set +e
   wait "$tt"
@@ -24,7 +28,7 @@ for sig in INT TERM; do
   # [0,10) closed when 12s arrived: final. [10,20) was open: printed, partial.
   assert_eq "windows after SIG$sig" '["2021-01-01T00:00:10Z",true,2,"#a",2]
 ["2021-01-01T00:00:20Z",false,1,"#c",1]' "$(jq -c '[.window_end,.final,.records,.top[0].key,.top[0].count]' "$WORK/out")"
-  assert_eq "stats lines at exit" 2 "$(grep -c '^trendtop: stats lines=3 ' "$WORK/err")"
+  assert_eq "stats lines (two SIGUSR1, and at exit)" 3 "$(grep -c '^trendtop: stats lines=3 ' "$WORK/err")"
 done
 
 # TSV cannot mark partial rows: they are left out, and stderr says so.
@@ -32,7 +36,7 @@ done
 tt=$!
 exec 3>"$WORK/in"
 tweet 1609459200000 a >&3
-sleep 0.3
+wait_lines "$tt" "$WORK/err" 1
 kill -TERM "$tt"
 wait "$tt"
 exec 3>&-
@@ -45,9 +49,18 @@ for i in $(seq 0 3000); do tweet $((1609459200000 + i * 1000)) "k$i"; done >"$WO
 exec 4<>"$WORK/out-fifo" # held open, never read: trendtop's output fills the pipe and blocks
 "$TRENDTOP" --window 1s -o json "$WORK/big" >"$WORK/out-fifo" 2>/dev/null &
 tt=$!
-sleep 0.5
+# pipe_full: trendtop's output filled the pipe (it is blocked writing); pending SIGNUM PID: not delivered yet.
+pipe_full() { python3 -c 'import fcntl, struct, termios; n = struct.unpack("i", fcntl.ioctl(4, termios.FIONREAD, b"\0" * 4))[0]; exit(n < fcntl.fcntl(4, 1032))'; }
+pending() {
+  local mask
+  for mask in $(awk '/^(SigPnd|ShdPnd):/ { print $2 }' "/proc/$2/status" 2>/dev/null); do
+    [ $((16#$mask & (1 << ($1 - 1)))) = 0 ] || return 0
+  done
+  return 1
+}
+wait_for "trendtop blocked on its full output pipe" pipe_full
 kill -INT "$tt"
-sleep 0.2
+wait_for "the first SIGINT delivered" eval '! pending 2 "$tt"'
 kill -INT "$tt"
 set +e
 timeout 10 tail --pid="$tt" -f /dev/null
