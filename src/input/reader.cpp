@@ -467,7 +467,9 @@ void Reader::connector_lost(size_t i, int64_t now, const std::string& why, bool 
                        why, config_.retry, config_.retry == 1 ? "y" : "ies"));
     } else if (failed) {
       error(fmt::format("{}; giving up{}", why,
-                        config_.retry > 0 ? fmt::format(" after {} retries", config_.retry) : std::string()));
+                        config_.retry > 0
+                            ? fmt::format(" after {} retr{}", config_.retry, config_.retry == 1 ? "y" : "ies")
+                            : std::string()));
       failed_ = true;
     } else {
       warn(fmt::format("{}: {}; not reconnecting (--retry 0)", c.ep.text(), why));

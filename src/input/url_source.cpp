@@ -194,7 +194,9 @@ void UrlSources::lost(Source& s, SourceStats& stats, int64_t now, UrlClient::Out
                        config_.retry, config_.retry == 1 ? "y" : "ies"));
     } else if (failed) {
       error(fmt::format("{}: {}; giving up{}", s.name, why,
-                        config_.retry > 0 ? fmt::format(" after {} retries", config_.retry) : std::string()));
+                        config_.retry > 0
+                            ? fmt::format(" after {} retr{}", config_.retry, config_.retry == 1 ? "y" : "ies")
+                            : std::string()));
       failed_ = true;
     } else {
       warn(fmt::format("{}: {}; not reconnecting (--retry 0)", s.name, why));
