@@ -267,7 +267,8 @@ void OutputOptions::add(CLI::App& app, Config& config) {
       ->group("Output");
   app.add_flag("-q,--quiet", config.quiet,
                "Do not say on stderr how many lines were not counted and why (malformed, late, oversized, "
-               "skewed), which trendtop otherwise does at exit and, in a live run, at most once a minute")
+               "skewed), which trendtop otherwise does at exit and, in a live run, at most once a minute; nor "
+               "what to try when the first lines are all unreadable")
       ->group("Output");
   app.add_option("--chart", config.chart_path,
                  "Write an SVG chart of the top 10 keys over the last 120 windows to FILE, kept up to date")

@@ -332,6 +332,9 @@ struct Duties {
   bool report_drops;
   uint64_t drops_reported = 0;
   int64_t next_drop_report;
+  // Until a line is readable: the first lines all unreadable (plain text, pretty-printed JSON, a terminal)
+  // are said once, with what to try.
+  bool hint_open;
   bool ok = true;  // every checkpoint was saved
 
   Duties(const Config& c, Pipeline& p, const Output& o, Reader& r, Screen& s,
@@ -348,7 +351,8 @@ struct Duties {
         next_frame(start_ms),
         next_chart(start_ms),
         report_drops(!c.quiet && !s.view && live_input(c)),
-        next_drop_report(start_ms) {
+        next_drop_report(start_ms),
+        hint_open(!c.quiet) {
     describe(config, status);
     status.total_bytes = screen.total_bytes;
     // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
@@ -393,7 +397,16 @@ struct Duties {
       sooner(next_frame);
     }
     if (screen.progress) screen.progress->update(pipeline.stats().bytes, now);
-    if (uint64_t dropped = pipeline.stats().dropped(); report_drops && dropped != drops_reported) {
+    if (hint_open) {
+      const Stats& s = pipeline.stats();
+      if (uint64_t n = pipeline.unreadable_only(); n >= Pipeline::kHintLines) {
+        warn(pipeline.unreadable_hint(false));
+        hint_open = false;
+      } else if (n == 0 && s.lines > s.blank + s.oversized + s.discarded) {
+        hint_open = false;  // a readable line
+      }
+    }
+    if (uint64_t dropped = pipeline.stats().dropped(); report_drops && !hint_open && dropped != drops_reported) {
       if (now >= next_drop_report) {
         warn(pipeline.stats().dropped_summary());
         drops_reported = dropped;
@@ -515,9 +528,11 @@ int main(int argc, char** argv) {
   if (screen.view) screen.view->begin();
   bool ok = reader.run(g_stop, std::ref(duties));
   ok = end_run(config, pipeline, output, screen, reader.kafka(), ok && duties.ok);
+  if (duties.hint_open && pipeline.unreadable_only() > 0) warn(pipeline.unreadable_hint(true));
   if (config.stats)
     print_stats(pipeline, reader, started);
-  else if (!config.quiet && pipeline.stats().dropped() > 0)  // no trace otherwise
+  else if (!config.quiet && pipeline.stats().dropped() > 0 &&
+           pipeline.stats().dropped() != duties.drops_reported)  // no trace otherwise; said once is enough
     warn(pipeline.stats().dropped_summary());
   return ok && screen.chart_ok ? 0 : 1;
 }
