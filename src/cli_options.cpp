@@ -1,7 +1,9 @@
 #include "cli_options.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <thread>
 #include <tuple>
@@ -34,9 +36,11 @@ unsigned available_cores() {
 // `flag` when the file cannot be read. An empty path reads nothing.
 bool read_list(std::string_view flag, const std::string& path, std::vector<std::string>& out) {
   if (path.empty()) return true;
+  errno = 0;
   std::ifstream in(path);
   if (!in) {
-    usage_error(fmt::format("{}: cannot read '{}'", flag, path));
+    usage_error(fmt::format("{}: cannot read '{}'{}", flag, path,
+                            errno != 0 ? fmt::format(": {}", std::strerror(errno)) : std::string()));
     return false;
   }
   for (std::string line; std::getline(in, line);) {
@@ -265,10 +269,11 @@ void OutputOptions::add(CLI::App& app, Config& config) {
       ->group("Output");
   app.add_flag("--stats", config.stats, "At exit, print counters that account for every line to stderr")
       ->group("Output");
-  app.add_flag("-q,--quiet", config.quiet,
-               "Do not say on stderr how many lines were not counted and why (malformed, late, oversized, "
-               "skewed), which trendtop otherwise does at exit and, in a live run, at most once a minute; nor "
-               "what to try when the first lines are all unreadable")
+  app.add_flag(
+         "-q,--quiet", config.quiet,
+         "Do not say on stderr how many lines were not counted and why (malformed, late, oversized, "
+         "skewed), which trendtop otherwise does at exit and, in a live run, at most once a minute; nor "
+         "what to try when the first lines are all unreadable")
       ->group("Output");
   app.add_option("--chart", config.chart_path,
                  "Write an SVG chart of the top 10 keys over the last 120 windows to FILE, kept up to date")
