@@ -98,10 +98,11 @@ void WindowOptions::add(CLI::App& app, Config&) {
   app.add_option("--lateness", lateness, "Event time: wait this long for out-of-order records (default 0)")
       ->option_text("DUR")
       ->group("Windows");
-  app.add_option("--max-skew", max_skew,
-                 "Event time: refuse times this far ahead of the clock, hold a lone record this far ahead of "
-                 "the stream until the next one confirms it, skip runs of empty windows longer than this "
-                 "(default 1h; 0: off)")
+  app.add_option(
+         "--max-skew", max_skew,
+         "Event time: refuse times this far ahead of the clock, hold a lone record far ahead of the "
+         "stream (past the lateness and three slides, at least 1 min or the window) until the next one "
+         "confirms it, skip runs of empty windows longer than this (default 1h; 0: off)")
       ->option_text("DUR")
       ->group("Windows");
 }

@@ -10,6 +10,7 @@
 // the output is the serial one whatever N; the wall-clock duties wait for parsing to catch up only when
 // they have something to do.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -135,8 +136,12 @@ class Pipeline : public LineSink {
             int64_t arrival_ms);
   void release_held(bool count);
   // How far ahead of the stream a record may be before it is held: past the lateness and three slides, it
-  // would close windows that the stream's next records still belong in.
-  int64_t jump_ms() const { return config_.lateness_ms + 3 * config_.slide_ms; }
+  // would close windows that the stream's next records still belong in. At least a minute (or the window,
+  // if shorter): closer than that is ordinary disorder (producers' clocks, Jetstream's steps back of a
+  // second or two), which holding would turn into skewed records with sub-second slides.
+  int64_t jump_ms() const {
+    return config_.lateness_ms + std::max(3 * config_.slide_ms, std::min<int64_t>(config_.window_ms, 60'000));
+  }
   // Where the stream is at wall time `now`: its latest event time, and in a live run (an idle timeout)
   // moved on by the wall time since the record that brought it arrived. kNoTime before any record.
   int64_t stream_time(int64_t now_ms) const;

@@ -500,6 +500,21 @@ TEST_CASE("pipeline: a lone record far ahead of the stream is held, then contrad
   r.line(TweetLine(kT0 + 1000, "a").line, kT0 + 100'000);
   CHECK(r.stats().skewed == 1);
   CHECK(r.stats().late == 0);
+  // Sub-second slides: three slides is ordinary disorder; a record a few seconds ahead is not held (at
+  // least a minute, or the window if shorter, is a jump).
+  Config j = c;
+  j.window_ms = 60'000;
+  j.slide_ms = 500;
+  Captured out4;
+  Pipeline u(j, out4.output, kT0 + 100'000, 0);
+  for (int64_t t : {0, 1000, 5000, 1400, 2000, 3000}) u.line(TweetLine(kT0 + t, "a").line, kT0 + 100'000);
+  CHECK(u.stats().held == 0);
+  CHECK(u.stats().skewed == 0);
+  u.line(TweetLine(kT0 + 70'000, "spike").line, kT0 + 100'000);  // 65 s ahead: past a minute
+  CHECK(u.stats().held == 1);
+  u.line(TweetLine(kT0 + 4000, "a").line, kT0 + 100'000);
+  CHECK(u.stats().skewed == 1);
+  CHECK(u.stats().counted == 7);
 }
 
 TEST_CASE("pipeline: live, a quiet stream is not behind; a held record counts once the stream catches up",

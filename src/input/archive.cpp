@@ -195,6 +195,8 @@ struct InputFiles::Engine {
         open(*item);
       }
       if (!item->open_error.empty() || (!item->by_reader && !item->decoded)) item->planned = true;
+      // Read before the item is queued: once it is, the reader may be done with a planned item (and free it).
+      const bool by_reader = item->by_reader, decoded = item->decoded;
       {
         std::unique_lock lk(m);
         cv_plan.wait(lk, [&] { return stop || items.size() < kMaxItems; });
@@ -206,13 +208,15 @@ struct InputFiles::Engine {
         items.push_back(std::move(owned));
       }
       cv_read.notify_all();
-      if (item->by_reader) {
+      if (by_reader) {
         std::unique_lock lk(m);
         cv_plan.wait(lk, [&] { return stop || sniffed != Sniff::Waiting; });
         if (stop) return;
         if (sniffed == Sniff::Plain) continue;  // the reader reads it (and may be done with it already)
+        // Decoded: not planned yet, so the reader waits for its jobs and the item stays.
+      } else if (!decoded) {
+        continue;  // planned already
       }
-      if (!item->decoded) continue;
       if (item->codec == Codec::Bzip2) {
         split_bzip2(*item);
       } else {
