@@ -396,6 +396,28 @@ TEST_CASE("pipeline: --count users shows a key in the spelling most records used
   CHECK(out2.take().find(R"({"key":"#smtown","display":"#SMTOWN","count":2,)") != std::string::npos);
 }
 
+TEST_CASE("pipeline: --count users keeps the display spelling in sliding windows too", "[pipeline]") {
+  // Sliding windows rank running totals (count/totals.h): the spelling markers are counted per record
+  // there as well, never as authors. Three authors write #SMTOWN in 4 records, one writes #smtown once.
+  Config c = json_config();
+  c.count = CountMode::Users;
+  c.window_ms = 20'000;
+  c.slide_ms = 10'000;
+  Captured out;
+  Pipeline p(c, out.output, 0, 0);
+  for (int i = 0; i < 4; ++i) p.line(TweetLine(kT0 + i, "SMTOWN", 1 + i % 3).line, 1);
+  p.line(TweetLine(kT0 + 4, "smtown", 4).line, 1);
+  p.finish(1);
+  p.flush();
+  std::string got = out.take();
+  // Both windows holding the records: 4 authors, shown as most records spelled it; one key, no markers.
+  size_t first = got.find(R"({"key":"#smtown","display":"#SMTOWN","count":4,)");
+  CHECK(first != std::string::npos);
+  CHECK(got.find(R"({"key":"#smtown","display":"#SMTOWN","count":4,)", first + 1) != std::string::npos);
+  CHECK(got.find(R"("keys":1,)") != std::string::npos);
+  CHECK(got.find("keys\":18446744073709551") == std::string::npos);
+}
+
 namespace {
 // A status whose timestamp_ms is written as given (a JSON number or string, any value).
 struct RawTimeLine {
