@@ -300,15 +300,15 @@ bool save_state(const Config& config, Pipeline& pipeline, const Output& output) 
 void print_stats(const Pipeline& pipeline, const Reader& reader,
                  std::chrono::steady_clock::time_point started) {
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  fmt::print(stderr, "trendtop: stats {}\n", pipeline.stats().format(elapsed));
+  // say(): SIGUSR1's report during the live view is held by it, like every message.
+  warn(fmt::format("stats {}", pipeline.stats().format(elapsed)));
   for (const SourceStats& s : reader.stats()) {
     if (!s.network) continue;
-    fmt::print(
-        stderr,
+    say(fmt::format(
         "trendtop: stats source=\"{}\" accepted={} closed={} refused={} timeouts={} connects={} failures={} "
-        "lines={} bytes={}{}\n",
+        "lines={} bytes={}{}",
         s.name, s.accepted, s.closed, s.refused, s.timeouts, s.connects, s.failures, s.lines, s.bytes,
-        s.url ? fmt::format(" replayed={}", s.replayed) : std::string());
+        s.url ? fmt::format(" replayed={}", s.replayed) : std::string()));
   }
 }
 
@@ -406,7 +406,8 @@ struct Duties {
         hint_open = false;  // a readable line
       }
     }
-    if (uint64_t dropped = pipeline.stats().dropped(); report_drops && !hint_open && dropped != drops_reported) {
+    if (uint64_t dropped = pipeline.stats().dropped();
+        report_drops && !hint_open && dropped != drops_reported) {
       if (now >= next_drop_report) {
         warn(pipeline.stats().dropped_summary());
         drops_reported = dropped;

@@ -7,6 +7,7 @@
 
 #include "pipeline.h"
 #include "util/hash.h"
+#include "util/log.h"
 #include "util/timefmt.h"
 
 namespace trendtop {
@@ -131,10 +132,10 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
   const CountMap& counts = rank(w, distinct);
   if (w.max_error > 0 && !sink_->marks_approximate() && !warned_approximate_) {
     warned_approximate_ = true;
-    fmt::print(stderr,
-               "trendtop: warning: a window passed --max-keys {}: its counts are approximate (over by at "
-               "most the error JSON and text output report), which TSV and CSV rows cannot show\n",
-               config_.max_keys);
+    warn(
+        fmt::format("warning: a window passed --max-keys {}: its counts are approximate (over by at most the "
+                    "error JSON and text output report), which TSV and CSV rows cannot show",
+                    config_.max_keys));
   }
   sink_->window({w.start, w.end, w.records, distinct, top_, final, w.max_error}, output_.buffer());
   // One record can close a great many windows (a jump of days in event time prints every empty window in
