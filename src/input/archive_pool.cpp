@@ -1,0 +1,453 @@
+// InputFiles' engine (archive_pool.h): the planner, which walks and opens the inputs and queues their jobs,
+// and the workers, which decode the jobs into chunks from the pool; also regular_inputs_size, which walks
+// the inputs as the planner does.
+#include "input/archive_pool.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace trendtop {
+
+namespace {
+
+// The inputs in order, directories expanded recursively in name order as they are reached.
+class Walker {
+ public:
+  explicit Walker(std::vector<std::string> args) : args_(std::move(args)) {}
+  // The next input's path, or an error for a directory that cannot be listed. False at the end.
+  bool next(std::string& path, std::string& error) {
+    error.clear();
+    for (;;) {
+      while (!stack_.empty()) {
+        Level& l = stack_.back();
+        if (l.i == l.names.size()) {
+          stack_.pop_back();
+          continue;
+        }
+        std::string full = l.dir + (l.dir.ends_with('/') ? "" : "/") + l.names[l.i++];
+        struct stat st;
+        if (lstat(full.c_str(), &st) != 0) continue;  // gone since it was listed
+        if (S_ISDIR(st.st_mode)) {
+          if (!push(full, error)) {
+            path = full;
+            return true;
+          }
+          continue;
+        }
+        if (S_ISLNK(st.st_mode) && (stat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode))) continue;
+        if (!S_ISREG(st.st_mode)) continue;  // FIFOs, sockets, devices, links to directories
+        path = std::move(full);
+        return true;
+      }
+      if (next_ == args_.size()) return false;
+      const std::string& arg = args_[next_++];
+      struct stat st;
+      if (arg != "-" && stat(arg.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (!push(arg, error)) {
+          path = arg;
+          return true;
+        }
+        continue;
+      }
+      path = arg;
+      return true;
+    }
+  }
+
+ private:
+  struct Level {
+    std::string dir;
+    std::vector<std::string> names;
+    size_t i = 0;
+  };
+  bool push(const std::string& dir, std::string& error) {
+    DIR* d = opendir(dir.c_str());
+    if (!d) {
+      error = fmt::format("cannot read directory '{}': {}", dir, std::strerror(errno));
+      return false;
+    }
+    Level l{dir, {}, 0};
+    while (dirent* e = readdir(d))
+      if (e->d_name[0] != '.') l.names.emplace_back(e->d_name);
+    closedir(d);
+    std::sort(l.names.begin(), l.names.end());  // bytewise: the grab's names sort by time
+    stack_.push_back(std::move(l));
+    return true;
+  }
+  std::vector<std::string> args_;
+  size_t next_ = 0;
+  std::vector<Level> stack_;
+};
+
+// Reads what is there; on a pipe, waits for it in steps so that `stop` is seen. -1 on error, -2 stopped.
+long read_some(int fd, bool regular, uint8_t* buf, size_t n, const std::atomic<bool>& stop) {
+  for (;;) {
+    if (stop) return -2;
+    if (!regular) {
+      pollfd p{fd, POLLIN, 0};
+      int r = ::poll(&p, 1, 200);
+      if (r == 0 || (r < 0 && errno == EINTR)) continue;
+    }
+    ssize_t k = ::read(fd, buf, n);
+    if (k >= 0) return static_cast<long>(k);
+    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+    return -1;
+  }
+}
+
+}  // namespace
+
+using namespace archive_detail;
+
+InputFiles::Engine::Engine(std::vector<std::string> p, unsigned t)
+    : paths(std::move(p)),
+      threads(std::max(1u, t)),
+      max_chunks(kChunksPerThread * threads + kChunksExtra),
+      max_jobs(kJobsPerThread * threads + 4) {}
+
+InputFiles::Engine::~Engine() {
+  {
+    std::lock_guard lk(m);
+    stop = true;
+  }
+  cv_work.notify_all();
+  cv_plan.notify_all();
+  cv_read.notify_all();
+  if (planner.joinable()) planner.join();
+  for (std::thread& w : workers) w.join();
+  for (auto& it : items)
+    if (it->owned && it->fd >= 0) ::close(it->fd);
+}
+
+void InputFiles::Engine::start() {
+  started = true;
+  planner = std::thread([this] { plan(); });
+  for (unsigned i = 0; i < threads; ++i) workers.emplace_back([this] { work(); });
+}
+
+// --- The planner: opens the inputs in order, a bounded way ahead, and queues their jobs.
+
+void InputFiles::Engine::plan() {
+  Walker walker(paths);
+  std::string path, err;
+  while (!stop && walker.next(path, err)) {
+    auto owned = std::make_unique<Item>();
+    Item* item = owned.get();
+    item->name = path;
+    if (!err.empty()) {
+      item->open_error = err;
+    } else {
+      open(*item);
+    }
+    if (!item->open_error.empty() || (!item->by_reader && !item->decoded)) item->planned = true;
+    // Read before the item is queued: once it is, the reader may be done with a planned item (and free it).
+    const bool by_reader = item->by_reader, decoded = item->decoded;
+    {
+      std::unique_lock lk(m);
+      cv_plan.wait(lk, [&] { return stop || items.size() < kMaxItems; });
+      if (stop) {
+        if (item->owned) ::close(item->fd);
+        return;
+      }
+      if (item->by_reader) sniffed = Sniff::Waiting;
+      items.push_back(std::move(owned));
+    }
+    cv_read.notify_all();
+    if (by_reader) {
+      std::unique_lock lk(m);
+      cv_plan.wait(lk, [&] { return stop || sniffed != Sniff::Waiting; });
+      if (stop) return;
+      if (sniffed == Sniff::Plain) continue;  // the reader reads it (and may be done with it already)
+      // Decoded: not planned yet, so the reader waits for its jobs and the item stays.
+    } else if (!decoded) {
+      continue;  // planned already
+    }
+    if (item->codec == Codec::Bzip2) {
+      split_bzip2(*item);
+    } else {
+      auto job = std::make_unique<Job>();
+      job->kind = Job::Kind::Stream;
+      job->codec = item->codec;
+      job->fd = item->fd;
+      job->regular = item->regular;
+      job->prefix = std::move(item->prefix);
+      if (!push_job(*item, std::move(job))) return;
+    }
+    {
+      std::lock_guard lk(m);
+      item->planned = true;
+    }
+    cv_read.notify_all();
+  }
+  {
+    std::lock_guard lk(m);
+    planner_done = true;
+  }
+  cv_read.notify_all();
+}
+
+void InputFiles::Engine::open(Item& item) {
+  if (item.name == "-" && stdin_closed) {  // fd 0 is a stand-in (main), not an input
+    item.name = "<stdin>";
+    item.open_error = "cannot read stdin: Bad file descriptor";
+    return;
+  }
+  if (item.name == "-") {
+    item.fd = STDIN_FILENO;
+    item.name = "<stdin>";
+  } else {
+    item.fd = ::open(item.name.c_str(), O_RDONLY | O_CLOEXEC);
+    if (item.fd < 0) {
+      item.open_error = fmt::format("cannot open '{}': {}", item.name, std::strerror(errno));
+      return;
+    }
+    item.owned = true;
+  }
+  struct stat st;
+  if (fstat(item.fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    item.open_error = fmt::format("cannot read '{}': Is a directory", item.name);
+    return;
+  }
+  item.regular = fstat(item.fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (!item.regular || item.fd == STDIN_FILENO) {  // stdin may sit anywhere in its file: read, not pread
+    item.by_reader = true;
+    return;
+  }
+  posix_fadvise(item.fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  char head[kMagicMax];
+  ssize_t n = pread(item.fd, head, sizeof head, 0);
+  bool more = false;
+  item.codec = n > 0 ? sniff_codec({head, static_cast<size_t>(n)}, more) : Codec::None;
+  item.decoded = item.codec != Codec::None;
+  item.in_total = static_cast<uint64_t>(st.st_size);
+}
+
+// Queues a job (an Error job is done already), waiting while the planner is too far ahead.
+bool InputFiles::Engine::push_job(Item& item, std::unique_ptr<Job> job) {
+  std::unique_lock lk(m);
+  cv_plan.wait(lk, [&] { return stop || jobs_in_flight < max_jobs; });
+  if (stop) return false;
+  ++jobs_in_flight;
+  Job* j = job.get();
+  if (j->kind == Job::Kind::Error) j->done = true;
+  item.jobs.push_back(std::move(job));
+  if (j->kind != Job::Kind::Error) {
+    queue.push_back(j);
+    cv_work.notify_one();
+  } else {
+    cv_read.notify_all();
+  }
+  return true;
+}
+
+void InputFiles::Engine::split_bzip2(Item& item) {
+  bool ok = true;
+  Bzip2Splitter splitter([&](Bzip2Splitter::Event&& e) {
+    if (!ok) return;
+    auto job = std::make_unique<Job>();
+    if (e.kind == Bzip2Splitter::Event::Kind::Block) {
+      job->kind = Job::Kind::Block;
+      job->block = std::move(e.block);
+    } else {
+      job->error = std::move(e.error);
+    }
+    ok = push_job(item, std::move(job));
+  });
+  uint64_t total = item.prefix.size();
+  splitter.feed({reinterpret_cast<const uint8_t*>(item.prefix.data()), item.prefix.size()});
+  std::string().swap(item.prefix);
+  std::vector<uint8_t> buf(kReadSize);
+  while (ok) {
+    long n = read_some(item.fd, item.regular, buf.data(), buf.size(), stop);
+    if (n == -2) return;
+    if (n < 0) {
+      auto job = std::make_unique<Job>();
+      job->error = fmt::format("cannot read: {}", std::strerror(errno));
+      push_job(item, std::move(job));
+      break;
+    }
+    if (n == 0) break;
+    total += static_cast<uint64_t>(n);
+    splitter.feed({buf.data(), static_cast<size_t>(n)});
+  }
+  if (ok) splitter.finish();
+  std::lock_guard lk(m);
+  item.in_total = total;
+}
+
+// --- The workers: decode jobs in queue order into chunks from the pool.
+
+// A chunk for `job`'s output. The job the reader is at (or will be next) may take any chunk; others leave
+// kReserve for it, so the input being read never waits on work queued behind it. nullptr when stopping.
+Chunk* InputFiles::Engine::get_chunk(Job* job) {
+  std::unique_lock lk(m);
+  for (;;) {
+    if (stop) return nullptr;
+    size_t avail = free_chunks.size() + (max_chunks - all_chunks.size());
+    bool front = !items.empty() && !items.front()->jobs.empty() && items.front()->jobs.front().get() == job;
+    if (avail > 0 && (front || avail > kReserve)) {
+      Chunk* c;
+      if (!free_chunks.empty()) {
+        c = free_chunks.back();
+        free_chunks.pop_back();
+      } else {
+        all_chunks.push_back(std::make_unique<Chunk>());
+        c = all_chunks.back().get();
+      }
+      c->size = c->pos = 0;
+      c->in_bytes = 0;
+      return c;
+    }
+    cv_work.wait(lk);
+  }
+}
+
+std::span<uint8_t> InputFiles::Engine::JobSink::room() {
+  if (cur && cur->size == kChunkSize) publish();
+  if (!cur) cur = engine.get_chunk(job);
+  if (!cur) return {discard, sizeof discard};  // stopping: let the decoder finish into nowhere
+  return {cur->data.get() + cur->size, kChunkSize - cur->size};
+}
+
+void InputFiles::Engine::JobSink::wrote(size_t n) {
+  if (cur) cur->size += n;
+}
+
+void InputFiles::Engine::JobSink::publish() {
+  if (!cur) return;
+  std::lock_guard lk(engine.m);
+  if (cur->size == 0) {
+    engine.free_chunks.push_back(cur);
+    cur = nullptr;
+    return;
+  }
+  cur->in_bytes = in_bytes;
+  in_bytes = 0;
+  if (holding) {
+    held.push_back(cur);
+    cur = nullptr;
+    if (held.size() < engine.max_chunks / 2) return;
+    holding = false;
+  } else {
+    held.push_back(cur);
+    cur = nullptr;
+  }
+  for (Chunk* c : held) job->out.push_back(c);
+  held.clear();
+  engine.cv_read.notify_all();
+}
+
+// The end of the job: what it wrote goes out, or (a corrupt block) what was held back is dropped.
+void InputFiles::Engine::JobSink::finish(bool keep) {
+  if (!keep && holding) {
+    std::lock_guard lk(engine.m);
+    for (Chunk* c : held) engine.free_chunks.push_back(c);
+    held.clear();
+    if (cur) engine.free_chunks.push_back(cur);
+    cur = nullptr;
+    engine.cv_work.notify_all();
+    return;
+  }
+  holding = false;
+  publish();
+  std::lock_guard lk(engine.m);
+  for (Chunk* c : held) job->out.push_back(c);
+  held.clear();
+}
+
+void InputFiles::Engine::work() {
+  Bzip2Scratch scratch;
+  std::vector<uint8_t> inbuf(kReadSize);
+  for (;;) {
+    Job* job;
+    {
+      std::unique_lock lk(m);
+      cv_work.wait(lk, [&] { return stop || !queue.empty(); });
+      if (stop) return;
+      job = queue.front();
+      queue.pop_front();
+    }
+    bool block = job->kind == Job::Kind::Block;
+    auto sink = std::make_unique<JobSink>(*this, job, block);
+    if (block) {
+      sink->in_bytes = job->block.bits / 8;
+      std::string why;
+      if (!decode_bzip2_block(job->block, scratch, *sink, why))
+        job->error = fmt::format("corrupt bzip2 block at byte {} ({}); skipped", job->block.offset, why);
+      std::vector<uint8_t>().swap(job->block.bytes);
+    } else {
+      decode_stream(job, *sink, inbuf);
+    }
+    sink->finish(job->error.empty());
+    {
+      std::lock_guard lk(m);
+      job->done = true;
+    }
+    cv_read.notify_all();
+  }
+}
+
+void InputFiles::Engine::decode_stream(Job* job, JobSink& out, std::vector<uint8_t>& inbuf) {
+  std::unique_ptr<StreamDecoder> dec = make_stream_decoder(job->codec);
+  std::span<const uint8_t> in(reinterpret_cast<const uint8_t*>(job->prefix.data()), job->prefix.size());
+  bool eof = false;
+  uint64_t used = 0;
+  std::string err;
+  while (!stop) {
+    if (in.empty() && !eof) {
+      if (!job->regular) out.publish();  // a pipe: hand on what is decoded before waiting for more
+      long n = read_some(job->fd, job->regular, inbuf.data(), inbuf.size(), stop);
+      if (n == -2) return;
+      if (n < 0) {
+        job->error = fmt::format("cannot read: {}", std::strerror(errno));
+        return;
+      }
+      eof = n == 0;
+      in = {inbuf.data(), static_cast<size_t>(n)};
+    }
+    std::span<uint8_t> room = out.room();
+    std::span<uint8_t> rest = room;
+    StreamDecoder::Status s = dec->decode(in, rest, eof, err);
+    out.wrote(room.size() - rest.size());
+    out.in_bytes += dec->consumed() - used;
+    used = dec->consumed();
+    if (s == StreamDecoder::Status::End) return;
+    if (s == StreamDecoder::Status::Error) {
+      job->error = err + (eof && in.empty() ? "" : "; the rest of the input is skipped");
+      return;
+    }
+  }
+}
+
+bool regular_inputs_size(const std::vector<std::string>& paths, uint64_t& total) {
+  total = 0;
+  Walker walker(paths);
+  std::string path, err;
+  while (walker.next(path, err)) {
+    struct stat st;
+    if (!err.empty() || (path == "-" ? fstat(STDIN_FILENO, &st) : stat(path.c_str(), &st)) != 0 ||
+        !S_ISREG(st.st_mode)) {
+      total = 0;
+      return false;
+    }
+    total += static_cast<uint64_t>(st.st_size);
+  }
+  return true;
+}
+
+}  // namespace trendtop

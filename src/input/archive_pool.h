@@ -1,0 +1,148 @@
+// The engine behind InputFiles (archive.h): the planner opens the inputs in order and splits bzip2 streams
+// into blocks; a pool of workers decodes the jobs into chunks from a bounded pool (both archive_pool.cpp);
+// the reader takes the chunks in input order (archive.cpp). Internal to those two files.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "input/archive.h"
+#include "input/decompress.h"
+
+namespace trendtop {
+
+namespace archive_detail {
+
+inline constexpr size_t kChunkSize = 1 << 20;  // decoded bytes travel in chunks of this size
+// The pool: kChunksPerThread chunks per decoding thread, and kChunksExtra more.
+inline constexpr size_t kChunksPerThread = 8;
+inline constexpr size_t kChunksExtra = 4;
+inline constexpr size_t kReserve = 2;         // chunks only the input being read may take
+inline constexpr size_t kJobsPerThread = 4;   // jobs queued or decoded ahead of the reader, per thread (+4)
+inline constexpr size_t kMaxItems = 64;       // inputs opened ahead of the reader
+inline constexpr size_t kReadSize = 1 << 20;  // compressed bytes per read
+inline constexpr auto kWait = std::chrono::milliseconds(100);  // the reader waits this long for decoded bytes
+
+struct Chunk {
+  std::unique_ptr<uint8_t[]> data{new uint8_t[kChunkSize]};
+  size_t size = 0;
+  size_t pos = 0;
+  uint64_t in_bytes = 0;  // compressed bytes this chunk's decoding used up (for --progress)
+};
+
+struct Job {
+  enum class Kind { Block, Stream, Error } kind = Kind::Error;
+  Bzip2Block block;           // Block: one bzip2 block
+  Codec codec = Codec::None;  // Stream: a whole input in this codec, read from fd after prefix
+  int fd = -1;
+  bool regular = true;
+  std::string prefix;
+  std::string error;  // Error: what to report here; otherwise why decoding failed (set by the worker)
+  bool done = false;
+  std::deque<Chunk*> out;  // decoded, not yet read
+};
+
+struct Item {
+  std::string name;
+  std::string open_error;
+  int fd = -1;
+  bool owned = false;
+  bool regular = false;
+  bool by_reader = false;  // stdin or a FIFO: the reader's first read tells its codec
+  bool decoded = false;    // compressed: read from jobs
+  Codec codec = Codec::None;
+  std::string prefix;  // by_reader and compressed: the bytes the reader already read
+  std::deque<std::unique_ptr<Job>> jobs;
+  bool planned = false;   // every job is queued
+  uint64_t in_total = 0;  // compressed bytes read (once planned)
+};
+
+}  // namespace archive_detail
+
+struct InputFiles::Engine {
+  using Chunk = archive_detail::Chunk;
+  using Job = archive_detail::Job;
+  using Item = archive_detail::Item;
+
+  Engine(std::vector<std::string> p, unsigned t);
+  ~Engine();
+
+  void start();
+
+  // --- The planner: opens the inputs in order, a bounded way ahead, and queues their jobs.
+
+  void plan();
+  void open(Item& item);
+  bool push_job(Item& item, std::unique_ptr<Job> job);
+  void split_bzip2(Item& item);
+
+  // --- The workers: decode jobs in queue order into chunks from the pool.
+
+  Chunk* get_chunk(Job* job);
+
+  // A job's output, chunk by chunk, handed to the reader as each fills. A bzip2 block's output is held back
+  // until its CRC is checked (at the end of the block), so a corrupt block is dropped whole, as bzip2recover
+  // would drop it; only a block too big for half the pool (long runs expand up to 45 MB) goes out early.
+  struct JobSink final : ByteSink {
+    JobSink(Engine& e, Job* j, bool hold) : engine(e), job(j), holding(hold) {}
+    std::span<uint8_t> room() override;
+    void wrote(size_t n) override;
+    void publish();
+    void finish(bool keep);
+    Engine& engine;
+    Job* job;
+    bool holding;
+    Chunk* cur = nullptr;
+    std::vector<Chunk*> held;
+    uint64_t in_bytes = 0;
+    uint8_t discard[1 << 16];
+  };
+
+  void work();
+  void decode_stream(Job* job, JobSink& out, std::vector<uint8_t>& inbuf);
+
+  // --- The reader's side (archive.cpp).
+
+  InputFiles::Next next(std::string& error);
+  long plain_read(Item& it, std::span<char> into, std::string& error);
+  long sniff_read(Item& it, std::span<char> into, std::string& error);
+  long read(std::span<char> into, std::string& error);
+
+  std::vector<std::string> paths;
+  unsigned threads;
+  bool stdin_closed = false;
+  size_t max_chunks, max_jobs;
+
+  std::mutex m;
+  std::condition_variable cv_work;  // workers: a job queued, a chunk freed, the front job changed, stop
+  std::condition_variable cv_plan;  // the planner: room ahead, a sniff decided, stop
+  std::condition_variable cv_read;  // the reader: an input planned, a chunk published, a job done
+  std::deque<std::unique_ptr<Item>> items;  // from the reader's current input on
+  std::deque<Job*> queue;                   // jobs no worker has taken, in input order
+  std::vector<std::unique_ptr<Chunk>> all_chunks;
+  std::vector<Chunk*> free_chunks;
+  size_t jobs_in_flight = 0;
+  bool planner_done = false;
+  enum class Sniff { None, Waiting, Plain, Decoded } sniffed = Sniff::None;
+  std::atomic<bool> stop{false};
+  bool started = false;
+  std::thread planner;
+  std::vector<std::thread> workers;
+
+  // The reader's own state.
+  bool opened = false;  // items.front() is the current input
+  std::string stash;    // the first bytes of a by_reader input, too few to tell its kind
+  bool ended = false;
+  uint64_t pending_in = 0;  // input bytes not yet taken by take_input_bytes()
+  uint64_t counted_in = 0;  // compressed bytes of the current input counted so far
+};
+
+}  // namespace trendtop
