@@ -184,6 +184,7 @@ class Pipeline : public LineSink {
   } held_;
   std::vector<SourceOffset> offsets_;
   int64_t idle_timeout_ms_;
+  int64_t start_ms_;                    // when the run started (a resumed state's quiet counts from it)
   int64_t last_record_wall_ = kNoTime;  // arrival of the last tweet, for --idle-timeout
   int64_t max_arrival_ = kNoTime;       // arrival of the record that brought the latest event time
   int64_t next_partial_ = kNoTime;      // next --emit every=DUR output
