@@ -268,7 +268,9 @@ struct Screen {
 
 // --- The state: resumed before reading, saved at checkpoints and at the end.
 
-bool resume(const Config& config, Pipeline& pipeline) {
+// `resumed`: a state was loaded.
+bool resume(const Config& config, Pipeline& pipeline, bool& resumed) {
+  resumed = false;
   if (config.state_path.empty()) return true;
   std::string payload, err;
   LoadResult loaded = load_state_file(config.state_path, payload, err);
@@ -279,6 +281,7 @@ bool resume(const Config& config, Pipeline& pipeline) {
     error(err);
     return false;
   }
+  resumed = loaded == LoadResult::Loaded;
   return true;
 }
 
@@ -501,7 +504,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!config.state_path.empty()) remove_stale_temporaries(config.state_path);
-  if (!resume(config, pipeline)) return 1;
+  bool resumed = false;
+  if (!resume(config, pipeline, resumed)) return 1;
   pipeline.stop_on(&g_stop);  // a long run of windows ends at a stop signal
   Reader reader(config, pipeline);
   if (std::string err; !reader.open(err)) {  // e.g. a port already in use: nothing was read
@@ -509,12 +513,16 @@ int main(int argc, char** argv) {
     return 1;
   }
   screen.watch(pipeline);
+  // A resumed run is the next segment of its partial stream from its start: the state says so at once, so
+  // that a restart after this run dies before its first checkpoint is the segment after it, not the same
+  // one again (which merge would refuse as one stream given twice).
+  bool started_saved = !resumed || save_state(config, pipeline, output);
 
   // Read until every input ended, a stop signal, --duration or --intervals.
   Duties duties(config, pipeline, output, reader, screen, started, start_ms);
   if (screen.view) screen.view->begin();
   bool ok = reader.run(g_stop, std::ref(duties));
-  ok = end_run(config, pipeline, output, screen, reader.kafka(), ok && duties.ok);
+  ok = end_run(config, pipeline, output, screen, reader.kafka(), ok && duties.ok && started_saved);
   if (config.stats)
     print_stats(pipeline, reader, started);
   else if (!config.quiet && pipeline.stats().dropped() > 0)  // no trace otherwise
