@@ -513,10 +513,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   screen.watch(pipeline);
-  // A resumed run is the next segment of its partial stream from its start: the state says so at once, so
-  // that a restart after this run dies before its first checkpoint is the segment after it, not the same
-  // one again (which merge would refuse as one stream given twice).
-  bool started_saved = !resumed || save_state(config, pipeline, output);
+  // A resumed run writing a partial stream is its next segment from its start: the state says so at once,
+  // so that a restart after this run dies before its first checkpoint is the segment after it, not the
+  // same one again (which merge would refuse as one stream given twice). Other outputs carry no segment:
+  // their state is left as it was until a checkpoint.
+  bool started_saved =
+      !resumed || config.output != OutputFormat::Partial || save_state(config, pipeline, output);
 
   // Read until every input ended, a stop signal, --duration or --intervals.
   Duties duties(config, pipeline, output, reader, screen, started, start_ms);
