@@ -224,6 +224,16 @@ class BitWriter {
 
 Codec sniff_codec(std::span<const char> head, bool& more) {
   more = false;
+  // A zstd file may start with a skippable frame (magic 0x184D2A50 to 0x184D2A5F, RFC 8878 3.1.2): pzstd
+  // writes one before every frame. The zstd decoder skips such frames.
+  if (!head.empty() && (static_cast<unsigned char>(head[0]) & 0xf0) == 0x50) {
+    constexpr std::string_view kSkippableRest("\x2a\x4d\x18", 3);
+    size_t n = std::min(head.size() - 1, kSkippableRest.size());
+    if (std::memcmp(head.data() + 1, kSkippableRest.data(), n) == 0) {
+      if (n == kSkippableRest.size()) return Codec::Zstd;
+      more = true;
+    }
+  }
   for (const Magic& m : kMagics) {
     size_t n = std::min(head.size(), m.bytes.size());
     if (std::memcmp(head.data(), m.bytes.data(), n) != 0) continue;
