@@ -336,6 +336,8 @@ struct Duties {
   uint64_t drops_reported = 0;
   int64_t next_drop_report;
   bool ok = true;  // every checkpoint was saved
+  // The bytes a resumed state counted already: not this run's, whose files' total the progress shows.
+  uint64_t bytes_before;
 
   Duties(const Config& c, Pipeline& p, const Output& o, Reader& r, Screen& s,
          std::chrono::steady_clock::time_point t0, int64_t start_ms)
@@ -351,7 +353,8 @@ struct Duties {
         next_frame(start_ms),
         next_chart(start_ms),
         report_drops(!c.quiet && !s.view && live_input(c)),
-        next_drop_report(start_ms) {
+        next_drop_report(start_ms),
+        bytes_before(p.stats().bytes) {
     describe(config, status);
     status.total_bytes = screen.total_bytes;
     // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
@@ -385,6 +388,7 @@ struct Duties {
       if (LiveView::resized() || now >= next_frame) {
         if (!pipeline.peek([&](const WindowResult& w) { view->running(w); })) view->no_running();
         status.stats = pipeline.stats();
+        status.stats.bytes -= bytes_before;
         status.connections = 0;
         for (const SourceStats& s : reader.stats())
           if (s.network)
@@ -395,7 +399,7 @@ struct Duties {
       }
       sooner(next_frame);
     }
-    if (screen.progress) screen.progress->update(pipeline.stats().bytes, now);
+    if (screen.progress) screen.progress->update(pipeline.stats().bytes - bytes_before, now);
     if (uint64_t dropped = pipeline.stats().dropped(); report_drops && dropped != drops_reported) {
       if (now >= next_drop_report) {
         warn(pipeline.stats().dropped_summary());
