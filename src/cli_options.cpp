@@ -99,6 +99,14 @@ void WindowOptions::add(CLI::App& app, Config&) {
                  "off)")
       ->option_text("DUR")
       ->group("Windows");
+  app.add_option(
+         "--max-source-lag", max_source_lag,
+         "Event time: every source (connection, Kafka partition, the files) has its own clock and the "
+         "slowest active one holds the windows open, but never more than DUR behind the newest "
+         "record; a source further behind has its records counted as late (default: the window "
+         "plus 5m; 0: one clock for all sources, the newest record decides)")
+      ->option_text("DUR")
+      ->group("Windows");
 }
 
 int WindowOptions::check(const CLI::App&, Config& config) {
@@ -114,6 +122,10 @@ int WindowOptions::check(const CLI::App&, Config& config) {
                                    format_duration(config.window_ms), format_duration(config.slide_ms)));
   if (int rc = duration("--lateness", lateness, config.lateness_ms); rc >= 0) return rc;
   if (int rc = duration("--max-skew", max_skew, config.max_skew_ms); rc >= 0) return rc;
+  config.max_source_lag_ms = std::min(config.window_ms + 300'000, kMaxDurationMs);
+  if (!max_source_lag.empty()) {
+    if (int rc = duration("--max-source-lag", max_source_lag, config.max_source_lag_ms); rc >= 0) return rc;
+  }
   static const std::map<std::string, TimeMode> kTimes = {
       {"auto", TimeMode::Auto}, {"event", TimeMode::Event}, {"arrival", TimeMode::Arrival}};
   return choose(kTimes, "--time", time, config.time);
@@ -361,9 +373,11 @@ int InputOptions::check(const CLI::App& app, Config& config) {
 // --- Long runs: live streams' clocks, intermediate results, duration, state files.
 
 void LongRunOptions::add(CLI::App& app, Config& config) {
-  app.add_option("--idle-timeout", idle_timeout,
-                 "Event time: when no record came for DUR, advance the watermark with the wall clock; "
-                 "0 turns it off (default: the slide, at least 1s, on live sources; off for files)")
+  app.add_option(
+         "--idle-timeout", idle_timeout,
+         "Event time: when no record came for DUR, advance the watermark with the wall clock, and a "
+         "source (connection, Kafka partition) quiet that long stops holding the windows back; 0 turns "
+         "it off (default: the slide, at least 1s, on live sources; off for files)")
       ->option_text("DUR")
       ->group("Long runs");
   app.add_option(

@@ -38,7 +38,7 @@ extern const std::map<std::string, OutputFormat> kOutputs;
 extern const std::map<std::string, RankMode> kRanks;
 
 struct WindowOptions {
-  std::string window = "10s", slide, time = "auto", lateness = "0", max_skew = "1h";
+  std::string window = "10s", slide, time = "auto", lateness = "0", max_skew = "1h", max_source_lag;
   void add(CLI::App& app, Config& config);
   int check(const CLI::App& app, Config& config);
 };

@@ -93,6 +93,9 @@ struct Config {
   // --max-skew: event times this far ahead of the wall clock are rejected, a jump this far past the latest
   // event time is held until the next record confirms it, and empty runs of windows longer are skipped.
   int64_t max_skew_ms = 3'600'000;  // 0: off
+  // --max-source-lag: how far the run's watermark may stay behind the newest record (past the lateness)
+  // because a source is behind (count/clocks.h); 0: one clock for the run (the newest record decides).
+  int64_t max_source_lag_ms = 310'000;  // the default: the window plus 5 minutes
   // --max-keys: distinct keys per pane before it turns into a heavy-hitter summary (0: no limit).
   uint64_t max_keys = 1'000'000;
   uint64_t top = 10;  // 0: every key

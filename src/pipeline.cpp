@@ -38,6 +38,7 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
       emit_partial_([this](const ClosedWindow& w) { return emit(w, false); }),
       ranker_(config.rank, config.baseline_ms, config.slide_ms),
       idle_timeout_ms_(idle_timeout_ms),
+      clocks_(config.lateness_ms, config.max_source_lag_ms, idle_timeout_ms),
       start_ms_(start_ms) {
   if (config.color_text)  // --color, on a terminal: the text format in colour
     sink_ = make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend, true);
@@ -63,17 +64,49 @@ void Pipeline::line(const Line& line, int64_t arrival_ms) {
     return;
   }
   if (pool_) {
-    if (pool_->add(line, arrival_ms)) {
+    if (pool_->add(line, arrival_ms, current_, wall_of(arrival_ms))) {
       pool_->submit();
       submitted();
     }
     return;
   }
   if (line.kind == Line::Kind::Oversized)
-    return apply(ExtractedLine::Kind::Oversized, {}, {}, {}, arrival_ms);
-  if (is_blank(line.text)) return apply(ExtractedLine::Kind::Blank, {}, {}, {}, arrival_ms);
+    return apply(ExtractedLine::Kind::Oversized, {}, {}, {}, arrival_ms, current_, wall_of(arrival_ms));
+  if (is_blank(line.text))
+    return apply(ExtractedLine::Kind::Blank, {}, {}, {}, arrival_ms, current_, wall_of(arrival_ms));
   extractor_.extract(line.text, record_);
-  apply(kind_of(record_.kind), record_.time_ms, record_.keys, {}, arrival_ms);
+  apply(kind_of(record_.kind), record_.time_ms, record_.keys, {}, arrival_ms, current_, wall_of(arrival_ms));
+}
+
+uint32_t Pipeline::open_source(std::string name, bool resumable, int64_t now_ms) {
+  uint32_t id = clocks_.open(std::move(name), resumable, now_ms);
+  // It joins in input order: after the lines handed in before it, whatever the threads.
+  if (pool_)
+    pool_->add_mark(id, 1);
+  else
+    mark(ExtractedLine::Kind::Opened, id);
+  return id;
+}
+
+void Pipeline::close_source(uint32_t id) {
+  if (pool_)
+    pool_->add_mark(id, 2);
+  else
+    mark(ExtractedLine::Kind::Closed, id);
+}
+
+void Pipeline::mark(ExtractedLine::Kind kind, uint32_t source) {
+  if (kind == ExtractedLine::Kind::Opened) {
+    clocks_.joined(source);
+    return;
+  }
+  clocks_.closed(source);
+  // The source that held the windows back may have been this one.
+  if (!done_ && time_ == TimeMode::Event && !config_.print_keys) advance_event();
+}
+
+void Pipeline::advance_event() {
+  if (!windower_.advance(clocks_.watermark(), emit_final_)) done_ = true;
 }
 
 void Pipeline::lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) {
@@ -92,7 +125,7 @@ void Pipeline::lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) {
     ++lines;
     size_t offset = l.kind == Line::Kind::Oversized ? 0 : static_cast<size_t>(l.text.data() - base);
     b.lines.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(l.text.size()),
-                       l.kind == Line::Kind::Oversized, arrival_ms});
+                       l.kind == Line::Kind::Oversized, arrival_ms, current_, wall_of(arrival_ms)});
   }
   if (b.lines.empty()) return;
   framer.swap_buffer(b.text);  // the batch owns the read buffer now; the framer goes on in a recycled one
@@ -117,6 +150,10 @@ void Pipeline::submitted() {
 
 void Pipeline::apply_batch(const Batch& b) {
   for (const ExtractedLine& x : b.out) {
+    if (x.kind == ExtractedLine::Kind::Opened || x.kind == ExtractedLine::Kind::Closed) {
+      mark(x.kind, x.source);  // not a line
+      continue;
+    }
     if (done_) {  // handed to the parsing threads before the run was over
       ++stats_.lines;
       ++stats_.discarded;
@@ -125,7 +162,7 @@ void Pipeline::apply_batch(const Batch& b) {
     std::optional<int64_t> time;
     if (x.has_time) time = x.time_ms;
     apply(x.kind, time, {b.keys.data() + x.first_key, x.key_count},
-          {b.hashes.data() + x.first_key, x.key_count}, x.arrival_ms);
+          {b.hashes.data() + x.first_key, x.key_count}, x.arrival_ms, x.source, x.wall_ms);
   }
 }
 
@@ -144,7 +181,7 @@ void Pipeline::sync() {
 
 void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
                      std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
-                     int64_t arrival_ms) {
+                     int64_t arrival_ms, uint32_t source, int64_t wall_ms) {
   ++stats_.lines;
   // --print-keys: one line per record (an empty one for a record without keys), nothing for blank lines.
   if (config_.print_keys && kind != ExtractedLine::Kind::Blank)
@@ -167,6 +204,9 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
       return;
     case ExtractedLine::Kind::Tweet:
       break;
+    case ExtractedLine::Kind::Opened:
+    case ExtractedLine::Kind::Closed:
+      return;  // markers never come here (apply_batch)
   }
   if (config_.print_keys) {  // no windows
     ++stats_.counted;
@@ -198,7 +238,8 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
     ++stats_.skewed;
     return;
   }
-  last_record_wall_ = arrival_ms;
+  // (Kafka's arrival times are log times, not the wall clock --idle-timeout is about.)
+  last_record_wall_ = log_time_ ? wall_ms : arrival_ms;
   int64_t skew = config_.max_skew_ms;
   // A record far ahead of the stream (jump_ms(): far enough to close windows the stream's next records
   // belong in), though maybe not of the wall clock, waits for the next record's verdict before it moves the
@@ -217,11 +258,11 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
       return;
     }
     if (int64_t stream = stream_time(arrival_ms); stream != kNoTime && *time > stream + jump) {
-      hold(*time, keys, hashes, arrival_ms);
+      hold(*time, keys, hashes, arrival_ms, source);
       return;
     }
   }
-  count_event(*time, keys, hashes, arrival_ms);
+  count_event(*time, keys, hashes, arrival_ms, source);
 }
 
 int64_t Pipeline::stream_time(int64_t now_ms) const {
@@ -241,21 +282,24 @@ int64_t Pipeline::held_due() const {
 }
 
 void Pipeline::count_event(int64_t time, std::span<const std::string_view> keys,
-                           std::span<const uint64_t> hashes, int64_t arrival_ms) {
-  bool stopped = false;
+                           std::span<const uint64_t> hashes, int64_t arrival_ms, uint32_t source) {
   if (windower_.max_time() == kNoTime || time > windower_.max_time()) max_arrival_ = arrival_ms;
-  if (windower_.process(time, keys, emit_final_, stopped, hashes)) {
+  // Late when behind the run's watermark as it stood (every window the record falls in was emitted).
+  if (windower_.add(time, keys, hashes)) {
     ++stats_.counted;
     stats_.keys += real_keys(keys);
   } else {
     ++stats_.late;
   }
-  if (stopped) done_ = true;
+  windower_.saw(time);
+  clocks_.saw(source, time);
+  advance_event();
 }
 
 void Pipeline::hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
-                    int64_t arrival_ms) {
+                    int64_t arrival_ms, uint32_t source) {
   held_.present = true;
+  held_.source = source;
   held_.time = time;
   held_.arrival = arrival_ms;
   held_.bytes.clear();
@@ -274,7 +318,7 @@ void Pipeline::release_held(bool count) {
   held_.present = false;
   --stats_.held;
   if (count) {
-    count_event(held_.time, held_.keys, held_.hashes, held_.arrival);
+    count_event(held_.time, held_.keys, held_.hashes, held_.arrival, held_.source);
   } else {
     ++stats_.skewed;
   }
@@ -286,6 +330,8 @@ bool Pipeline::tick_due(int64_t now_ms) const {
   if (time_ == TimeMode::Arrival) return windower_.next_end() != kNoTime && now_ms >= windower_.next_end();
   // Lines still parsing can only make the last record more recent, so this errs towards waiting.
   if (int64_t due = held_due(); due != kNoTime && now_ms >= due) return true;
+  // A source going idle (its last bytes are known at read time, ahead of counting).
+  if (int64_t due = clocks_.next_idle(); due != kNoTime && now_ms >= due) return true;
   return idle_timeout_ms_ > 0 &&
          (last_record_wall_ == kNoTime || now_ms - last_record_wall_ >= idle_timeout_ms_);
 }
@@ -302,6 +348,11 @@ void Pipeline::tick(int64_t now_ms) {
   // advance below, which cannot pass its windows while it is still ahead.)
   if (int64_t due = held_due(); due != kNoTime && now_ms >= due) {
     release_held(true);
+    if (done_) return;
+  }
+  if (time_ == TimeMode::Event && clocks_.idle(now_ms)) {
+    // Sources quiet for --idle-timeout no longer hold the windows back.
+    advance_event();
     if (done_) return;
   }
   if (time_ == TimeMode::Arrival) {
@@ -363,6 +414,7 @@ int64_t Pipeline::next_deadline() const {
       windower_.next_end() != kNoTime)
     sooner(last_record_wall_ + std::max(idle_timeout_ms_, windower_.next_end() - windower_.watermark()));
   sooner(held_due());
+  if (time_ == TimeMode::Event) sooner(clocks_.next_idle());
   sooner(next_partial_);
   return wake;
 }
@@ -421,6 +473,15 @@ void Pipeline::save(StateWriter& out) const {
       out.u64(hash);
     }
   }
+  // State version 7: the run's watermark as the sources' clocks made it, and the clocks of the sources that
+  // come back after a restart (Kafka partitions, URL streams), by name (a version 6 state ends here).
+  out.i64(clocks_.saved_watermark());
+  std::vector<std::pair<std::string, int64_t>> clocks = clocks_.resumable();
+  out.u64(clocks.size());
+  for (const auto& [name, time] : clocks) {
+    out.str(name);
+    out.i64(time);
+  }
 }
 
 bool Pipeline::load(StateReader& in, std::string& error) {
@@ -474,7 +535,7 @@ bool Pipeline::load(StateReader& in, std::string& error) {
     held_ok = !in.failed() && keys.size() == n && stats_.held == 1;
     if (held_ok) {
       --stats_.held;  // hold() counts it again
-      hold(t, keys, hashes, kNoTime);
+      hold(t, keys, hashes, kNoTime, SourceClocks::kNoSource);
     }
   } else if (held_ok) {
     held_ok = stats_.held == 0;
@@ -507,6 +568,22 @@ bool Pipeline::load(StateReader& in, std::string& error) {
       offsets_[i].seen.emplace_back(time, in.u64());
     }
   }
+  // The sources' clocks (a version 6 state has none: one clock, the newest record's).
+  int64_t watermark = windower_.watermark();
+  if (offsets_ok && !in.failed() && !in.at_end()) {
+    watermark = in.i64();
+    uint64_t n = in.u64();
+    offsets_ok =
+        (watermark == kNoTime || (watermark >= kMinTime - 3 * kMaxDuration && watermark <= kMaxTime)) &&
+        n <= in.left() / 16;
+    for (uint64_t i = 0; offsets_ok && i < n && !in.failed(); ++i) {
+      std::string name(in.str());
+      int64_t time = in.i64();
+      offsets_ok = in_time_range(time);
+      clocks_.restore_source(std::move(name), time);
+    }
+  }
+  clocks_.restore(watermark, windower_.max_time());
   if (!offsets_ok || in.failed() || !in.at_end()) {
     error = "is corrupt (bad window data)";
     return false;

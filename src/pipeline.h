@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "config.h"
+#include "count/clocks.h"
 #include "count/rank.h"
 #include "count/topk.h"
 #include "count/window.h"
@@ -38,7 +39,10 @@ namespace trendtop {
 
 class Pipeline : public LineSink {
  public:
-  // `idle_timeout_ms` is the resolved --idle-timeout (0: off).
+  // `idle_timeout_ms` is the resolved --idle-timeout (0: off). Event time: every source has its own clock
+  // and the run's watermark is made of them (count/clocks.h); the sources come from the input stage
+  // (open_source, from_source, close_source), and markers for their opening and closing travel with the
+  // lines, so the watermark is the same whatever --threads.
   Pipeline(const Config& config, Output& output, int64_t start_ms, int64_t idle_timeout_ms = 0);
   ~Pipeline() override;
 
@@ -48,6 +52,15 @@ class Pipeline : public LineSink {
   // parsing threads the framer's buffer itself goes to them: no copy.
   void lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) override;
   void count_bytes(uint64_t n) override { stats_.bytes += n; }
+  uint32_t open_source(std::string name, bool resumable, int64_t now_ms) override;
+  void from_source(uint32_t id, int64_t now_ms) override {
+    current_ = id;
+    current_wall_ = now_ms;
+    clocks_.touched(id, now_ms);
+  }
+  void close_source(uint32_t id) override;
+  // The sources' clocks (--stats, the live view), in event time (else null).
+  const SourceClocks* clocks() const { return time_ == TimeMode::Event ? &clocks_ : nullptr; }
   // The wall clock moved.
   void tick(int64_t now_ms) override;
   // End of input: emits every open window as final.
@@ -116,15 +129,24 @@ class Pipeline : public LineSink {
   const CountMap& rank(const ClosedWindow& w, size_t& distinct);
   // Counts one extracted line: the accounting, then the windower.
   void apply(ExtractedLine::Kind kind, std::optional<int64_t> time, std::span<const std::string_view> keys,
-             std::span<const uint64_t> hashes, int64_t arrival_ms);
+             std::span<const uint64_t> hashes, int64_t arrival_ms, uint32_t source, int64_t wall_ms);
+  // A source's open or close marker, in input order.
+  void mark(ExtractedLine::Kind kind, uint32_t source);
+  // When a line handed in at `arrival_ms` was read: the wall clock from_source() gave (Kafka hands in log
+  // times), else its arrival.
+  int64_t wall_of(int64_t arrival_ms) const {
+    return log_time_ && current_wall_ != kNoTime ? current_wall_ : arrival_ms;
+  }
+  // Event time: emits what the run's watermark (the sources' clocks) closed.
+  void advance_event();
   void apply_batch(const Batch& b);
   // Event time: a counted tweet into the windows (or late).
   void count_event(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
-                   int64_t arrival_ms);
+                   int64_t arrival_ms, uint32_t source);
   // --max-skew: keeps a record that jumped ahead of the stream until the next one confirms (count) or
   // contradicts it, or (live) the stream catches up with it.
   void hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
-            int64_t arrival_ms);
+            int64_t arrival_ms, uint32_t source);
   void release_held(bool count);
   // How far ahead of the stream a record may be before it is held: past the lateness and three slides, it
   // would close windows that the stream's next records still belong in. At least a minute (or the window,
@@ -178,12 +200,16 @@ class Pipeline : public LineSink {
     bool present = false;
     int64_t time = 0;
     int64_t arrival = kNoTime;
+    uint32_t source = SourceClocks::kNoSource;
     std::string bytes;  // the keys, back to back
     std::vector<std::string_view> keys;
     std::vector<uint64_t> hashes;
   } held_;
   std::vector<SourceOffset> offsets_;
   int64_t idle_timeout_ms_;
+  SourceClocks clocks_;
+  uint32_t current_ = 0;                // the source of the lines handed in now (from_source)
+  int64_t current_wall_ = kNoTime;      // when they were read (from_source; kNoTime: at their arrival time)
   int64_t start_ms_;                    // when the run started (a resumed state's quiet counts from it)
   int64_t last_record_wall_ = kNoTime;  // arrival of the last tweet, for --idle-timeout
   int64_t max_arrival_ = kNoTime;       // arrival of the record that brought the latest event time

@@ -548,8 +548,9 @@ TEST_CASE("pipeline: a partial stream's identity rides in the state, one segment
   StateReader in2(w2.payload());
   REQUIRE(r.load(in2, err));
   CHECK(r.segment() == 2);
-  // A version 4 state ends before the identity: it loads, and the run keeps an identity of its own.
-  std::string v4 = w.payload().substr(0, w.payload().size() - (8 + 32 + 8));
+  // A version 4 state ends before the identity (and version 7's watermark and count of source clocks, 0
+  // here): it loads, and the run keeps an identity of its own.
+  std::string v4 = w.payload().substr(0, w.payload().size() - (8 + 32 + 8) - (8 + 8));
   Pipeline s(c, out.output, kT0);
   std::string own = s.run_id();
   StateReader in4(v4);

@@ -86,6 +86,15 @@ TEST_CASE("view: skewed records and approximate windows are shown", "[view]") {
   CHECK(marked);
 }
 
+TEST_CASE("view: the slowest source's lag is shown with several sources", "[view]") {
+  LiveView v = fed();
+  ViewStatus st = status();
+  st.clocks = "sources 3  slowest kafka tweets[2] lag 4s";
+  auto lines = screen(v.frame(st, 160, 30));
+  CHECK(lines[2].find("late 0  filtered 0  skipped 0  sources 3  slowest kafka tweets[2] lag 4s") !=
+        std::string::npos);
+}
+
 TEST_CASE("view: every frame fits its screen, whatever the size", "[view]") {
   for (bool color : {false, true}) {
     LiveView v = fed(color);

@@ -25,13 +25,13 @@ _trendtop() {
     --retry) COMPREPLY=($(compgen -W "forever" -- "$cur")); return ;;
     --exclude-file|--stopwords|--state|--chart|--cacert)
       COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null || true; return ;;
-    -w|--window|-s|--slide|--lateness|--max-skew|--max-keys|--allow|--client-timeout|--baseline|--idle-timeout|--duration|--checkpoint-every|-k|--top|\
+    -w|--window|-s|--slide|--lateness|--max-skew|--max-source-lag|--max-keys|--allow|--client-timeout|--baseline|--idle-timeout|--duration|--checkpoint-every|-k|--top|\
     --min-count|--exclude|--track|--lang|-n|--intervals|--max-line|--key-field|--text-field|--time-field|\
     --user-field|-j|--threads|-l|--listen|-c|--connect|-H|--header|--max-connections|--max-buffered|--kafka|--topic|--group|-X)
       return ;;  # a value of the user's own
   esac
   if [[ $cur == -* ]]; then
-    COMPREPLY=($(compgen -W "-h --help -V --version -w --window -s --slide --time --lateness --max-skew --max-keys -k --top
+    COMPREPLY=($(compgen -W "-h --help -V --version -w --window -s --slide --time --lateness --max-skew --max-source-lag --max-keys -k --top
       --min-count --rank --baseline --keys --extract --count --exclude --exclude-file --case --stopwords
       --track --lang --no-retweets --print-keys -o --output -n --intervals --stats -q --quiet --chart --max-line
       --schema --key-field --text-field --time-field --user-field -j --threads --idle-timeout --emit

@@ -11,7 +11,8 @@
 // Semantics, defined as if records were processed one at a time in input order:
 // - E is the end of the last emitted window (none at first). A record's windows are those containing its
 //   time; those ending after E are open. With none open, the record is late (dropped; the caller counts it).
-// - watermark = max time seen - lateness. Every window ending at or before it is emitted, in order of end,
+// - watermark = max time seen - lateness (process(); a caller with several sources passes its own to
+//   advance(), see count/clocks.h). Every window ending at or before it is emitted, in order of end,
 //   starting right after E, or before the first emission at the earliest window any counted record fell in
 //   (or the one containing start_at()'s time), empty windows in between included.
 // - flush() emits what is left, up to the last window that holds a record (or the one containing `now`).
@@ -28,6 +29,7 @@
 // subtracted as it stands when it leaves, and an eviction from a summary the totals hold is subtracted
 // when it happens, so the totals are always the sum of the panes' current maps: what summing them gives.
 #pragma once
+#include <algorithm>
 #include <csignal>
 #include <cstdint>
 #include <deque>
@@ -87,6 +89,10 @@ class Windower {
   // the record is late. Emits nothing: call advance() with the new watermark. `hashes`, when given, holds
   // hash_key() of each key, computed elsewhere (by a parsing thread).
   bool add(int64_t t, std::span<const std::string_view> keys, std::span<const uint64_t> hashes = {});
+  // A record at event time t was seen (counted or late): max_time() follows it. With add() and advance(),
+  // what process() does, for a caller whose watermark is not this max_time() - lateness (several sources'
+  // clocks, count/clocks.h).
+  void saw(int64_t t) { max_time_ = std::max(max_time_, t); }
   // A record at event time t: add(), then move the watermark and emit what it closed. Returns false if late.
   bool process(int64_t t, std::span<const std::string_view> keys, const Emit& emit, bool& stopped,
                std::span<const uint64_t> hashes = {});

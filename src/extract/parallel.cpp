@@ -46,10 +46,12 @@ void extract_batch(Extractor& extractor, Record& record, Batch& batch) {
   std::vector<std::pair<uint32_t, uint32_t>>& spans = batch.key_spans;
   spans.clear();
   for (const Batch::Input& in : batch.lines) {
-    ExtractedLine x{ExtractedLine::Kind::Tweet,          false, 0, in.arrival_ms,
-                    static_cast<uint32_t>(spans.size()), 0};
+    ExtractedLine x{ExtractedLine::Kind::Tweet,          false, 0,         in.arrival_ms,
+                    static_cast<uint32_t>(spans.size()), 0,     in.source, in.wall_ms};
     std::string_view text(batch.text.data() + in.offset, in.length);
-    if (in.oversized) {
+    if (in.mark != 0) {
+      x.kind = in.mark == 1 ? ExtractedLine::Kind::Opened : ExtractedLine::Kind::Closed;
+    } else if (in.oversized) {
       x.kind = ExtractedLine::Kind::Oversized;
     } else if (is_blank(text)) {
       x.kind = ExtractedLine::Kind::Blank;
@@ -97,7 +99,12 @@ std::unique_ptr<Batch> ExtractPool::take_spare() {
   return b;
 }
 
-bool ExtractPool::add(const Line& line, int64_t arrival_ms) {
+void ExtractPool::add_mark(uint32_t source, uint8_t mark) {
+  Batch& b = *filling_;
+  b.lines.push_back({static_cast<uint32_t>(b.used), 0, false, 0, source, 0, mark});
+}
+
+bool ExtractPool::add(const Line& line, int64_t arrival_ms, uint32_t source, int64_t wall_ms) {
   Batch& b = *filling_;
   bool oversized = line.kind == Line::Kind::Oversized;
   size_t offset = b.used;
@@ -108,8 +115,8 @@ bool ExtractPool::add(const Line& line, int64_t arrival_ms) {
     std::memcpy(b.text.data() + offset, line.text.data(),
                 line.text.size());  // an oversized line has no bytes (and a null data())
   b.used = offset + line.text.size();
-  b.lines.push_back(
-      {static_cast<uint32_t>(offset), static_cast<uint32_t>(line.text.size()), oversized, arrival_ms});
+  b.lines.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(line.text.size()), oversized,
+                     arrival_ms, source, wall_ms});
   return b.used >= batch_bytes_;
 }
 

@@ -35,12 +35,15 @@ namespace trendtop {
 
 // One line, extracted.
 struct ExtractedLine {
-  enum class Kind : uint8_t { Tweet, NotTweet, Malformed, Filtered, Blank, Oversized };
+  // Opened, Closed: not lines but a source's markers (Batch::Input::mark), kept in input order.
+  enum class Kind : uint8_t { Tweet, NotTweet, Malformed, Filtered, Blank, Oversized, Opened, Closed };
   Kind kind;
   bool has_time;
   int64_t time_ms;
   int64_t arrival_ms;
   uint32_t first_key, key_count;  // into Batch::keys / Batch::hashes
+  uint32_t source;                // the line's source (LineSink::from_source)
+  int64_t wall_ms;                // when it was read (the arrival time but for Kafka's log times)
 };
 
 struct Batch {
@@ -53,6 +56,10 @@ struct Batch {
     uint32_t offset, length;
     bool oversized;
     int64_t arrival_ms;
+    uint32_t source = 0;
+    int64_t wall_ms = 0;
+    // A source opened or closed here, in input order (no bytes): 1 opened, 2 closed, 0 a line.
+    uint8_t mark = 0;
   };
   std::vector<Input> lines;
   // Filled by a worker.
@@ -81,7 +88,9 @@ class ExtractPool {
   ExtractPool& operator=(const ExtractPool&) = delete;
 
   // Copies a line into the batch being filled. True when that batch is full and should be submitted.
-  bool add(const Line& line, int64_t arrival_ms);
+  bool add(const Line& line, int64_t arrival_ms, uint32_t source = 0, int64_t wall_ms = 0);
+  // A source's marker (Batch::Input::mark) after the lines added so far.
+  void add_mark(uint32_t source, uint8_t mark);
   // The batch being filled, for a caller that fills it without copying (Pipeline::lines_from).
   Batch& filling() { return *filling_; }
   // Hands the batch being filled (if it has lines) to the workers.

@@ -217,6 +217,7 @@ struct KafkaSource::Impl {
         0;  // which assignment of the partition this is: results of an older one's commits are stale
     bool eof = false;
     std::deque<rd_kafka_message_t*> held;  // read, waiting for a commit to be counted (hold)
+    uint32_t clock = 0;                    // its source in the sink: each partition has its own clock
   };
   std::vector<Part> assigned;
   uint64_t epochs = 0;
@@ -303,6 +304,10 @@ struct KafkaSource::Impl {
   // --- counting ---
 
   void feed(const rd_kafka_message_t* m) {
+    // Its partition's clock (a record of a partition no longer assigned goes to the sink's default one).
+    std::string_view topic = rd_kafka_topic_name(m->rkt);
+    Part* from = part(topic, m->partition);
+    sink.from_source(from ? from->clock : 0, wall_ms());
     rd_kafka_timestamp_type_t type;
     int64_t ts = rd_kafka_message_timestamp(m, &type);
     // A log timestamp stands in for the wall clock (and for a missing event time); one that is missing (-1)
@@ -332,7 +337,6 @@ struct KafkaSource::Impl {
       left -= n + 1;
       if (left == 0) break;  // a final newline ends the last line
     }
-    std::string_view topic = rd_kafka_topic_name(m->rkt);
     if (SourceOffset* o = offset_of(topic, m->partition)) {
       o->next = m->offset + 1;
     } else {
@@ -542,6 +546,8 @@ struct KafkaSource::Impl {
         a.topic = p.topic;
         a.partition = p.partition;
         a.epoch = ++epochs;
+        // Named as --state keeps its clock: the same partition comes back after a restart.
+        a.clock = sink.open_source(fmt::format("kafka {}[{}]", a.topic, a.partition), true, wall_ms());
         assigned.push_back(std::move(a));
       }
     }
@@ -604,7 +610,10 @@ struct KafkaSource::Impl {
     for (int i = 0; i < parts->cnt; ++i) {
       const rd_kafka_topic_partition_t& p = parts->elems[i];
       for (Part& a : assigned)
-        if (a.partition == p.partition && a.topic == p.topic) drop(a);
+        if (a.partition == p.partition && a.topic == p.topic) {
+          drop(a);
+          sink.close_source(a.clock);
+        }
       std::erase_if(assigned,
                     [&](const Part& a) { return a.partition == p.partition && a.topic == p.topic; });
       // No longer ours: another process goes on from the commit; a stale offset here must not be reused.

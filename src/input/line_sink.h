@@ -52,6 +52,18 @@ class LineSink {
   // Log sources' positions (Kafka, --connect URLs), saved with the sink's state: updated as records are
   // handed in.
   virtual std::vector<SourceOffset>& offsets() = 0;
+
+  // Sources, each with its own event-time clock (count/clocks.h): a --listen or --connect connection, a
+  // Kafka partition, the files and stdin together. open_source() says one starts (its id; `resumable`: the
+  // same name comes back after a restart, so --state keeps its clock), from_source() that the lines handed in
+  // next are its and it was active at `now_ms`, close_source() that it ended (after its last line). Lines
+  // handed in without a source are the sink's default one. None of this allocates per line.
+  virtual uint32_t open_source(std::string name, bool resumable, int64_t now_ms) {
+    (void)name, (void)resumable, (void)now_ms;
+    return 0;
+  }
+  virtual void from_source(uint32_t id, int64_t now_ms) { (void)id, (void)now_ms; }
+  virtual void close_source(uint32_t id) { (void)id; }
 };
 
 }  // namespace trendtop

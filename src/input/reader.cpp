@@ -113,7 +113,11 @@ bool Reader::start_next_input() {
     std::string err;
     // (Stdin that was closed, with /dev/null standing in for fd 0, fails here too: InputFiles knows.)
     InputFiles::Next next = file_.next(err);
-    if (next == InputFiles::Next::End) return false;
+    if (next == InputFiles::Next::End) {
+      if (files_clock_open_) sink_.close_source(files_clock_);
+      files_clock_open_ = false;
+      return false;
+    }
     if (next == InputFiles::Next::Failed) {  // reported; the other inputs are still read
       error(err);
       failed_ = true;
@@ -122,6 +126,8 @@ bool Reader::start_next_input() {
     // One entry for all files: a directory can hold half a million of them.
     if (!files_counted_) stats_.push_back({"files", 0, 0, 0, 0, 0, 0, false});
     if (!files_counted_) file_source_ = stats_.size() - 1;
+    if (!files_counted_) files_clock_ = sink_.open_source("files", false, wall_ms());
+    files_clock_open_ = !files_counted_ || files_clock_open_;
     files_counted_ = true;
     file_open_ = true;
     struct stat st;
@@ -141,6 +147,7 @@ void Reader::finish_file() {
   Line line;
   if (!sink_.done() && file_framer_.finish(line)) {
     ++stats_[file_source_].lines;
+    sink_.from_source(files_clock_, wall_ms());
     sink_.line(line, wall_ms());
   }
   if (file_polled_) unwatch(file_.fd());
@@ -173,6 +180,7 @@ void Reader::read_file_chunk() {
   }
   int64_t now = wall_ms();
   file_framer_.commit(static_cast<size_t>(n));
+  sink_.from_source(files_clock_, now);
   sink_.lines_from(file_framer_, now, stats_[file_source_].lines);
 }
 
@@ -215,6 +223,7 @@ void Reader::accept_all(Listener& l) {
     ++connections_;
     ++stats_[l.source].accepted;
     Stream s{fd, l.source, peer_name(fd), Framer(config_.max_line, kSocketReadSize), -1, wall_ms()};
+    s.clock = sink_.open_source(stats_[l.source].name + " " + s.name, false, s.last_read);
     streams_.emplace(fd, std::move(s));
     watch(fd, EPOLLIN | EPOLLRDHUP, tag(kStream, static_cast<uint64_t>(fd)));
   }
@@ -248,6 +257,7 @@ bool Reader::read_stream(int fd) {
     connectors_[static_cast<size_t>(s.connector)].backoff_ms = kFirstBackoffMs;
   s.delivered = true;
   s.framer.commit(static_cast<size_t>(n));
+  sink_.from_source(s.clock, now);
   Line line;
   while (!sink_.done() && s.framer.next(line)) {  // once done, the rest stays unread
     ++stats_[s.source].lines;
@@ -363,8 +373,10 @@ void Reader::close_stream(int fd) {
   Line line;
   if (!sink_.done() && s.framer.finish(line)) {
     ++stats_[s.source].lines;
+    sink_.from_source(s.clock, wall_ms());
     sink_.line(line, wall_ms());
   }
+  sink_.close_source(s.clock);  // after its last line
   pending_ -= s.pending;
   unwatch(fd);
   ::close(fd);
@@ -429,8 +441,9 @@ void Reader::connect_done(size_t i, int64_t now) {
     note(c, now, fmt::format("connected to {}", c.ep.text()));
   ++stats_[c.source].connects;
   c.failures = 0;  // the backoff goes back to the start only once the server sends something
-  streams_.emplace(
-      fd, Stream{fd, c.source, c.ep.text(), Framer(config_.max_line, kSocketReadSize), static_cast<int>(i)});
+  Stream s{fd, c.source, c.ep.text(), Framer(config_.max_line, kSocketReadSize), static_cast<int>(i)};
+  s.clock = sink_.open_source(stats_[c.source].name, false, now);
+  streams_.emplace(fd, std::move(s));
   watch(fd, EPOLLIN | EPOLLRDHUP, tag(kStream, static_cast<uint64_t>(fd)));
 }
 

@@ -87,6 +87,7 @@ class Reader {
     int64_t last_read = 0;   // wall ms of the last byte (--client-timeout)
     size_t pending = 0;      // bytes of its unfinished line, as counted in pending_
     bool delivered = false;  // a byte came (a --connect server that sends nothing is backed off from)
+    uint32_t clock = 0;      // its source in the sink (LineSink::open_source)
   };
   struct Connector {
     Endpoint ep;
@@ -144,6 +145,8 @@ class Reader {
   bool file_polled_ = false;  // a pipe or terminal: read when epoll says so
   size_t file_source_ = 0;
   bool files_counted_ = false;  // stats_[file_source_] counts every file and stdin
+  uint32_t files_clock_ = 0;    // the sink's source for the files and stdin (one: read one after another)
+  bool files_clock_open_ = false;
   Framer file_framer_;
   uint64_t connections_ = 0;
   std::unique_ptr<KafkaSource> kafka_;

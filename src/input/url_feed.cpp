@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "input/reader.h"
+#include "util/clock.h"
 #include "util/hash.h"
 
 namespace trendtop {
@@ -94,6 +95,10 @@ std::string UrlFeed::last_event_id() const {
 }
 
 void UrlFeed::begin(Mode mode) {
+  // Each connection is a source with its own clock, named by the URL so that --state keeps it.
+  if (clock_open_) sink_.close_source(clock_);
+  clock_ = sink_.open_source(key_, true, wall_ms());
+  clock_open_ = true;
   mode_ = mode;
   in_message_ = false;
   replay_.clear();
@@ -155,6 +160,8 @@ void UrlFeed::end(int64_t now, SourceStats& stats) {
       break;
   }
   in_message_ = false;
+  if (clock_open_) sink_.close_source(clock_);  // after its last line
+  clock_open_ = false;
 }
 
 void UrlFeed::line(const Line& l, int64_t now, SourceStats& stats) {
@@ -185,6 +192,7 @@ void UrlFeed::deliver(const Line& l, int64_t now, SourceStats& stats) {
     }
   }
   ++stats.lines;
+  sink_.from_source(clock_, now);
   sink_.line(l, now);
 }
 

@@ -86,6 +86,8 @@ class UrlFeed {
   std::string event_id_;
   bool event_has_id_ = false;
   bool ids_seen_ = false;  // the server sends ids: an unfinished event will come again
+  uint32_t clock_ = 0;     // the connection's source in the sink (LineSink::open_source)
+  bool clock_open_ = false;
 };
 
 }  // namespace trendtop

@@ -317,6 +317,7 @@ std::string LiveView::frame(const ViewStatus& st, int columns, int rows) const {
     l.add(fmt::format("  late {}", s.late), s.late ? pal_.yellow() : "", pal_.reset());
     l.add(fmt::format("  filtered {}  skipped {}", s.filtered, s.skipped));
     if (s.skewed > 0) l.add(fmt::format("  skewed {}", s.skewed), pal_.yellow(), pal_.reset());
+    if (!st.clocks.empty()) l.add("  " + st.clocks);
   }
   lines.emplace_back();
   // What is left goes to the two tables: the open window first, at most half unless the other needs less.

@@ -35,6 +35,7 @@ struct ViewStatus {
   uint64_t connections = 0;  // producers connected now (--listen, --connect)
   uint64_t total_bytes = 0;  // the regular files' size, 0: unknown
   int64_t now_ms = 0;
+  std::string clocks;  // event time, several sources: "sources 3  slowest kafka t[2] lag 4s"
 };
 
 class LiveView {
