@@ -49,6 +49,18 @@ class GzipDecoder final : public StreamDecoder {
       return Status::Error;
     }
     for (;;) {
+      if (!in_member_) {
+        // Zero bytes after a member are padding (a tape's or a block device's): gzip ignores them.
+        size_t zeros = 0;
+        while (zeros < in.size() && in[zeros] == 0) ++zeros;
+        in = in.subspan(zeros);
+        consumed_ += zeros;
+        padded_ = padded_ || zeros > 0;
+        if (padded_ && !in.empty()) {  // gzip reads no member after padding either
+          error = fmt::format("corrupt gzip data near byte {} (data after the zero padding)", consumed_);
+          return Status::Error;
+        }
+      }
       if (!in_member_ && in.empty()) return last ? Status::End : Status::More;
       if (out.empty()) return Status::More;
       in_member_ = true;
@@ -85,6 +97,7 @@ class GzipDecoder final : public StreamDecoder {
   z_stream z_;
   bool ok_ = false;
   bool in_member_ = false;
+  bool padded_ = false;  // zero bytes came after a member
   uint64_t consumed_ = 0;
 };
 
