@@ -1,7 +1,9 @@
 #include "cli_options.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <thread>
 #include <tuple>
@@ -34,9 +36,11 @@ unsigned available_cores() {
 // `flag` when the file cannot be read. An empty path reads nothing.
 bool read_list(std::string_view flag, const std::string& path, std::vector<std::string>& out) {
   if (path.empty()) return true;
+  errno = 0;
   std::ifstream in(path);
   if (!in) {
-    usage_error(fmt::format("{}: cannot read '{}'", flag, path));
+    usage_error(fmt::format("{}: cannot read '{}'{}", flag, path,
+                            errno != 0 ? fmt::format(": {}", std::strerror(errno)) : std::string()));
     return false;
   }
   for (std::string line; std::getline(in, line);) {
@@ -48,8 +52,10 @@ bool read_list(std::string_view flag, const std::string& path, std::vector<std::
 
 }  // namespace
 
+std::string help_hint = "trendtop --help";
+
 int usage_error(const std::string& what) {
-  fmt::print(stderr, "trendtop: error: {} (see trendtop --help)\n", what);
+  fmt::print(stderr, "trendtop: error: {} (see {})\n", what, help_hint);
   return 2;
 }
 
@@ -85,18 +91,18 @@ void WindowOptions::add(CLI::App& app, Config&) {
       ->group("Windows");
   app.add_option(
          "--time", time,
-         "Time base: event (the record's timestamp_ms or created_at), arrival (wall clock when read), "
-         "auto (event when the first tweet has a timestamp; default)")
+         "event (the record's own time), arrival (the clock when read), or auto: event when the first "
+         "record has a time (default)")
       ->option_text("MODE")
       ->group("Windows");
   app.add_option("--lateness", lateness, "Event time: wait this long for out-of-order records (default 0)")
       ->option_text("DUR")
       ->group("Windows");
-  app.add_option("--max-skew", max_skew,
-                 "Event time: reject times this far ahead of the wall clock, hold a lone record far ahead "
-                 "of the stream (past the lateness and three slides, at least 1 min or the window) until the "
-                 "next one confirms it, skip runs of empty windows longer than this (default 1h; 0 turns it "
-                 "off)")
+  app.add_option(
+         "--max-skew", max_skew,
+         "Event time: refuse times this far ahead of the clock, hold a lone record far ahead of the "
+         "stream (past the lateness and three slides, at least 1 min or the window) until the next one "
+         "confirms it, skip runs of empty windows longer than this (default 1h; 0: off)")
       ->option_text("DUR")
       ->group("Windows");
   app.add_option(
@@ -109,7 +115,7 @@ void WindowOptions::add(CLI::App& app, Config&) {
       ->group("Windows");
 }
 
-int WindowOptions::check(const CLI::App&, Config& config) {
+int WindowOptions::check(const CLI::App& app, Config& config) {
   if (int rc = duration("--window", window, config.window_ms); rc >= 0) return rc;
   if (config.window_ms <= 0) return usage_error("--window must be longer than 0");
   config.slide_ms = config.window_ms;
@@ -117,9 +123,15 @@ int WindowOptions::check(const CLI::App&, Config& config) {
     if (int rc = duration("--slide", slide, config.slide_ms); rc >= 0) return rc;
     if (config.slide_ms <= 0) return usage_error("--slide must be longer than 0");
   }
-  if (config.window_ms % config.slide_ms != 0)
+  if (config.window_ms % config.slide_ms != 0) {
+    if (!app.count("--window"))  // the user gave only --slide: say so, not "--window 10s" they never typed
+      return usage_error(
+          fmt::format("--slide {} needs a --window that is a multiple of it (the default "
+                      "window, {}, is not)",
+                      format_duration(config.slide_ms), format_duration(config.window_ms)));
     return usage_error(fmt::format("--window {} is not a multiple of --slide {}",
                                    format_duration(config.window_ms), format_duration(config.slide_ms)));
+  }
   if (int rc = duration("--lateness", lateness, config.lateness_ms); rc >= 0) return rc;
   if (int rc = duration("--max-skew", max_skew, config.max_skew_ms); rc >= 0) return rc;
   config.max_source_lag_ms = std::min(config.window_ms + 300'000, kMaxDurationMs);
@@ -139,9 +151,8 @@ void KeyOptions::add(CLI::App& app, Config& config) {
       ->check(kWholeNumber)
       ->group("Keys and ranking");
   app.add_option("--max-keys", config.max_keys,
-                 "Distinct keys a pane (a tumbling window) may hold before it turns into a heavy-hitter "
-                 "summary whose counts are approximate, with their error bound reported; 0: no limit "
-                 "(default 1000000)")
+                 "Distinct keys a pane may hold before its counts turn approximate, with an error bound; 0: "
+                 "no limit (default 1000000)")
       ->option_text("N")
       ->check(kWholeNumber)
       ->group("Keys and ranking");
@@ -150,30 +161,26 @@ void KeyOptions::add(CLI::App& app, Config& config) {
       ->check(kWholeNumber)
       ->group("Keys and ranking");
   app.add_option("--rank", rank,
-                 "Order keys by count, or by trend: how far each rises above its own baseline, a z-score "
-                 "(count - b) / sqrt(b + 5) (default count)")
+                 "Order keys by count (default), or by trend: how far each rises above its own baseline")
       ->option_text("count|trend")
       ->group("Keys and ranking");
   app.add_option("--baseline", baseline,
-                 "--rank trend: how far back a key's baseline looks, a weighted mean of its counts in the "
-                 "windows before, weights e^(-age/DUR) (default 1h, or the slide if longer)")
+                 "--rank trend: how far back a key's baseline looks (default 1h, or the slide if longer)")
       ->option_text("DUR")
       ->group("Keys and ranking");
   app.add_option("--keys", keys,
-                 "What to count, comma-separated: hashtags (#tag), mentions (@user), cashtags ($SYM), urls, "
-                 "words (of the text, without stop words) (default hashtags)")
+                 "What to count, comma-separated: hashtags (default), mentions, cashtags, urls, words")
       ->option_text("KINDS")
       ->group("Keys and ranking");
   app.add_option(
          "--extract", extract,
-         "Where keys come from: entities (what Twitter marked), text (the full text, by twitter-text's "
-         "rules), auto (entities when the tweet has them, else text; default), split (the tutorial: "
-         "text split on ' ', words starting with #, lower-cased, every occurrence)")
+         "entities (as the record marks them), text (found in the text), auto (entities when the record "
+         "has them, else text; default), split (the Spark tutorial's split on ' ')")
       ->option_text("MODE")
       ->group("Keys and ranking");
   app.add_option("--count", count,
-                 "records: a key once per record (default); occurrences: every time it appears (default "
-                 "with --extract split); users: once per author, per window")
+                 "records: a key once per record (default); occurrences: every time (default with --extract "
+                 "split); users: once per author per window")
       ->option_text("MODE")
       ->group("Keys and ranking");
   app.add_option("--exclude", config.exclude,
@@ -185,13 +192,12 @@ void KeyOptions::add(CLI::App& app, Config& config) {
       ->option_text("FILE")
       ->group("Keys and ranking");
   app.add_option("--case", case_mode,
-                 "fold: keys are NFC + case folded, shown in their most frequent spelling (default); keep: "
-                 "count spellings apart (NFC only)")
+                 "fold: keys case folded, shown in their most frequent spelling (default); keep: spellings "
+                 "apart")
       ->option_text("MODE")
       ->group("Keys and ranking");
   app.add_option("--stopwords", stopwords_file,
-                 "--keys words: also leave out the words in FILE, one per line (a built-in English list is "
-                 "always left out)")
+                 "--keys words: also leave out the words in FILE, one per line")
       ->option_text("FILE")
       ->group("Keys and ranking");
 }
@@ -264,28 +270,26 @@ int FilterOptions::check(const CLI::App&, Config& config) {
 // --- Output: what is printed, in which format, how much.
 
 void OutputOptions::add(CLI::App& app, Config& config) {
-  app.add_flag("--print-keys", config.print_keys,
-               "No windows: print each record's keys, tab-separated, one line per input line (an empty "
-               "line for a record without keys; none for blank lines)")
+  app.add_flag("--print-keys", config.print_keys, "No windows: print each input line's keys, tab-separated")
       ->group("Output");
   app.add_option("-o,--output", output,
-                 "Output format: text, tsv, csv, json, or partial: every closed window's complete counts, "
-                 "for `trendtop merge` (default text)")
+                 "text (default), tsv, csv, json, or partial (complete counts, for trendtop merge)")
       ->option_text("FORMAT")
       ->group("Output");
   app.add_option("-n,--intervals", config.intervals, "Exit after N windows")
       ->option_text("N")
       ->check(kWholeNumber)
       ->group("Output");
-  app.add_flag("--stats", config.stats, "At exit, print counters for every input line to stderr")
+  app.add_flag("--stats", config.stats, "At exit, print counters that account for every line to stderr")
       ->group("Output");
-  app.add_flag("-q,--quiet", config.quiet,
-               "Do not say on stderr how many lines were not counted and why (malformed, late, oversized, "
-               "skewed), which trendtop otherwise does at exit and, in a live run, at most once a minute")
+  app.add_flag(
+         "-q,--quiet", config.quiet,
+         "Do not say on stderr how many lines were not counted and why (malformed, late, oversized, "
+         "skewed), which trendtop otherwise does at exit and, in a live run, at most once a minute; nor "
+         "what to try when the first lines are all unreadable")
       ->group("Output");
   app.add_option("--chart", config.chart_path,
-                 "Write an SVG chart of the top 10 keys' counts over the last 120 windows to FILE, rewritten "
-                 "atomically as windows close (at most once a second, and at the end)")
+                 "Write an SVG chart of the top 10 keys over the last 120 windows to FILE, kept up to date")
       ->option_text("FILE")
       ->group("Output");
 }
@@ -304,24 +308,19 @@ void InputOptions::add(CLI::App& app, Config& config) {
       ->option_text("BYTES")
       ->group("Input");
   app.add_option("--schema", schema,
-                 "Stream format: twitter (API v1.1), x-v2 (API v2, twarc-flattened too), bluesky "
-                 "(Jetstream), mastodon (statuses, streaming payloads, SSE), json (with the --*-field "
-                 "paths), text (a line is the text); auto (default) detects it per record")
+                 "twitter (API v1.1), x-v2, bluesky (Jetstream), mastodon, json (with the --*-field paths), "
+                 "text (a line is the text), or auto: detected per record (default)")
       ->option_text("FORMAT")
       ->group("Input");
   for (auto [flag, field, what] :
-       {std::tuple{"--key-field", &config.key_field,
-                   "the keys, a string or an array of strings; PATH is a JSON Pointer (/user/id) or dotted "
-                   "(user.id)"},
+       {std::tuple{"--key-field", &config.key_field, "the keys, a string or an array; PATH is /a/b or a.b"},
         std::tuple{"--text-field", &config.text_field,
-                   "the text, searched by twitter-text's rules when there is no --key-field, and by --track"},
-        std::tuple{"--time-field", &config.time_field,
-                   "the event time: epoch seconds, ms or us (told apart by size), RFC 3339 or Twitter's "
-                   "created_at"},
+                   "the text (keys found in it when there is no --key-field)"},
+        std::tuple{"--time-field", &config.time_field, "the event time: epoch s, ms or us, or RFC 3339"},
         std::tuple{"--user-field", &config.user_field, "the author, for --count users"}})
     app.add_option(flag, *field, fmt::format("--schema json: {}", what))->option_text("PATH")->group("Input");
   app.add_option("-j,--threads", threads,
-                 "Parse (and decompress) on N threads; output never depends on N (default: the cores)")
+                 "Parse (and decompress) on N threads (default: the cores); the output never depends on N")
       ->option_text("N")
       ->group("Input");
 }
@@ -382,16 +381,15 @@ void LongRunOptions::add(CLI::App& app, Config& config) {
       ->group("Long runs");
   app.add_option(
          "--emit", emit,
-         "final: one result per window when it closes (default); every=DUR: also the running top-k of "
-         "the open window every DUR, marked partial")
+         "final: each window once, when it closes (default); every=DUR: also the open window's running "
+         "top-k every DUR")
       ->option_text("POLICY")
       ->group("Long runs");
   app.add_option("--duration", run_duration, "End the run cleanly after DUR of wall time")
       ->option_text("DUR")
       ->group("Long runs");
   app.add_option("--state", config.state_path,
-                 "Restore open windows, watermark and counters from FILE at start; save them at exit and "
-                 "every --checkpoint-every (end of input then leaves windows open for the next run)")
+                 "Resume from FILE, and save open windows there at exit and every --checkpoint-every")
       ->option_text("FILE")
       ->group("Long runs");
   app.add_option("--checkpoint-every", checkpoint_every, "With --state: save every DUR (default 30s)")
@@ -432,8 +430,8 @@ int LongRunOptions::check(const CLI::App& app, Config& config) {
 void NetworkOptions::add(CLI::App& app, Config& config) {
   app.add_option(
          "-l,--listen", listen,
-         "Accept producers on TCP [HOST:]PORT (repeatable; HOST defaults to 127.0.0.1, use 0.0.0.0 for all "
-         "IPv4 interfaces or [::] for all interfaces, IPv6 and IPv4)")
+         "Accept producers on TCP [HOST:]PORT (repeatable; HOST 127.0.0.1 by default, 0.0.0.0 for all "
+         "IPv4 interfaces, [::] for all)")
       ->option_text("ADDR")
       ->allow_extra_args(false)  // one value per occurrence: a FILE after it stays a FILE
       ->group("Network sources");
@@ -448,7 +446,7 @@ void NetworkOptions::add(CLI::App& app, Config& config) {
   app.add_option("--retry", retry,
                  "--connect: attempts after a failure before giving up (default forever; an HTTP 4xx is "
                  "never retried)")
-      ->option_text("N")
+      ->option_text("N|forever")
       ->group("Network sources");
   app.add_option("-H,--header", headers,
                  "--connect URL: send this HTTP header, e.g. 'Authorization: Bearer TOKEN' (repeatable; "
@@ -462,23 +460,22 @@ void NetworkOptions::add(CLI::App& app, Config& config) {
       ->option_text("FILE")
       ->group("Network sources");
   app.add_option("--allow", allow,
-                 "--listen: accept producers only from this address or block, e.g. 10.0.0.0/8 or ::1 "
-                 "(repeatable; default: anyone who can reach the port)")
+                 "--listen: accept producers only from this address or block, e.g. 10.0.0.0/8 (repeatable)")
       ->option_text("CIDR")
       ->allow_extra_args(false)
       ->group("Network sources");
   app.add_option("--client-timeout", client_timeout,
-                 "--listen: close a producer's connection after this long without a byte (default 0: never)")
+                 "--listen: close a producer's connection after DUR without a byte (default 0: never)")
       ->option_text("DUR")
       ->group("Network sources");
   app.add_option("--max-connections", config.max_connections,
-                 "Producers connected at once; more wait in the backlog (default 1024)")
+                 "--listen: producers connected at once; more wait (default 1024)")
       ->option_text("N")
       ->check(kWholeNumber)
       ->group("Network sources");
   app.add_option("--max-buffered", max_buffered,
-                 "Memory for unfinished lines across all connections; past it the longest are dropped as "
-                 "oversized (default 64MiB, or --max-line if larger)")
+                 "Memory for unfinished lines of all connections; past it the longest are dropped (default "
+                 "64MiB, or --max-line if larger)")
       ->option_text("BYTES")
       ->group("Network sources");
 }
@@ -548,20 +545,17 @@ int NetworkOptions::check(const CLI::App&, Config& config) {
 
 void TerminalOptions::add(CLI::App& app, Config&) {
   app.add_option("--view", view,
-                 "live: a full-screen view redrawn every second (sources, rates, counters, the open window's "
-                 "running top-k and the last closed one's, with bars, rank changes and sparklines); scroll: "
-                 "one block per window (default: live when stdout is a terminal, the output is text and the "
-                 "input is a stream: stdin not a file, or the network)")
+                 "live: a full-screen view redrawn every second; scroll: one block per window (default: live "
+                 "for a stream on a terminal)")
       ->option_text("live|scroll")
       ->group("Terminal");
   app.add_option("--color", color,
-                 "Colour the live view and text output: auto (on a terminal, unless NO_COLOR is "
-                 "set or TERM=dumb; default), always, never")
+                 "Colour text output: auto (on a terminal, unless NO_COLOR is set; default), always, never")
       ->option_text("WHEN")
       ->group("Terminal");
   app.add_flag("--progress", progress,
-               "Show bytes read, rate and ETA on stderr (default: when reading regular files, stderr is a "
-               "terminal and stdout is not; the live view shows them in its header)")
+               "Show bytes read, rate and ETA on stderr (default: for files, when stderr is a terminal and "
+               "stdout is not)")
       ->group("Terminal");
   app.add_flag("--no-progress", no_progress, "Never show the progress line")->group("Terminal");
 }
@@ -585,7 +579,7 @@ int TerminalOptions::check(const CLI::App&, Config& config) {
 
 void KafkaOptions::add(CLI::App& app, Config& config) {
   app.add_option("--kafka", config.kafka_brokers,
-                 "Consume Kafka: the bootstrap brokers, host:port[,host:port...]; with --topic (" +
+                 "Consume Kafka from these brokers, host:port[,...], with --topic (" +
                      std::string(KafkaSource::available() ? "built in" : "not built in this binary") + ")")
       ->option_text("BROKERS")
       ->group("Kafka");
@@ -594,16 +588,14 @@ void KafkaOptions::add(CLI::App& app, Config& config) {
       ->allow_extra_args(false)
       ->group("Kafka");
   app.add_option("--group", config.kafka_group,
-                 "--kafka: the consumer group; its processes share the topic's partitions (default: no "
-                 "group, every partition)")
+                 "--kafka: a consumer group, whose processes share the partitions (default: none)")
       ->option_text("GROUP")
       ->group("Kafka");
-  app.add_option("-X", props, "--kafka: a librdkafka property, passed through (repeatable), as kcat -X")
+  app.add_option("-X", props, "--kafka: a librdkafka property (repeatable), as kcat -X")
       ->option_text("KEY=VALUE")
       ->allow_extra_args(false)
       ->group("Kafka");
-  app.add_flag("--exit-at-end", config.exit_at_end,
-               "--kafka: end once every assigned partition was read to its end, for batch and cron use")
+  app.add_flag("--exit-at-end", config.exit_at_end, "--kafka: end once every partition was read to its end")
       ->group("Kafka");
 }
 
@@ -619,6 +611,69 @@ int KafkaOptions::check(const CLI::App& app, Config& config) {
   } else if (config.kafka_topics.empty()) {
     return usage_error("--kafka needs --topic TOPIC");
   }
+  return -1;
+}
+
+// --- Options without effect in the combination given.
+
+int refuse_inert(const CLI::App& app, const Config& config) {
+  auto given = [&](const char* flag) { return app.count(flag) > 0; };
+  // --print-keys prints each record's keys: nothing about windows, their ranking or their printing applies.
+  if (config.print_keys) {
+    for (const char* flag : {"--window", "--slide", "--time", "--lateness", "--max-skew", "--idle-timeout",
+                             "--top", "--max-keys", "--min-count", "--rank", "--baseline", "--intervals",
+                             "--emit", "--flush", "--view", "--color"})
+      if (given(flag))
+        return usage_error(fmt::format("{}: --print-keys prints each record's keys, not windows", flag));
+    if (given("--output"))
+      return usage_error("--output: --print-keys has a format of its own (the keys, tab-separated)");
+  }
+  // -o partial carries every key of every window; ranking and choosing keys happen in the merge.
+  if (config.output == OutputFormat::Partial) {
+    for (const char* flag : {"--top", "--min-count", "--rank", "--baseline"})
+      if (given(flag))
+        return usage_error(fmt::format("{}: -o partial carries every key; give it to trendtop merge", flag));
+    if (given("--chart")) return usage_error("--chart: -o partial prints no windows to chart");
+  }
+  if (config.output != OutputFormat::Text)
+    for (const char* flag : {"--color", "--view"})
+      if (given(flag))
+        return usage_error(fmt::format("{}: only text output is coloured or shown live", flag));
+  if (given("--baseline") && config.rank != RankMode::Trend)
+    return usage_error("--baseline needs --rank trend");
+  if (given("--stopwords") && !(config.keys & kWords)) return usage_error("--stopwords needs --keys words");
+  if (given("--case") && config.extract == ExtractMode::Split)
+    return usage_error("--case: --extract split lower-cases keys, as the tutorial does");
+  // Arrival time: a line belongs to the window open when it is read.
+  if (config.time == TimeMode::Arrival) {
+    if (given("--lateness")) return usage_error("--lateness: with --time arrival no record is late");
+    if (given("--idle-timeout"))
+      return usage_error("--idle-timeout: with --time arrival windows close on the clock anyway");
+    if (given("--time-field"))
+      return usage_error("--time-field: --time arrival does not read the records' times");
+  }
+  // Where keys come from with --schema json and text.
+  if (given("--extract") && (config.schema == Schema::Json ||
+                             (config.schema == Schema::Text && config.extract != ExtractMode::Split)))
+    return usage_error(fmt::format("--extract: --schema {} records have no entities; {}",
+                                   config.schema == Schema::Json ? "json" : "text",
+                                   config.schema == Schema::Json
+                                       ? "keys come from --key-field or --text-field"
+                                       : "keys come from the text (or --extract split)"));
+  if (!config.key_field.empty()) {
+    if (given("--keys")) return usage_error("--keys: with --key-field the keys are that field's values");
+    if (given("--text-field") && config.track.empty())
+      return usage_error("--text-field: with --key-field the text is read only for --track");
+  }
+  if (given("--user-field") && config.count != CountMode::Users)
+    return usage_error("--user-field: the author is read only for --count users");
+  // Network options of the other kind of source.
+  bool connects = !config.connect.empty() || !config.connect_urls.empty();
+  if (given("--retry") && !connects) return usage_error("--retry needs --connect ADDR or URL");
+  for (const char* flag : {"--allow", "--client-timeout", "--max-connections"})
+    if (given(flag) && config.listen.empty()) return usage_error(fmt::format("{} needs --listen ADDR", flag));
+  if (given("--max-buffered") && config.listen.empty() && !connects)
+    return usage_error("--max-buffered needs --listen or --connect (files and stdin need no budget)");
   return -1;
 }
 

@@ -16,8 +16,10 @@
 
 namespace trendtop::cli {
 
-// Prints "trendtop: error: <what> (see trendtop --help)"; returns 2, the usage error status.
+// Prints "trendtop: error: <what> (see trendtop --help)"; returns 2, the usage error status. `help_hint` is
+// the command whose --help the line points to (trendtop merge sets its own).
 int usage_error(const std::string& what);
+extern std::string help_hint;
 // A duration option's value into `out` (ms): -1, or a usage error naming the flag.
 int duration(const std::string& flag, const std::string& text, int64_t& out);
 // A value from a table of names: -1, or a usage error listing the names.
@@ -34,6 +36,10 @@ int choose(const Table& table, const std::string& flag, const std::string& value
 }
 // CLI11's own range check prints the double range; say what is wanted instead.
 extern const CLI::Validator kWholeNumber;
+// Options given that the combination leaves without effect (--retry without --connect, -k with
+// --print-keys, ...) are refused as a mistyped one is: -1, or a usage error naming the option and why.
+// Runs after every group's check(), on the Config they filled.
+int refuse_inert(const CLI::App& app, const Config& config);
 extern const std::map<std::string, OutputFormat> kOutputs;
 extern const std::map<std::string, RankMode> kRanks;
 

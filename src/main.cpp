@@ -350,15 +350,15 @@ std::string clock_summary(const SourceClocks& clocks) {
 void print_stats(const Pipeline& pipeline, const Reader& reader,
                  std::chrono::steady_clock::time_point started) {
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  fmt::print(stderr, "trendtop: stats {}\n", pipeline.stats().format(elapsed));
+  // say(): SIGUSR1's report during the live view is held by it, like every message.
+  warn(fmt::format("stats {}", pipeline.stats().format(elapsed)));
   for (const SourceStats& s : reader.stats()) {
     if (!s.network) continue;
-    fmt::print(
-        stderr,
+    say(fmt::format(
         "trendtop: stats source=\"{}\" accepted={} closed={} refused={} timeouts={} connects={} failures={} "
-        "lines={} bytes={}{}\n",
+        "lines={} bytes={}{}",
         s.name, s.accepted, s.closed, s.refused, s.timeouts, s.connects, s.failures, s.lines, s.bytes,
-        s.url ? fmt::format(" replayed={}", s.replayed) : std::string());
+        s.url ? fmt::format(" replayed={}", s.replayed) : std::string()));
   }
   if (const SourceClocks* clocks = pipeline.clocks()) print_clocks(*clocks);
 }
@@ -383,6 +383,9 @@ struct Duties {
   bool report_drops;
   uint64_t drops_reported = 0;
   int64_t next_drop_report;
+  // Until a line is readable: the first lines all unreadable (plain text, pretty-printed JSON, a terminal)
+  // are said once, with what to try.
+  bool hint_open;
   bool ok = true;  // every checkpoint was saved
   // The bytes a resumed state counted already: not this run's, whose files' total the progress shows.
   uint64_t bytes_before;
@@ -402,6 +405,7 @@ struct Duties {
         next_chart(start_ms),
         report_drops(!c.quiet && !s.view && live_input(c)),
         next_drop_report(start_ms),
+        hint_open(!c.quiet),
         bytes_before(p.stats().bytes) {
     describe(config, status);
     status.total_bytes = screen.total_bytes;
@@ -449,7 +453,17 @@ struct Duties {
       sooner(next_frame);
     }
     if (screen.progress) screen.progress->update(pipeline.stats().bytes - bytes_before, now);
-    if (uint64_t dropped = pipeline.stats().dropped(); report_drops && dropped != drops_reported) {
+    if (hint_open) {
+      const Stats& s = pipeline.stats();
+      if (uint64_t n = pipeline.unreadable_only(); n >= Pipeline::kHintLines) {
+        warn(pipeline.unreadable_hint(false));
+        hint_open = false;
+      } else if (n == 0 && s.lines > s.blank + s.oversized + s.discarded) {
+        hint_open = false;  // a readable line
+      }
+    }
+    if (uint64_t dropped = pipeline.stats().dropped();
+        report_drops && !hint_open && dropped != drops_reported) {
       if (now >= next_drop_report) {
         warn(pipeline.stats().dropped_summary());
         drops_reported = dropped;
@@ -578,9 +592,11 @@ int main(int argc, char** argv) {
   if (screen.view) screen.view->begin();
   bool ok = reader.run(g_stop, std::ref(duties));
   ok = end_run(config, pipeline, output, screen, reader.kafka(), ok && duties.ok && started_saved);
+  if (duties.hint_open && pipeline.unreadable_only() > 0) warn(pipeline.unreadable_hint(true));
   if (config.stats)
     print_stats(pipeline, reader, started);
-  else if (!config.quiet && pipeline.stats().dropped() > 0)  // no trace otherwise
+  else if (!config.quiet && pipeline.stats().dropped() > 0 &&
+           pipeline.stats().dropped() != duties.drops_reported)  // no trace otherwise; said once is enough
     warn(pipeline.stats().dropped_summary());
   return ok && screen.chart_ok ? 0 : 1;
 }

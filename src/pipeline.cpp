@@ -8,6 +8,7 @@
 
 #include "util/clock.h"
 #include "util/duration.h"
+#include "util/escape.h"
 #include "util/timefmt.h"
 
 namespace trendtop {
@@ -74,6 +75,8 @@ void Pipeline::line(const Line& line, int64_t arrival_ms) {
     return apply(ExtractedLine::Kind::Oversized, {}, {}, {}, arrival_ms, current_, wall_of(arrival_ms));
   if (is_blank(line.text))
     return apply(ExtractedLine::Kind::Blank, {}, {}, {}, arrival_ms, current_, wall_of(arrival_ms));
+  if (!seen_first_) [[unlikely]]
+    see_first(line.text);
   extractor_.extract(line.text, record_);
   apply(kind_of(record_.kind), record_.time_ms, record_.keys, {}, arrival_ms, current_, wall_of(arrival_ms));
 }
@@ -123,6 +126,8 @@ void Pipeline::lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) {
   const char* base = framer.data();
   while (framer.next(l)) {
     ++lines;
+    if (!seen_first_ && l.kind != Line::Kind::Oversized && !is_blank(l.text)) [[unlikely]]
+      see_first(l.text);
     size_t offset = l.kind == Line::Kind::Oversized ? 0 : static_cast<size_t>(l.text.data() - base);
     b.lines.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(l.text.size()),
                        l.kind == Line::Kind::Oversized, arrival_ms, current_, wall_of(arrival_ms)});
@@ -132,6 +137,49 @@ void Pipeline::lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) {
   b.used = b.text.size();
   pool_->submit();
   submitted();
+}
+
+void Pipeline::see_first(std::string_view text) {
+  seen_first_ = true;
+  constexpr size_t kShown = 40;
+  if (text.size() > kShown) {
+    size_t cut = kShown;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a whole character
+    first_line_.assign(text.substr(0, cut)).append("...");
+  } else {
+    first_line_.assign(text);
+  }
+}
+
+uint64_t Pipeline::unreadable_only() const {
+  uint64_t unreadable = stats_.malformed + stats_.skipped;
+  uint64_t read = stats_.lines - stats_.blank - stats_.oversized - stats_.discarded;
+  return unreadable == read ? unreadable : 0;
+}
+
+std::string Pipeline::unreadable_hint(bool at_end) const {
+  uint64_t n = unreadable_only();
+  std::string seen;
+  if (stats_.malformed > 0) seen = fmt::format("{} not a JSON object", stats_.malformed);
+  if (stats_.skipped > 0)
+    seen += fmt::format("{}{} JSON of no format trendtop knows", seen.empty() ? "" : ", ", stats_.skipped);
+  std::string first;
+  append_terminal_safe(first, first_line_);
+  std::string_view head = first_line_;
+  while (!head.empty() && (head.front() == ' ' || head.front() == '\t')) head.remove_prefix(1);
+  std::string_view try_this;
+  if (stats_.malformed == 0)
+    try_this = "for any other JSON, --schema json --key-field PATH (see trendtop(1))";
+  else if (!head.empty() && head.front() == '[')
+    try_this =
+        "trendtop reads one JSON object per line (NDJSON): for a JSON array, jq -c '.[]' FILE | trendtop";
+  else if (!head.empty() && head.front() == '{')
+    try_this =
+        "trendtop reads one JSON object per line (NDJSON): for pretty-printed JSON, jq -c . FILE | trendtop";
+  else
+    try_this = "trendtop reads one JSON object per line (NDJSON); for plain text lines, --schema text";
+  return fmt::format("none of the {}{} line{} read was a record ({}; the first: \"{}\"): {}",
+                     at_end ? "" : "first ", n, n == 1 ? "" : "s", seen, first, try_this);
 }
 
 void Pipeline::submitted() {

@@ -107,6 +107,15 @@ class Pipeline : public LineSink {
   }
 
   const Stats& stats() const { return stats_; }
+  // Lines that were all unreadable (malformed, or JSON of no known format) until now: what to try. How many
+  // lines must be read before saying so (and at the end of a run, fewer do).
+  static constexpr uint64_t kHintLines = 5;
+  // Whether every line read so far that was not blank or oversized was unreadable (none counted, filtered,
+  // late or skewed); and how many such lines there were.
+  uint64_t unreadable_only() const;
+  // One line for stderr: what the lines looked like (the first one, cut short) and what to try.
+  // at_end: the run read no more lines than these.
+  std::string unreadable_hint(bool at_end) const;
 
   // Every window handed to the sink is shown to this observer too, after the sink (the live view, the
   // chart). The result's keys live until the next window.
@@ -196,6 +205,9 @@ class Pipeline : public LineSink {
   std::unordered_map<std::string_view, size_t>
       top_index_;  // --count users: authors per key of the window being printed
   Stats stats_;
+  std::string first_line_;  // the first line that was neither blank nor oversized, cut short (the hint)
+  bool seen_first_ = false;
+  void see_first(std::string_view text);
   struct Held {
     bool present = false;
     int64_t time = 0;

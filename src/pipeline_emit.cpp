@@ -7,6 +7,7 @@
 
 #include "pipeline.h"
 #include "util/hash.h"
+#include "util/log.h"
 #include "util/timefmt.h"
 
 namespace trendtop {
@@ -35,8 +36,8 @@ std::string source_description(const Config& c) {
 }  // namespace
 
 // Counts the spelling markers of `counts` and gives each ranked key its most frequent spelling: a marker's
-// count against the count of the key spelled as folded (its count less its markers'); a tie goes to the
-// bytewise smaller spelling.
+// count against the count of the key spelled as folded (its count less its markers'; with --count users,
+// where every spelling has a marker, the markers alone); a tie goes to the bytewise smaller spelling.
 size_t Pipeline::spellings(const CountMap& counts) {
   size_t markers = 0;
   top_index_.clear();
@@ -54,10 +55,12 @@ size_t Pipeline::spellings(const CountMap& counts) {
     b.others += n;
     if (n > b.count || (n == b.count && spelling < b.spelling)) b = {spelling, n, b.others};
   });
+  bool users = config_.count == CountMode::Users;
   for (size_t i = 0; i < top_.size(); ++i) {
     const Best& b = best_[i];
-    uint64_t as_key = top_[i].count - std::min(top_[i].count, b.others);
-    if (b.count > as_key || (b.count == as_key && b.count > 0 && b.spelling < top_[i].key))
+    uint64_t as_key = users ? 0 : top_[i].count - std::min(top_[i].count, b.others);
+    if (b.count > 0 && b.spelling != top_[i].key &&
+        (b.count > as_key || (b.count == as_key && b.spelling < top_[i].key)))
       top_[i].display = b.spelling;
   }
   return markers;
@@ -84,9 +87,16 @@ const CountMap& Pipeline::rank(const ClosedWindow& w, size_t& distinct) {
   }
   const CountMap* counts = &w.counts;
   if (config_.count == CountMode::Users) {
-    // The window holds one entry per (key, author): count the authors of each key.
+    // The window holds one entry per (key, author): count the authors of each key. Spelling markers are
+    // per record, and go on as they are.
     users_.clear();
-    w.counts.for_each([&](std::string_view k, uint64_t) { users_.add(k.substr(0, k.rfind('\x1f'))); });
+    bool spelled = tracks_spellings(config_);
+    w.counts.for_each([&](std::string_view k, uint64_t n) {
+      if (spelled && !k.empty() && k[0] == kSpellingMark)
+        users_.add(k, n);
+      else
+        users_.add(k.substr(0, k.rfind('\x1f')));
+    });
     counts = &users_;
   }
   ranker_.rank(*counts, config_.top, config_.min_count, top_, kSpellingMark);
@@ -113,7 +123,8 @@ bool Pipeline::peek(const WindowObserver& visit) {
 bool Pipeline::emit(const ClosedWindow& w, bool final) {
   if (partial_) return emit_partial(w);
   if (!begun_) {
-    sink_->begin(output_.buffer());
+    // A cron job appending to one report (`>> report.csv`) gets one header, not one per run.
+    if (!output_.continues_file()) sink_->begin(output_.buffer());
     begun_ = true;
   }
   if (final) ranker_.skipped(w.skipped_before);
@@ -121,10 +132,10 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
   const CountMap& counts = rank(w, distinct);
   if (w.max_error > 0 && !sink_->marks_approximate() && !warned_approximate_) {
     warned_approximate_ = true;
-    fmt::print(stderr,
-               "trendtop: warning: a window passed --max-keys {}: its counts are approximate (over by at "
-               "most the error JSON and text output report), which TSV and CSV rows cannot show\n",
-               config_.max_keys);
+    warn(
+        fmt::format("warning: a window passed --max-keys {}: its counts are approximate (over by at most the "
+                    "error JSON and text output report), which TSV and CSV rows cannot show",
+                    config_.max_keys));
   }
   sink_->window({w.start, w.end, w.records, distinct, top_, final, w.max_error}, output_.buffer());
   // One record can close a great many windows (a jump of days in event time prints every empty window in

@@ -43,3 +43,14 @@ TEST_CASE("duration: formatting reads back", "[duration]") {
   for (int64_t ms : {1, 999, 1000, 61'001, 7'200'000, 90'061'001})
     CHECK(parse_duration(format_duration(ms)) == ms);
 }
+
+TEST_CASE("duration: waits are written unrounded, 1.6s not 1s (issue 17)", "[duration]") {
+  // The --connect backoff: 100 ms doubling to 30 s.
+  CHECK(format_wait(100) == "100ms");
+  CHECK(format_wait(800) == "800ms");
+  CHECK(format_wait(1600) == "1.6s");
+  CHECK(format_wait(3200) == "3.2s");
+  CHECK(format_wait(25'600) == "25.6s");
+  CHECK(format_wait(30'000) == "30s");
+  CHECK(format_wait(1250) == "1250ms");  // finer than tenths: exact in ms
+}

@@ -57,14 +57,16 @@ TEST_CASE("keys: exclusions are normalised like keys; spellings and authors are 
 
   c.exclude.clear();
   c.count = CountMode::Users;
-  KeyBuilder users(c);  // no spellings with --count users: each key joined with its author
+  KeyBuilder users(c);  // each key joined with its author, then a spelling marker for every key (issue 17)
   users.clear();
   users.add('#', "A", KeyBuilder::Norm::Fold);
   users.add('#', "b", KeyBuilder::Norm::Fold);
+  const std::string mark(1, kSpellingMark);
   CHECK(finish(users, true, "42") == std::vector<std::string>{"#a\x1f"
                                                               "42",
                                                               "#b\x1f"
-                                                              "42"});
+                                                              "42",
+                                                              mark + "#a\x1f#A", mark + "#b\x1f#b"});
 }
 
 TEST_CASE("keys: words from a text leave out links, numbers and stop words", "[keys]") {

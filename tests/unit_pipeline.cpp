@@ -40,10 +40,10 @@ struct Captured {
 struct TweetLine {
   std::string storage;
   Line line;
-  TweetLine(int64_t t, const std::string& tag) {
-    storage =
-        R"({"created_at":"Fri Jan 01 00:00:00 +0000 2021","user":{"id":1},"text":"x","entities":{"hashtags":[{"text":")" +
-        tag + R"("}]},"timestamp_ms":")" + std::to_string(t) + "\"}";
+  TweetLine(int64_t t, const std::string& tag, int user = 1) {
+    storage = R"({"created_at":"Fri Jan 01 00:00:00 +0000 2021","user":{"id":)" + std::to_string(user) +
+              R"(},"text":"x","entities":{"hashtags":[{"text":")" + tag + R"("}]},"timestamp_ms":")" +
+              std::to_string(t) + "\"}";
     size_t len = storage.size();
     storage.append(Framer::kPadding, ' ');
     line.text = std::string_view(storage.data(), len);
@@ -367,6 +367,55 @@ TEST_CASE("pipeline: log sources' offsets ride in the state with the windows", "
   StateReader bad_in(bw.payload());
   Pipeline s(c, out.output, kT0);
   CHECK_FALSE(s.load(bad_in, err));
+}
+
+TEST_CASE("pipeline: --count users shows a key in the spelling most records used (issue 17)", "[pipeline]") {
+  Config c = json_config();
+  c.count = CountMode::Users;
+  Captured out;
+  Pipeline p(c, out.output, 0, 0);
+  // Author 1 writes #smtown three times, authors 2 and 3 #SMTOWN once each: 3 authors; the spelling of the
+  // most records is #smtown (3 against 2), whatever the authors. #Other: one author, one record, as written.
+  for (int i = 0; i < 3; ++i) p.line(TweetLine(kT0 + i, "smtown", 1).line, 1);
+  p.line(TweetLine(kT0 + 3, "SMTOWN", 2).line, 1);
+  p.line(TweetLine(kT0 + 4, "SMTOWN", 3).line, 1);
+  p.line(TweetLine(kT0 + 5, "Other", 2).line, 1);
+  p.finish(1);
+  p.flush();
+  std::string got = out.take();
+  CHECK(got.find(R"("top":[{"key":"#smtown","count":3,)") != std::string::npos);
+  CHECK(got.find(R"({"key":"#other","display":"#Other","count":1,)") != std::string::npos);
+  CHECK(got.find(R"("keys":2,)") != std::string::npos);  // markers are no keys
+  // Written the other way round, the capitals win.
+  Captured out2;
+  Pipeline q(c, out2.output, 0, 0);
+  for (int i = 0; i < 3; ++i) q.line(TweetLine(kT0 + i, "SMTOWN", 1).line, 1);
+  q.line(TweetLine(kT0 + 3, "smtown", 2).line, 1);
+  q.finish(1);
+  q.flush();
+  CHECK(out2.take().find(R"({"key":"#smtown","display":"#SMTOWN","count":2,)") != std::string::npos);
+}
+
+TEST_CASE("pipeline: --count users keeps the display spelling in sliding windows too", "[pipeline]") {
+  // Sliding windows rank running totals (count/totals.h): the spelling markers are counted per record
+  // there as well, never as authors. Three authors write #SMTOWN in 4 records, one writes #smtown once.
+  Config c = json_config();
+  c.count = CountMode::Users;
+  c.window_ms = 20'000;
+  c.slide_ms = 10'000;
+  Captured out;
+  Pipeline p(c, out.output, 0, 0);
+  for (int i = 0; i < 4; ++i) p.line(TweetLine(kT0 + i, "SMTOWN", 1 + i % 3).line, 1);
+  p.line(TweetLine(kT0 + 4, "smtown", 4).line, 1);
+  p.finish(1);
+  p.flush();
+  std::string got = out.take();
+  // Both windows holding the records: 4 authors, shown as most records spelled it; one key, no markers.
+  size_t first = got.find(R"({"key":"#smtown","display":"#SMTOWN","count":4,)");
+  CHECK(first != std::string::npos);
+  CHECK(got.find(R"({"key":"#smtown","display":"#SMTOWN","count":4,)", first + 1) != std::string::npos);
+  CHECK(got.find(R"("keys":1,)") != std::string::npos);
+  CHECK(got.find("keys\":18446744073709551") == std::string::npos);
 }
 
 namespace {

@@ -114,3 +114,67 @@ TEST_CASE("sink: --rank trend adds score and baseline", "[sink]") {
         "  1  #burst  45  z=16.3  +42  =\n"
         "  2  #old     9  z= 0.0   +0  new\n");
 }
+
+TEST_CASE("sink: a window of a day shows the end's date (issue 17)", "[sink]") {
+  const int64_t day = 1617235200000;  // 2021-04-01T00:00:00Z
+  std::string out = render(OutputFormat::Text, {{day, day + 86'400'000, 0, 0, {}}});
+  CHECK(out.rfind("2021-04-01 00:00:00 .. 2021-04-02 00:00:00 UTC  0 records, 0 keys\n", 0) == 0);
+  out = render(OutputFormat::Text, {{day + 43'200'000, day + 86'400'000, 0, 0, {}}});  // 12h, to midnight
+  CHECK(out.rfind("2021-04-01 12:00:00 .. 2021-04-02 00:00:00 UTC", 0) == 0);
+  out = render(OutputFormat::Text, {{day, day + 43'200'000, 0, 0, {}}});  // within the day: the time only
+  CHECK(out.rfind("2021-04-01 00:00:00 .. 12:00:00 UTC", 0) == 0);
+}
+
+TEST_CASE("sink: every coloured text line resets its colour before its line break (issue 17)", "[sink]") {
+  auto sink = make_sink(OutputFormat::Text, false, false, true);
+  fmt::memory_buffer b;
+  sink->window({kStart, kStart + 10'000, 512, 3, kTop}, b);
+  sink->window({kStart + 10'000, kStart + 20'000, 0, 0, {}}, b);
+  std::string out = fmt::to_string(b);
+  size_t lines = 0, coloured = 0;
+  for (size_t at = 0; at < out.size();) {
+    size_t nl = out.find('\n', at);
+    REQUIRE(nl != std::string::npos);
+    std::string line = out.substr(at, nl - at);
+    ++lines;
+    if (line.find('\x1b') != std::string::npos) {
+      ++coloured;
+      INFO(line);
+      CHECK(line.size() >= 4);
+      CHECK(line.substr(line.size() - 4) == "\x1b[0m");
+    }
+    at = nl + 1;
+  }
+  CHECK(lines == 7);     // header, 3 keys, blank, header, (no keys)
+  CHECK(coloured == 5);  // both headers, and the three rank changes (up, down, new)
+}
+
+TEST_CASE("sink: control characters in keys are escaped in every format (issue 17)", "[sink]") {
+  // A newline (--extract split keeps one), an ESC sequence, DEL, a C1 control (U+009B, CSI) and a backslash.
+  std::vector<RankedKey> top = {{"#a\nb", 3}, {"#\x1b[31mred", 2}, {"#d\x7f\xc2\x9b\\", 1}};
+  WindowResult w{kStart, kStart + 10'000, 6, 3, top};
+  CHECK(render(OutputFormat::Text, {w}) ==
+        "2021-01-01 07:29:00 .. 07:29:10 UTC  6 records, 3 keys\n"
+        "  1  #a\\nb         3  +3  new\n"  // the keys are 5, 12 and 12 columns wide as shown
+        "  2  #\\x1b[31mred  2  +2  new\n"
+        "  3  #d\\x7f\\x9b\\\\  1  +1  new\n");
+  CHECK(render(OutputFormat::Tsv, {w}) ==
+        "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t1\t#a\\nb\t3\t0\t3\tnew\n"
+        "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t2\t#\\x1b[31mred\t2\t0\t2\tnew\n"
+        "2021-01-01T07:29:00Z\t2021-01-01T07:29:10Z\t3\t#d\\x7f\\x9b\\\\\t1\t0\t1\tnew\n");
+  // CSV: RFC 4180 quoting for the line break; the other controls as \xNN (CSV has no escapes of its own).
+  CHECK(render(OutputFormat::Csv, {w}) ==
+        "window_start,window_end,rank,key,count,prev,delta,rank_change\r\n"
+        "2021-01-01T07:29:00Z,2021-01-01T07:29:10Z,1,\"#a\nb\",3,0,3,new\r\n"
+        "2021-01-01T07:29:00Z,2021-01-01T07:29:10Z,2,#\\x1b[31mred,2,0,2,new\r\n"
+        "2021-01-01T07:29:00Z,2021-01-01T07:29:10Z,3,#d\\x7f\\x9b\\,1,0,1,new\r\n");
+  std::string json = render(OutputFormat::Json, {w});
+  CHECK(json.find("\"key\":\"#a\\nb\"") != std::string::npos);
+  CHECK(json.find("\"key\":\"#\\u001b[31mred\"") != std::string::npos);
+  CHECK(json.find("\"key\":\"#d\\u007f\\u009b\\\\\"") != std::string::npos);
+  for (const std::string& out : {render(OutputFormat::Text, {w}), render(OutputFormat::Tsv, {w}), json}) {
+    CHECK(out.find('\x1b') == std::string::npos);
+    CHECK(out.find('\x7f') == std::string::npos);
+    CHECK(out.find("\xc2\x9b") == std::string::npos);
+  }
+}

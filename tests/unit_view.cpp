@@ -129,3 +129,28 @@ TEST_CASE("view: colour only when asked", "[view]") {
   CHECK(fed(false).frame(status(), 80, 24).find("\x1b[3") == std::string::npos);
   CHECK(fed(true).frame(status(), 80, 24).find("\x1b[36m") != std::string::npos);  // bars
 }
+
+TEST_CASE("view: narrow screens show header words whole or not at all (issue 17)", "[view]") {
+  LiveView v = fed();
+  ViewStatus st = status();
+  st.sources = "a.ndjson, listen 127.0.0.1:9999";
+  st.windowing = "window 1m, slide 10s, event time";
+  st.stats.lines = 123'456;
+  st.stats.counted = 120'000;
+  auto wide = screen(v.frame(st, 300, 30));
+  for (int columns : {40, 50, 60, 70, 80}) {
+    auto narrow = screen(v.frame(st, columns, 30));
+    // The header lines and the two section headers: a prefix of the full line, cut where a space follows
+    // (or at its end), never inside a word.
+    for (size_t i : {size_t{0}, size_t{1}, size_t{2}, size_t{4}, size_t{9}}) {
+      INFO(columns << " columns, line " << i << ": [" << narrow[i] << "] of [" << wide[i] << "]");
+      std::string cut = narrow[i];
+      while (!cut.empty() && cut.back() == ' ') cut.pop_back();  // the title bar pads
+      REQUIRE(wide[i].compare(0, cut.size(), cut) == 0);
+      CHECK((cut.size() == wide[i].size() || wide[i][cut.size()] == ' ' || wide[i][cut.size()] == ','));
+    }
+  }
+  auto at60 = screen(v.frame(st, 60, 30));
+  CHECK(at60[0] == " trendtop  a.ndjson, listen 127.0.0.1:9999  ·  window 1m");
+  CHECK(at60[4] == "open    2021-01-01 07:29:20 .. 07:29:30 UTC  7 records,");
+}

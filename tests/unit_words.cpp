@@ -34,9 +34,22 @@ TEST_CASE("words: tags, mentions, cashtags, entities, numbers and skipped ranges
   CHECK(words(t, {{4, 20}}) == V{"see", "now"});
 }
 
-TEST_CASE("words: Han and Hiragana one character each, Katakana and Hangul runs whole", "[words]") {
-  CHECK(words("\u6771\u4eac\u306b\u884c\u304f") == V{"\u6771", "\u4eac", "\u306b", "\u884c", "\u304f"});
-  CHECK(words("\u30c6\u30b9\u30c8 \ud55c\uad6d\uc5b4") == V{"\u30c6\u30b9\u30c8", "\ud55c\uad6d\uc5b4"});
+TEST_CASE("words: scripts written without spaces lose their one-character words (issue 17)", "[words]") {
+  // 東京に行く: Han and Hiragana are one character a word without a dictionary: none is kept.
+  CHECK(words("\u6771\u4eac\u306b\u884c\u304f") == V{});
+  // テスト ア 한국어: Katakana and Hangul runs whole; a lone Katakana character is left out.
+  CHECK(words("\u30c6\u30b9\u30c8 \u30a2 \ud55c\uad6d\uc5b4") ==
+        V{"\u30c6\u30b9\u30c8", "\ud55c\uad6d\uc5b4"});
+  // 東京タワー: the Katakana run between Han characters stays, with its prolonged sound mark.
+  CHECK(words("\u6771\u4eac\u30bf\u30ef\u30fc") == V{"\u30bf\u30ef\u30fc"});
+  // Thai ก, กิ (a base and a vowel mark) alone are left out; ขอบคุณ (a run) stays; Latin x and Hangul 한 alone
+  // stay (written with spaces, a one-letter word is a word).
+  CHECK(words("\u0e01 \u0e01\u0e34 \u0e02\u0e2d\u0e1a\u0e04\u0e38\u0e13 x \ud55c") ==
+        V{"\u0e02\u0e2d\u0e1a\u0e04\u0e38\u0e13", "x", "\ud55c"});
+  // Halfwidth Katakana ｱ alone, Khmer ក alone, Lao ກ alone: left out.
+  CHECK(words("\uff71 \u1780 \u0e81 ok") == V{"ok"});
+  // ❤️ (a symbol and the emoji variation selector, a mark): the mark alone is no word.
+  CHECK(words("I \u2764\ufe0f it") == V{"I", "it"});
 }
 
 TEST_CASE("words: invalid UTF-8 separates words and never crashes", "[words]") {

@@ -1,9 +1,29 @@
 # bash completion for trendtop (installed as share/bash-completion/completions/trendtop).
+
+# trendtop merge [OPTIONS] [FILE...]: its own few options; it prints windows, so no partial output.
+_trendtop_merge() {
+  case $prev in
+    --rank) COMPREPLY=($(compgen -W "count trend" -- "$cur")); return ;;
+    -o|--output) COMPREPLY=($(compgen -W "text tsv csv json" -- "$cur")); return ;;
+    -k|--top|--min-count|--baseline|-n|--intervals) return ;;  # a value of the user's own
+  esac
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "-h --help -k --top --min-count --rank --baseline -o --output -n --intervals --stats" -- "$cur"))
+    return
+  fi
+  COMPREPLY=($(compgen -f -- "$cur"))
+  compopt -o filenames 2>/dev/null || true
+}
+
 _trendtop() {
   local cur prev
   COMPREPLY=()
   cur=${COMP_WORDS[COMP_CWORD]}
   prev=${COMP_WORDS[COMP_CWORD-1]}
+  if [ "${COMP_WORDS[1]}" = merge ] && [ "$COMP_CWORD" -gt 1 ]; then
+    _trendtop_merge
+    return
+  fi
   case $prev in
     --time) COMPREPLY=($(compgen -W "auto event arrival" -- "$cur")); return ;;
     --rank) COMPREPLY=($(compgen -W "count trend" -- "$cur")); return ;;
@@ -22,7 +42,7 @@ _trendtop() {
     --emit) COMPREPLY=($(compgen -W "final every=" -- "$cur")); compopt -o nospace 2>/dev/null || true; return ;;
     --view) COMPREPLY=($(compgen -W "live scroll" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
-    --retry) COMPREPLY=($(compgen -W "forever" -- "$cur")); return ;;
+    --retry) COMPREPLY=($(compgen -W "forever 0 1 3 10" -- "$cur")); return ;;
     --exclude-file|--stopwords|--state|--chart|--cacert)
       COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null || true; return ;;
     -w|--window|-s|--slide|--lateness|--max-skew|--max-source-lag|--max-keys|--allow|--client-timeout|--baseline|--idle-timeout|--duration|--checkpoint-every|-k|--top|\
@@ -40,7 +60,9 @@ _trendtop() {
       --view --color --progress --no-progress --kafka --topic --group -X --exit-at-end" -- "$cur"))
     return
   fi
-  COMPREPLY=($(compgen -f -- "$cur"))
+  # The first word may be the subcommand.
+  if [ "$COMP_CWORD" -eq 1 ]; then COMPREPLY=($(compgen -W "merge" -- "$cur")); fi
+  COMPREPLY+=($(compgen -f -- "$cur" || true))
   compopt -o filenames 2>/dev/null || true
 }
 complete -F _trendtop trendtop

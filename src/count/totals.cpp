@@ -21,7 +21,8 @@ WindowTotals::WindowTotals(Spec spec) : spec_(spec) {}
 
 void WindowTotals::add(std::string_view entry, uint64_t hash, int64_t delta) {
   uint64_t now = counts_.adjust_hashed(entry, hash, delta);
-  if (!spec_.users) return ranked_change(entry, hash, now, delta);
+  // Spelling markers are counted per record whatever is ranked (--count users too: they are no authors).
+  if (!spec_.users || is_marker(entry)) return ranked_change(entry, hash, now, delta);
   // An author's entry appeared in the window or left it: the key's authors change by one.
   uint64_t before = now - static_cast<uint64_t>(delta);
   if ((before == 0) == (now == 0)) return;
@@ -176,9 +177,11 @@ void WindowTotals::spell(std::span<RankedKey> top) const {
         best_count = n;
       }
     });
-    // The key as folded is a spelling too, counted by what its markers leave.
-    uint64_t as_key = r.count - std::min(r.count, others);
-    if (best_count > as_key || (best_count == as_key && best_count > 0 && best < r.key)) r.display = best;
+    // The key as folded is a spelling too, counted by what its markers leave; with --count users every
+    // spelling has a marker (the count is of authors), so the markers alone decide.
+    uint64_t as_key = spec_.users ? 0 : r.count - std::min(r.count, others);
+    if (best_count > 0 && best != r.key && (best_count > as_key || (best_count == as_key && best < r.key)))
+      r.display = best;
   }
 }
 

@@ -54,7 +54,8 @@ class WindowTotals {
   // What is ranked: counts(), or with Spec::users the authors per key.
   const CountMap& ranked() const { return spec_.users ? users_ : counts_; }
   // Keys in ranked(), spelling markers aside.
-  uint64_t distinct() const { return ranked().size() - markers_; }
+  // Markers are among counts() only: with Spec::users the authors per key hold none.
+  uint64_t distinct() const { return spec_.users ? users_.size() : counts_.size() - markers_; }
 
   // The first k keys (k == 0: all) with count >= min_count, markers aside, in rank order (ranks_before):
   // what top_k(ranked(), k, min_count, out, mark) gives. Keys are views into the window, valid until it

@@ -121,7 +121,7 @@ bool KeyBuilder::add(char sigil, std::string_view value, Norm norm) {
       size_t at = spell_buf_.size();
       if (sigil) spell_buf_.push_back(sigil);
       std::string_view key(key_buf_.data() + mark, key_buf_.size() - mark);
-      if (normalizer_.nfc(value, spell_buf_) && std::string_view(spell_buf_).substr(at) != key)
+      if (normalizer_.nfc(value, spell_buf_) && (users_ || std::string_view(spell_buf_).substr(at) != key))
         span = {static_cast<uint32_t>(at), static_cast<uint32_t>(spell_buf_.size())};
       else
         spell_buf_.resize(at);
@@ -213,41 +213,40 @@ void KeyBuilder::finish(std::vector<std::string_view>& keys, std::string_view us
       continue;
     ++kept;
   }
-  if (!kept_spellings_.empty()) {
-    // Spelling markers, counted with the keys: RS key US spelling (see kSpellingMark).
+  if (users_ && kept > 0) {
+    // --count users: each key becomes key + US + author, so a window's map holds one entry per (key,
+    // author) and the pipeline counts authors per key. Built after the keys, in the same buffer (reserved
+    // first, so the views above stay valid).
     size_t extra = 0;
-    for (const KeptSpelling& k : kept_spellings_)
-      extra += k.length + 2 + (spellings_[k.index].second - spellings_[k.index].first);
+    for (std::string_view k : keys) extra += k.size() + 1 + user.size();
     reserve(keys, extra);
-    distinct_.start(keys.size());
-    for (const KeptSpelling& k : kept_spellings_) {
+    for (std::string_view& k : keys) {
       size_t at = key_buf_.size();
-      key_buf_.push_back(kSpellingMark);
-      key_buf_.append(key_buf_, k.offset, k.length);  // within the reserved capacity: nothing moves
+      key_buf_.append(k);
       key_buf_.push_back('\x1f');
-      key_buf_.append(spell_buf_, spellings_[k.index].first,
-                      spellings_[k.index].second - spellings_[k.index].first);
-      std::string_view marker(key_buf_.data() + at, key_buf_.size() - at);
-      if (!distinct)
-        keys.push_back(marker);
-      else if (!distinct_.add(keys, marker))
-        key_buf_.resize(at);
+      key_buf_.append(user);
+      k = std::string_view(key_buf_.data() + at, key_buf_.size() - at);
     }
-    return;
   }
-  if (!users_ || kept == 0) return;
-  // --count users: each key becomes key + US + author, so a window's map holds one entry per (key, author)
-  // and the pipeline counts authors per key. Built after the keys, in the same buffer (reserved first, so
-  // the views above stay valid).
+  if (kept_spellings_.empty()) return;
+  // Spelling markers, counted with the keys: RS key US spelling (see kSpellingMark).
   size_t extra = 0;
-  for (std::string_view k : keys) extra += k.size() + 1 + user.size();
+  for (const KeptSpelling& k : kept_spellings_)
+    extra += k.length + 2 + (spellings_[k.index].second - spellings_[k.index].first);
   reserve(keys, extra);
-  for (std::string_view& k : keys) {
+  distinct_.start(keys.size());
+  for (const KeptSpelling& k : kept_spellings_) {
     size_t at = key_buf_.size();
-    key_buf_.append(k);
+    key_buf_.push_back(kSpellingMark);
+    key_buf_.append(key_buf_, k.offset, k.length);  // within the reserved capacity: nothing moves
     key_buf_.push_back('\x1f');
-    key_buf_.append(user);
-    k = std::string_view(key_buf_.data() + at, key_buf_.size() - at);
+    key_buf_.append(spell_buf_, spellings_[k.index].first,
+                    spellings_[k.index].second - spellings_[k.index].first);
+    std::string_view marker(key_buf_.data() + at, key_buf_.size() - at);
+    if (!distinct)
+      keys.push_back(marker);
+    else if (!distinct_.add(keys, marker))
+      key_buf_.resize(at);
   }
 }
 

@@ -3,12 +3,14 @@
 // written — and those --exclude names or --keys words' stop words are left out. finish() hands them over
 // as views, each distinct key once (or every occurrence), followed by what the later stages need:
 //
+// - for --count users, each key becomes key + '\x1f' + author, so a window holds one entry per (key,
+//   author) and the pipeline counts authors per key;
 // - spelling markers: for each key whose spelling folding changed, kSpellingMark + key + '\x1f' + the
 //   spelling as written (NFC). Markers are counted into the windows like keys, so every stage (threads,
-//   panes, sliding sums, state files) carries them for free; the pipeline leaves them out of the ranking
-//   and shows each key in its most frequent spelling;
-// - or, for --count users, each key becomes key + '\x1f' + author, so a window holds one entry per (key,
-//   author) and the pipeline counts authors per key.
+//   panes, sliding sums, state files, partial streams) carries them for free; the pipeline leaves them out
+//   of the ranking and shows each key in its most frequent spelling. With --count users every key gets a
+//   marker, its folded spelling included, since a key's count (its authors) says nothing about how often
+//   it was written folded: the spelling of the most records wins.
 //
 // Nothing is allocated per record once the buffers have grown; the views live until the next clear().
 #pragma once
@@ -25,9 +27,9 @@
 namespace trendtop {
 
 inline constexpr char kSpellingMark = '\x1e';
-// Whether records carry spelling markers: keys are case folded, and per-author or split counting is off.
+// Whether records carry spelling markers: keys are case folded, and split counting and --print-keys are off.
 inline bool tracks_spellings(const Config& c) {
-  return !c.keep_case && c.count != CountMode::Users && c.extract != ExtractMode::Split && !c.print_keys;
+  return !c.keep_case && c.extract != ExtractMode::Split && !c.print_keys;
 }
 
 struct EntityLists;
@@ -70,8 +72,8 @@ class KeyBuilder {
   void from_entities(const EntityLists& lists, uint8_t kinds);
   // The keys of the kinds asked for found in a text, by twitter-text's rules (words: split_words()).
   void from_text(std::string_view text, uint8_t kinds);
-  // The keys added since clear(), into `keys`: each distinct one once when `distinct`, then the markers
-  // (or, with --count users, each key joined with `user`).
+  // The keys added since clear(), into `keys`: each distinct one once when `distinct` (with --count users,
+  // joined with `user`), then the markers.
   void finish(std::vector<std::string_view>& keys, std::string_view user, bool distinct);
   // The keys never counted (normalised, sorted) and --keys words' stop words (folded, sorted).
   const std::vector<std::string>& exclusions() const { return exclude_; }
@@ -94,7 +96,8 @@ class KeyBuilder {
   std::vector<std::string_view> words_;
   std::string key_buf_;             // normalised keys, back to back
   std::vector<uint32_t> key_ends_;  // end offset of each key in key_buf_
-  // The original spelling (NFC) of each key, when folding changed it: a span of spell_buf_, or {0, 0}.
+  // The original spelling (NFC) of each key, when folding changed it (with --count users, always): a span
+  // of spell_buf_, or {0, 0}.
   std::vector<std::pair<uint32_t, uint32_t>> spellings_;
   std::string spell_buf_;
   // Scratch: the kept keys with a spelling, as (offset in key_buf_, length, index into spellings_); offsets,

@@ -18,6 +18,20 @@ bool is_han_or_hiragana(int32_t cp) {
          (cp >= 0x20000 && cp <= 0x3FFFF);  // Han
 }
 
+// The other scripts written without spaces between words (UAX #14's complex-context and ideographic
+// scripts): a run of them is one "word" here (no dictionary), and a run of one character is noise.
+bool is_unspaced_script(int32_t cp) {
+  return (cp >= 0x0E00 && cp <= 0x0EFF) ||                                    // Thai, Lao
+         (cp >= 0x1000 && cp <= 0x109F) ||                                    // Myanmar
+         (cp >= 0x1780 && cp <= 0x17FF) || (cp >= 0x19E0 && cp <= 0x19FF) ||  // Khmer
+         (cp >= 0x1950 && cp <= 0x19DF) || (cp >= 0x1A20 && cp <= 0x1AAF) ||  // Tai Le, New Tai Lue, Tai Tham
+         (cp >= 0x30A0 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) ||  // Katakana
+         (cp >= 0xFF66 && cp <= 0xFF9F) ||                                    // halfwidth Katakana
+         (cp >= 0x3100 && cp <= 0x312F) || (cp >= 0x31A0 && cp <= 0x31BF) ||  // Bopomofo
+         (cp >= 0xA000 && cp <= 0xA4CF) ||                                    // Yi
+         (cp >= 0xA9E0 && cp <= 0xA9FF) || (cp >= 0xAA60 && cp <= 0xAADF);    // Myanmar ext., Tai Viet
+}
+
 Class classify(int32_t cp) {
   if (cp < 0x80) {
     if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_')
@@ -59,6 +73,26 @@ std::pair<Class, size_t> next(std::string_view text, size_t at) {
   return {classify(cp), static_cast<size_t>(n)};
 }
 
+// Not a word: marks alone (an emoji's variation selector U+FE0F after a symbol), or one character (a base
+// and its marks, e.g. Thai ก + U+0E34) of a script written without spaces.
+bool noise(std::string_view w) {
+  if (static_cast<unsigned char>(w[0]) < 0x80) return false;
+  size_t bases = 0;
+  bool unspaced = false;
+  for (size_t at = 0; at < w.size();) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(w.data() + at),
+                                          static_cast<utf8proc_ssize_t>(w.size() - at), &cp);
+    if (n <= 0) return false;
+    at += static_cast<size_t>(n);
+    auto cat = utf8proc_category(cp);
+    if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME) continue;
+    if (++bases > 1) return false;
+    unspaced = is_unspaced_script(cp);
+  }
+  return bases == 0 || unspaced;
+}
+
 bool all_digits(std::string_view w) {
   return std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -76,8 +110,7 @@ void split_words(std::string_view text, const std::vector<std::pair<size_t, size
       continue;
     }
     auto [cls, len] = next(text, at);
-    if (cls == Class::Single) {
-      out.push_back(text.substr(at, len));
+    if (cls == Class::Single) {  // a Han or Hiragana character: a word of one character, left out
       at += len;
       continue;
     }
@@ -111,7 +144,7 @@ void split_words(std::string_view text, const std::vector<std::pair<size_t, size
       }
     }
     std::string_view word = text.substr(start, at - start);
-    if (!tagged && !all_digits(word)) out.push_back(word);
+    if (!tagged && !all_digits(word) && !noise(word)) out.push_back(word);
   }
 }
 

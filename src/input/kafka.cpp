@@ -668,10 +668,10 @@ struct KafkaSource::Impl {
                          e == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
                          e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN;
         if (!transient || steady_ms() >= metadata_deadline) {
-          fmt::print(stderr, "trendtop: error: kafka: topic '{}': {}{}\n", t, metadata_error,
-                     transient ? fmt::format(" (no answer from {} in {}s)", config.kafka_brokers,
-                                             kMetadataDeadlineMs / 1000)
-                               : "");
+          error(fmt::format("kafka: topic '{}': {}{}", t, metadata_error,
+                            transient ? fmt::format(" (no answer from {} in {}s)", config.kafka_brokers,
+                                                    kMetadataDeadlineMs / 1000)
+                                      : ""));
           failed = true;
         }
         // Short tries, growing: the loop (and a signal) never waits long, a slow broker still answers.
@@ -689,7 +689,7 @@ struct KafkaSource::Impl {
     assign(found);
     rd_kafka_resp_err_t e = rd_kafka_assign(rk, found);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      fmt::print(stderr, "trendtop: error: kafka: assign: {}\n", rd_kafka_err2str(e));
+      error(fmt::format("kafka: assign: {}", rd_kafka_err2str(e)));
       failed = true;
     }
   }
@@ -934,10 +934,10 @@ bool KafkaSource::close(bool commit) {
                             ? fmt::format("no answer from {} in time", k.config.kafka_brokers)
                             : rd_kafka_err2str(err);
       if (k.config.state_path.empty()) {
-        fmt::print(stderr,
-                   "trendtop: error: kafka: offsets not committed ({}): the group's next run reads again the "
-                   "records this one counted\n",
-                   why);
+        error(fmt::format(
+            "kafka: offsets not committed ({}): the group's next run reads again the records this "
+            "one counted",
+            why));
         ok = false;
       } else {
         warning(

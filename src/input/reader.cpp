@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "util/clock.h"
+#include "util/duration.h"
 #include "util/log.h"
 
 namespace trendtop {
@@ -382,10 +383,12 @@ void Reader::close_stream(int fd) {
   ::close(fd);
   int connector = s.connector;
   size_t source = s.source;
+  bool delivered = s.delivered;
   streams_.erase(it);
   if (connector >= 0) {
     Connector& c = connectors_[static_cast<size_t>(connector)];
     c.fd = -1;
+    if (delivered) c.ended = true;
     connector_lost(static_cast<size_t>(connector), wall_ms(), "connection closed", false);
     return;
   }
@@ -471,9 +474,15 @@ void Reader::connector_lost(size_t i, int64_t now, const std::string& why, bool 
   // --retry N: N more attempts after a failure; after a clean close, --retry 0 means stop quietly.
   if (config_.retry >= 0 && (failed ? c.failures > config_.retry : config_.retry == 0)) {
     c.gave_up = true;
-    if (failed) {
+    if (failed && c.ended) {
+      // The stream ended (the server closed it after sending), and no server came back: a normal end.
+      warn(fmt::format("{}: the stream ended and the server did not come back ({}; {} retr{})", c.ep.text(),
+                       why, config_.retry, config_.retry == 1 ? "y" : "ies"));
+    } else if (failed) {
       error(fmt::format("{}; giving up{}", why,
-                        config_.retry > 0 ? fmt::format(" after {} retries", config_.retry) : std::string()));
+                        config_.retry > 0
+                            ? fmt::format(" after {} retr{}", config_.retry, config_.retry == 1 ? "y" : "ies")
+                            : std::string()));
       failed_ = true;
     } else {
       warn(fmt::format("{}: {}; not reconnecting (--retry 0)", c.ep.text(), why));
@@ -482,9 +491,7 @@ void Reader::connector_lost(size_t i, int64_t now, const std::string& why, bool 
   }
   c.retry_at = now + c.backoff_ms;
   note(c, now,
-       fmt::format("{}{}; retrying in {}", failed ? "" : c.ep.text() + ": ", why,
-                   c.backoff_ms < 1000 ? fmt::format("{}ms", c.backoff_ms)
-                                       : fmt::format("{}s", c.backoff_ms / 1000)));
+       fmt::format("{}{}; retrying in {}", failed ? "" : c.ep.text() + ": ", why, format_wait(c.backoff_ms)));
   c.backoff_ms = std::min(c.backoff_ms * 2, kMaxBackoffMs);
 }
 

@@ -97,6 +97,7 @@ class Reader {
     int64_t retry_at = 0;  // when idle: next attempt (wall ms)
     int64_t backoff_ms = 0;
     int64_t failures = 0;  // consecutive failed attempts
+    bool ended = false;    // a connection delivered and the server closed it: the stream ended, not failed
     bool gave_up = false;
     int64_t last_note = kNoTime;  // the last message about it (at most one per kNoteEveryMs)
     uint64_t unsaid = 0;          // messages held back since

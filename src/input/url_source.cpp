@@ -6,6 +6,7 @@
 
 #include "input/reader.h"
 #include "util/clock.h"
+#include "util/duration.h"
 #include "util/log.h"
 
 namespace trendtop {
@@ -17,10 +18,6 @@ constexpr int64_t kMaxBackoffMs = 30'000;
 constexpr int64_t kNoteEveryMs = 10'000;  // at most one message per server in this time, as for TCP
 // What may wait for the reader before the connections stop reading (plus one 64 KiB read per connection).
 constexpr size_t kBudget = 1 << 20;
-
-std::string backoff_text(int64_t ms) {
-  return ms < 1000 ? fmt::format("{}ms", ms) : fmt::format("{}s", ms / 1000);
-}
 
 }  // namespace
 
@@ -35,6 +32,7 @@ struct UrlSources::Source {
   int64_t retry_at = 0;
   int64_t backoff_ms = kFirstBackoffMs;
   int64_t failures = 0;  // consecutive
+  bool ended = false;    // a connection delivered and the server closed it: the stream ended, not failed
   bool gave_up = false;
   int64_t last_note = kNoTime;  // the last message about it
   uint64_t unsaid = 0;          // messages held back since
@@ -149,6 +147,7 @@ int64_t UrlSources::poll(int64_t now, std::vector<SourceStats>& stats, bool conn
           outcome = UrlClient::Outcome::Failed;
           why += " before sending anything";
         }
+        if (s.delivered && outcome == UrlClient::Outcome::Closed) s.ended = true;
         if (s.connected) s.feed.end(now, st);
         s.connected = false;
         s.busy = false;
@@ -189,9 +188,15 @@ void UrlSources::lost(Source& s, SourceStats& stats, int64_t now, UrlClient::Out
   // --retry N: N more attempts after a failure; after a clean close, --retry 0 means stop quietly.
   if (config_.retry >= 0 && (failed ? s.failures > config_.retry : config_.retry == 0)) {
     s.gave_up = true;
-    if (failed) {
+    if (failed && s.ended) {
+      // The stream ended (the server closed it after sending), and no server came back: a normal end.
+      warn(fmt::format("{}: the stream ended and the server did not come back ({}; {} retr{})", s.name, why,
+                       config_.retry, config_.retry == 1 ? "y" : "ies"));
+    } else if (failed) {
       error(fmt::format("{}: {}; giving up{}", s.name, why,
-                        config_.retry > 0 ? fmt::format(" after {} retries", config_.retry) : std::string()));
+                        config_.retry > 0
+                            ? fmt::format(" after {} retr{}", config_.retry, config_.retry == 1 ? "y" : "ies")
+                            : std::string()));
       failed_ = true;
     } else {
       warn(fmt::format("{}: {}; not reconnecting (--retry 0)", s.name, why));
@@ -199,7 +204,7 @@ void UrlSources::lost(Source& s, SourceStats& stats, int64_t now, UrlClient::Out
     return;
   }
   s.retry_at = now + s.backoff_ms;
-  note(s, now, fmt::format("{}: {}; retrying in {}", s.name, why, backoff_text(s.backoff_ms)));
+  note(s, now, fmt::format("{}: {}; retrying in {}", s.name, why, format_wait(s.backoff_ms)));
   s.backoff_ms = std::min(s.backoff_ms * 2, kMaxBackoffMs);
 }
 

@@ -3,11 +3,21 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/clock.h"
 
 namespace trendtop {
+
+bool Output::continues_file() const {
+  struct stat st;
+  if (fd_ < 0 || fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  int flags = fcntl(fd_, F_GETFL);
+  if (flags >= 0 && (flags & O_APPEND)) return st.st_size > 0;  // its offset says nothing until a write
+  return lseek(fd_, 0, SEEK_CUR) > 0;
+}
 
 Output::Status Output::flush() {
   if (status_ != Status::Ok) {

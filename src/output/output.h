@@ -24,6 +24,9 @@ class Output {
   // After a failure, later flushes only discard, and status() keeps the first failure.
   Status flush();
   Status status() const { return status_; }
+  // Whether this output goes on after data already there: a regular file written past its start, or opened
+  // for appending (`>> report.csv`) and not empty. A header belongs only at the start of an output.
+  bool continues_file() const;
   const std::string& error() const { return error_; }
   // Asked when a write was interrupted, with the ms since the last byte went out (or this flush began);
   // true: stop waiting, with `why` as the error.

@@ -106,7 +106,12 @@ void PartialWriter::window(const ClosedWindow& w, bool users, fmt::memory_buffer
   authors_.clear();
   if (users) {
     per_key_.clear();
-    w.counts.for_each([&](std::string_view k, uint64_t) {
+    w.counts.for_each([&](std::string_view k, uint64_t n) {
+      if (!k.empty() && k[0] == kSpellingMark) {  // per record, as without --count users
+        size_t us = k.find('\x1f');
+        if (us != std::string_view::npos) spellings_.emplace_back(k.substr(1, us - 1), k.substr(us + 1), n);
+        return;
+      }
       size_t us = k.rfind('\x1f');
       std::string_view key = k.substr(0, us);
       per_key_.add(key);
@@ -369,10 +374,10 @@ bool add_partial_counts(const PartialLine& w, bool users, CountMap& into, std::s
       scratch.append(author);
       if (!into.add(scratch)) return false;
     }
-    return true;
+  } else {
+    for (const auto& [key, n] : w.counts)
+      if (!into.add(key, n)) return false;
   }
-  for (const auto& [key, n] : w.counts)
-    if (!into.add(key, n)) return false;
   for (const auto& [key, spelling, n] : w.spellings) {
     scratch.assign(1, kSpellingMark);
     scratch.append(key);

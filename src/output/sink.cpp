@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <string>
+#include <vector>
 
 #include <utf8proc.h>
 
+#include "util/escape.h"
 #include "util/timefmt.h"
 
 namespace trendtop {
@@ -42,35 +45,42 @@ class TextSink final : public Sink {
   void window(const WindowResult& w, fmt::memory_buffer& out) override {
     if (!first_) out.push_back('\n');
     first_ = false;
-    if (color_) append(out, "\x1b[1m");  // the window's line in bold, through its line break
-    append_human_time(out, w.start, true);
-    append(out, " .. ");
-    // The end's date is repeated only when the window crosses midnight.
-    append_human_time(out, w.end, floor_div(w.start, 86'400'000) != floor_div(w.end - 1, 86'400'000));
-    fmt::format_to(std::back_inserter(out), " UTC  {} record{}, {} key{}{}", w.records,
-                   w.records == 1 ? "" : "s", w.keys, w.keys == 1 ? "" : "s", w.final ? "" : "  (partial)");
+    // Every coloured line ends its colour before its line break, so a reader that stops after any line
+    // (`| head -1`) leaves the terminal as it was.
+    if (color_) append(out, "\x1b[1m");  // the window's line in bold
+    append_window_bounds(out, w.start, w.end);
+    fmt::format_to(std::back_inserter(out), "  {} record{}, {} key{}{}", w.records, w.records == 1 ? "" : "s",
+                   w.keys, w.keys == 1 ? "" : "s", w.final ? "" : "  (partial)");
     if (w.max_error > 0)
       fmt::format_to(std::back_inserter(out), "  (approximate: counts over by at most {})", w.max_error);
-    out.push_back('\n');
+    append(out, color_ ? "\x1b[0m\n" : "\n");
     if (w.top.empty()) {
-      append(out, color_ ? "\x1b[0m      (no keys)\n" : "      (no keys)\n");
+      append(out, "      (no keys)\n");
       return;
     }
-    if (color_) append(out, "\x1b[0m");  // bold off, after the header's line break
+    // Keys as a terminal can show them: a control character from the input (a newline with --extract
+    // split, an ESC sequence in a tweet) is escaped as the live view does, never written raw.
+    if (safe_.size() < w.top.size()) safe_.resize(w.top.size());
+    for (size_t i = 0; i < w.top.size(); ++i) {
+      safe_[i].clear();
+      append_terminal_safe(safe_[i], shown(w.top[i]));
+    }
     size_t rank_width = fmt::formatted_size("{}", w.top.size());
     size_t key_width = 0, count_width = 0, score_width = 0, delta_width = 0;
-    for (const RankedKey& r : w.top) {
-      key_width = std::max(key_width, display_width(shown(r)));
+    for (size_t i = 0; i < w.top.size(); ++i) {
+      const RankedKey& r = w.top[i];
+      key_width = std::max(key_width, display_width(safe_[i]));
       count_width = std::max(count_width, fmt::formatted_size("{}", r.count));
       score_width = std::max(score_width, fmt::formatted_size("{:.1f}", two_places(r.score)));
       delta_width = std::max(delta_width, fmt::formatted_size("{:+}", delta(r)));
     }
     size_t rank = 0;
     for (const RankedKey& r : w.top) {
+      const std::string& key = safe_[rank];
       fmt::format_to(std::back_inserter(out), "  {:>{}}  ", ++rank, rank_width);
-      append(out, shown(r));
+      append(out, key);
       // Pad by display width, not bytes, so CJK keys line up.
-      for (size_t pad = display_width(shown(r)); pad < key_width; ++pad) out.push_back(' ');
+      for (size_t pad = display_width(key); pad < key_width; ++pad) out.push_back(' ');
       fmt::format_to(std::back_inserter(out), "  {:>{}}", r.count, count_width);
       if (trend_) fmt::format_to(std::back_inserter(out), "  z={:>{}.1f}", two_places(r.score), score_width);
       // What changed since the previous window: the count, and the rank (new: not ranked there).
@@ -92,16 +102,7 @@ class TextSink final : public Sink {
   }
 
  private:
-  static void append_human_time(fmt::memory_buffer& out, int64_t ms, bool with_date) {
-    fmt::memory_buffer iso;
-    append_rfc3339(iso, ms);  // 2021-01-01T07:29:00[.250]Z
-    std::string_view s(iso.data(), iso.size() - 1);
-    if (with_date) {
-      append(out, s.substr(0, 10));
-      out.push_back(' ');
-    }
-    append(out, s.substr(11));
-  }
+  std::vector<std::string> safe_;  // the window's keys, terminal-safe (reused)
   bool first_ = true;
   bool trend_;
   bool color_;
@@ -238,7 +239,8 @@ std::unique_ptr<Sink> make_sink(OutputFormat format, bool final_column, bool tre
 
 void append_json_string(fmt::memory_buffer& out, std::string_view s) {
   out.push_back('"');
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
     auto u = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') {
       out.push_back('\\');
@@ -251,6 +253,9 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
       append(out, "\\r");
     } else if (u < 0x20 || u == 0x7f) {
       fmt::format_to(std::back_inserter(out), "\\u{:04x}", u);
+    } else if (u == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xa0) {
+      // A C1 control (U+0080..U+009F, C2 80..C2 9F): valid in JSON, but jq -r would write it raw.
+      fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned char>(s[++i]));
     } else {
       out.push_back(c);  // keys are valid UTF-8: written as is
     }
@@ -258,21 +263,47 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
   out.push_back('"');
 }
 
+namespace {
+// The control characters the TSV and CSV fields write as \xNN: C0 but tab, newline and return (each
+// format's own escapes handle those), DEL, and C1 (U+0080..U+009F, C2 80..C2 9F in UTF-8). Returns the bytes
+// taken from s at i (1 or 2), or 0 when s[i] starts no such control.
+size_t control_at(std::string_view s, size_t i) {
+  auto u = static_cast<unsigned char>(s[i]);
+  if ((u < 0x20 && u != '\t' && u != '\n' && u != '\r') || u == 0x7f) return 1;
+  if (u == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+      static_cast<unsigned char>(s[i + 1]) < 0xa0)
+    return 2;
+  return 0;
+}
+void append_hex_escape(fmt::memory_buffer& out, std::string_view s, size_t i, size_t n) {
+  fmt::format_to(std::back_inserter(out), "\\x{:02x}", static_cast<unsigned char>(s[i + n - 1]));
+}
+}  // namespace
+
 void append_csv_field(fmt::memory_buffer& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+  bool quote = s.find_first_of(",\"\r\n") != std::string_view::npos;
+  bool controls = false;
+  for (size_t i = 0; i < s.size() && !controls; ++i) controls = control_at(s, i) > 0;
+  if (!quote && !controls) {
     append(out, s);
     return;
   }
-  out.push_back('"');
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
+  if (quote) out.push_back('"');
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (size_t n = control_at(s, i); n > 0) {
+      append_hex_escape(out, s, i, n);  // CSV has no escapes of its own: as text output shows it
+      i += n - 1;
+      continue;
+    }
+    if (s[i] == '"') out.push_back('"');
+    out.push_back(s[i]);
   }
-  out.push_back('"');
+  if (quote) out.push_back('"');
 }
 
 void append_tsv_field(fmt::memory_buffer& out, std::string_view s) {
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
     switch (c) {
       case '\t':
         append(out, "\\t");
@@ -287,7 +318,12 @@ void append_tsv_field(fmt::memory_buffer& out, std::string_view s) {
         append(out, "\\\\");
         break;
       default:
-        out.push_back(c);
+        if (size_t n = control_at(s, i); n > 0) {
+          append_hex_escape(out, s, i, n);
+          i += n - 1;
+        } else {
+          out.push_back(c);
+        }
     }
   }
 }

@@ -5,10 +5,11 @@
 // Sinks: one per output format. A sink only formats: it appends a closed window to a buffer, and the Output
 // writes that buffer with one write per batch of windows. Formats:
 //   text  for people: the window's bounds in UTC, its records and keys, then rank, key, count in columns;
+//         keys terminal-safe (util/escape.h), colour ended on every line;
 //   tsv   window_start, window_end, rank, key, count, prev, delta, rank_change (no header; tab, newline,
-//         return and backslash escaped in keys);
-//   csv   the same columns with a header row, RFC 4180 quoting;
-//   json  one object per window per line, with "final": true|false.
+//         return and backslash escaped in keys, other C0, DEL and C1 controls as \xNN);
+//   csv   the same columns with a header row, RFC 4180 quoting, other controls as \xNN;
+//   json  one object per window per line, with "final": true|false; C0, DEL and C1 as \uNNNN.
 // prev is the key's count in the previous window, delta the change, rank_change the places it moved up since
 // then (negative: down; "new" when it was not ranked there).
 // Text marks partial results in the window's header line; TSV and CSV only when given a final column.
@@ -36,7 +37,8 @@ struct WindowResult {
 class Sink {
  public:
   virtual ~Sink() = default;
-  // Written once, before the first window (the CSV header).
+  // Written once, before the first window, at the start of an output (the CSV header; not when appending
+  // to a file that holds data already: Output::continues_file()).
   virtual void begin(fmt::memory_buffer&) {}
   virtual void window(const WindowResult& w, fmt::memory_buffer& out) = 0;
   // Whether partial results can be told apart from final ones in this format.

@@ -208,7 +208,7 @@ bool write_file_atomic(const std::string& path, std::string_view content, std::s
   std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    error = fmt::format("cannot write '{}': {}", tmp, std::strerror(errno));
+    error = fmt::format("cannot write '{}': {}", path, std::strerror(errno));
     return false;
   }
   const char* p = content.data();
@@ -217,7 +217,7 @@ bool write_file_atomic(const std::string& path, std::string_view content, std::s
     ssize_t n = ::write(fd, p, left);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      error = fmt::format("cannot write '{}': {}", tmp, std::strerror(errno));
+      error = fmt::format("cannot write '{}': {}", path, std::strerror(errno));
       ::close(fd);
       ::unlink(tmp.c_str());
       return false;
@@ -242,8 +242,8 @@ void Chart::window(const WindowResult& w) {
 bool Chart::probe(std::string& error) const {
   std::string tmp = fmt::format("{}.tmp.{}", path_, getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = fmt::format("cannot write '{}': {}", tmp, std::strerror(errno));
+  if (fd < 0) {  // named as the user gave it: the temporary file beside it is ours
+    error = fmt::format("cannot write '{}': {}", path_, std::strerror(errno));
     return false;
   }
   ::close(fd);

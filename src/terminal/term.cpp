@@ -21,36 +21,6 @@ bool use_color(ColorMode mode, bool is_tty, const char* no_color, const char* te
   return is_tty && capable_terminal(term);
 }
 
-void append_terminal_safe(std::string& out, std::string_view s) {
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  auto left = static_cast<utf8proc_ssize_t>(s.size());
-  while (left > 0) {
-    utf8proc_int32_t cp;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) {  // not UTF-8: one byte at a time
-      out += fmt::format("\\x{:02x}", *p);
-      ++p;
-      --left;
-      continue;
-    }
-    if (cp == '\n') {
-      out += "\\n";
-    } else if (cp == '\t') {
-      out += "\\t";
-    } else if (cp == '\r') {
-      out += "\\r";
-    } else if (cp == '\\') {
-      out += "\\\\";
-    } else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {  // C0, DEL and C1 controls
-      out += fmt::format("\\x{:02x}", cp);
-    } else {
-      out.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
-    }
-    p += n;
-    left -= n;
-  }
-}
-
 size_t append_clipped(std::string& out, std::string_view s, size_t columns, bool pad) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   auto left = static_cast<utf8proc_ssize_t>(s.size());

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "config.h"
+#include "util/escape.h"
 
 namespace trendtop {
 
@@ -16,9 +17,6 @@ bool use_color(ColorMode mode, bool is_tty, const char* no_color, const char* te
 // Whether the terminal can move its cursor (TERM set and not dumb): the live view needs it.
 bool capable_terminal(const char* term);
 
-// Appends `s` for a terminal: control characters (a key can hold a newline with --extract split) as \n, \t,
-// \r, \xNN, and bytes that are not UTF-8 as \xNN, so a key can never move the cursor or change colours.
-void append_terminal_safe(std::string& out, std::string_view s);
 // Appends the longest prefix of `s` (already terminal-safe) that takes at most `columns` terminal columns,
 // then spaces up to `columns` when `pad`; returns the columns used.
 size_t append_clipped(std::string& out, std::string_view s, size_t columns, bool pad);

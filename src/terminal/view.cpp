@@ -4,11 +4,14 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <mutex>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "util/log.h"
 #include "util/timefmt.h"
 
 namespace trendtop {
@@ -47,6 +50,15 @@ class Line {
     out_ += reset;
     return *this;
   }
+  // A word or phrase shown whole or not at all: the first that does not fit ends the line (a header cut
+  // mid-word reads as something else).
+  Line& whole(std::string_view text, const char* sgr = "", const char* reset = "") {
+    if (display_width(text) > left_) {
+      left_ = 0;
+      return *this;
+    }
+    return add(text, sgr, reset);
+  }
   Line& pad(size_t n) {
     n = std::min(n, left_);
     out_.append(n, ' ');
@@ -60,16 +72,10 @@ class Line {
   size_t left_;
 };
 
-std::string hms(int64_t ms, bool date) {
-  fmt::memory_buffer iso;
-  append_rfc3339(iso, ms);
-  std::string s(iso.data(), iso.size() - 1);  // without the Z
-  return date ? s.substr(0, 10) + " " + s.substr(11) : s.substr(11);
-}
-
 std::string bounds(int64_t start, int64_t end) {
-  return hms(start, true) + " .. " +
-         hms(end, floor_div(start, 86'400'000) != floor_div(end - 1, 86'400'000)) + " UTC";
+  fmt::memory_buffer b;
+  append_window_bounds(b, start, end);
+  return fmt::to_string(b);
 }
 
 // 1234567 -> "1.23M": counters in a header line.
@@ -116,6 +122,29 @@ std::string move_of(uint64_t prev_rank, size_t rank) {
   return fmt::format("{}{}", moved > 0 ? "↑" : "↓", moved > 0 ? moved : -moved);
 }
 
+// Messages said while the view holds stderr's terminal: the last one is shown in the frame, all of them (the
+// first kHeld, and how many more) on standard error once the terminal is restored.
+constexpr size_t kHeld = 200;
+std::mutex g_held_mutex;
+std::vector<std::string> g_held;
+uint64_t g_held_more = 0;
+
+void hold_message(std::string_view line) {
+  std::lock_guard lock(g_held_mutex);
+  if (g_held.size() < kHeld)
+    g_held.emplace_back(line);
+  else
+    ++g_held_more;
+}
+
+// Whether stderr writes to the terminal `fd` is: then a message would land on the view's screen.
+bool same_terminal(int fd) {
+  struct stat a {
+  }, b{};
+  return isatty(STDERR_FILENO) && fstat(fd, &a) == 0 && fstat(STDERR_FILENO, &b) == 0 &&
+         a.st_rdev == b.st_rdev;
+}
+
 // Ctrl-Z: the reading loop gives the terminal back and stops (suspend_if_asked), not the handler, so the
 // stop needs no re-raising games with the signal mask.
 volatile std::sig_atomic_t g_tstp = 0;
@@ -145,6 +174,7 @@ void LiveView::begin() {
   write_all(fd_, kEnter, sizeof kEnter - 1);
   g_view_fd = fd_;
   active_ = true;
+  if (same_terminal(fd_)) g_message_hook = hold_message;
 }
 
 bool LiveView::suspend_if_asked() {
@@ -169,17 +199,8 @@ void LiveView::emergency_restore() {
 }
 
 std::string LiveView::text_of(const WindowResult& w, bool trend, bool color) {
-  // The text format, with keys made terminal-safe.
-  std::vector<std::string> safe(w.top.size());
-  std::vector<RankedKey> keys(w.top.begin(), w.top.end());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    append_terminal_safe(safe[i], keys[i].display.empty() ? keys[i].key : keys[i].display);
-    keys[i].display = safe[i];
-  }
-  WindowResult copy = w;
-  copy.top = keys;
-  fmt::memory_buffer out;
-  make_sink(OutputFormat::Text, false, trend, color)->window(copy, out);
+  fmt::memory_buffer out;  // the text format makes keys terminal-safe itself
+  make_sink(OutputFormat::Text, false, trend, color)->window(w, out);
   return std::string(out.data(), out.size());
 }
 
@@ -228,13 +249,13 @@ void LiveView::table(std::vector<std::string>& lines, const Table& t, const char
     Line l(out, columns);
     l.add(what, pal_.bold(), pal_.reset());
     if (t.valid) {
-      l.add("  ").add(bounds(t.start, t.end), pal_.bold(), pal_.reset());
-      l.add(fmt::format("  {} record{}, {} key{}", t.records, t.records == 1 ? "" : "s", t.keys,
-                        t.keys == 1 ? "" : "s"));
+      l.whole("  " + bounds(t.start, t.end), pal_.bold(), pal_.reset());
+      l.whole(fmt::format("  {} record{},", t.records, t.records == 1 ? "" : "s"));
+      l.whole(fmt::format(" {} key{}", t.keys, t.keys == 1 ? "" : "s"));
       if (t.max_error > 0)
-        l.add(fmt::format("  approximate: +{} at most", t.max_error), pal_.yellow(), pal_.reset());
+        l.whole(fmt::format("  approximate: +{} at most", t.max_error), pal_.yellow(), pal_.reset());
     } else {
-      l.add("  (none yet)", pal_.dim(), pal_.reset());
+      l.whole("  (none yet)", pal_.dim(), pal_.reset());
     }
   }
   if (!t.valid) return;
@@ -291,37 +312,66 @@ std::string LiveView::frame(const ViewStatus& st, int columns, int rows) const {
     out += pal_.inverse();
     Line l(out, columns);
     l.add(" trendtop ", pal_.bold(), pal_.on ? "\x1b[22m" : "");
-    l.add(" " + st.sources + "  ·  " + st.windowing);
+    // "a.ndjson, listen 127.0.0.1:9999  ·  window 10s, slide 5s, event time": as many of the parts as fit
+    // (the first source clipped if even it does not).
+    auto parts = [&](std::string_view text, const char* first_sep, bool clip_first) {
+      for (const char* sep = first_sep; !text.empty(); sep = ", ", clip_first = false) {
+        size_t comma = text.find(", ");
+        std::string part = fmt::format("{}{}", sep, text.substr(0, comma));
+        clip_first ? l.add(part) : l.whole(part);
+        text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 2);
+      }
+    };
+    parts(st.sources, " ", true);
+    parts(st.windowing, "  ·  ", false);
     l.pad(pal_.on ? l.left() : 0);  // the title bar across the screen
     out += pal_.reset();
   }
   {
     const Stats& s = st.stats;
     Line l(lines.emplace_back(), columns);
-    l.add(" in ").add(human(records_per_s_), pal_.bold(), pal_.reset()).add(" records/s  ");
-    l.add(fmt::format("{:.1f}", mb_per_s_), pal_.bold(), pal_.reset()).add(" MB/s  ");
+    l.add(" in ").add(human(records_per_s_), pal_.bold(), pal_.reset()).whole(" records/s");
+    l.whole("  ").whole(fmt::format("{:.1f}", mb_per_s_), pal_.bold(), pal_.reset()).whole(" MB/s");
     if (st.total_bytes > 0)
-      l.add(fmt::format("{:.0f}% of {:.1f} MB  ",
-                        100.0 * static_cast<double>(std::min(s.bytes, st.total_bytes)) /
-                            static_cast<double>(st.total_bytes),
-                        static_cast<double>(st.total_bytes) / 1e6));
-    l.add(fmt::format("read {:.1f} MB  windows {}  connections {}", static_cast<double>(s.bytes) / 1e6,
-                      s.windows, st.connections));
+      l.whole(fmt::format("  {:.0f}% of {:.1f} MB",
+                          100.0 * static_cast<double>(std::min(s.bytes, st.total_bytes)) /
+                              static_cast<double>(st.total_bytes),
+                          static_cast<double>(st.total_bytes) / 1e6));
+    l.whole(fmt::format("  read {:.1f} MB", static_cast<double>(s.bytes) / 1e6));
+    l.whole(fmt::format("  windows {}", s.windows));
+    l.whole(fmt::format("  connections {}", st.connections));
   }
   {
     const Stats& s = st.stats;
     Line l(lines.emplace_back(), columns);
-    l.add(fmt::format(" lines {}  counted {}  ", human(static_cast<double>(s.lines)),
-                      human(static_cast<double>(s.counted))));
-    l.add(fmt::format("malformed {}", s.malformed), s.malformed ? pal_.yellow() : "", pal_.reset());
-    l.add(fmt::format("  late {}", s.late), s.late ? pal_.yellow() : "", pal_.reset());
-    l.add(fmt::format("  filtered {}  skipped {}", s.filtered, s.skipped));
-    if (s.skewed > 0) l.add(fmt::format("  skewed {}", s.skewed), pal_.yellow(), pal_.reset());
-    if (!st.clocks.empty()) l.add("  " + st.clocks);
+    l.whole(fmt::format(" lines {}", human(static_cast<double>(s.lines))));
+    l.whole(fmt::format("  counted {}", human(static_cast<double>(s.counted))));
+    l.whole(fmt::format("  malformed {}", s.malformed), s.malformed ? pal_.yellow() : "", pal_.reset());
+    l.whole(fmt::format("  late {}", s.late), s.late ? pal_.yellow() : "", pal_.reset());
+    l.whole(fmt::format("  filtered {}", s.filtered));
+    l.whole(fmt::format("  skipped {}", s.skipped));
+    if (s.skewed > 0) l.whole(fmt::format("  skewed {}", s.skewed), pal_.yellow(), pal_.reset());
+    if (!st.clocks.empty()) l.whole("  " + st.clocks);
+  }
+  // The last message said meanwhile (all of them are printed at the end).
+  size_t fixed_lines = 7;
+  {
+    std::lock_guard lock(g_held_mutex);
+    if (!g_held.empty()) {
+      std::string_view last = g_held.back();
+      if (last.starts_with("trendtop: ")) last.remove_prefix(10);  // the title says whose it is
+      std::string safe;
+      append_terminal_safe(safe, last);
+      Line l(lines.emplace_back(), columns);
+      l.add(" " + safe, pal_.yellow(), pal_.reset());
+      if (size_t more = g_held.size() - 1 + g_held_more; more > 0)
+        l.whole(fmt::format("  (+{} more, shown at exit)", more), pal_.dim(), pal_.reset());
+      ++fixed_lines;
+    }
   }
   lines.emplace_back();
   // What is left goes to the two tables: the open window first, at most half unless the other needs less.
-  size_t avail = rows > 7 ? static_cast<size_t>(rows) - 7 : 0;
+  size_t avail = rows > static_cast<int>(fixed_lines) ? static_cast<size_t>(rows) - fixed_lines : 0;
   size_t closed_need = closed_.valid ? closed_.rows.size() : 0;
   size_t open_rows = std::min(running_.valid ? running_.rows.size() : 0,
                               std::max(avail / 2 + avail % 2, avail - std::min(avail, closed_need)));
@@ -362,7 +412,20 @@ void LiveView::end() {
   if (!active_) return;
   active_ = false;
   g_view_fd = -1;
-  std::string out = kLeave;
+  g_message_hook = nullptr;
+  write_all(fd_, kLeave, sizeof kLeave - 1);
+  // What was said meanwhile first, in order; then the windows, with a blank line between blocks.
+  bool said = false;
+  {
+    std::lock_guard lock(g_held_mutex);
+    for (const std::string& m : g_held) say(m);
+    if (g_held_more > 0) warn(fmt::format("({} more messages not shown)", g_held_more));
+    said = !g_held.empty();
+    g_held.clear();
+    g_held_more = 0;
+  }
+  std::fflush(stderr);
+  std::string out = said && !last_text_.empty() ? "\n" : "";
   out += last_text_;
   if (!partial_text_.empty()) out += (last_text_.empty() ? "" : "\n") + partial_text_;
   write_all(fd_, out.data(), out.size());

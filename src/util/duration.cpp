@@ -127,4 +127,10 @@ std::string format_duration(int64_t ms) {
   return out;
 }
 
+std::string format_wait(int64_t ms) {
+  if (ms < 1000 || ms % 100 != 0) return fmt::format("{}ms", ms);
+  if (ms % 1000 == 0) return fmt::format("{}s", ms / 1000);
+  return fmt::format("{}.{}s", ms / 1000, ms / 100 % 10);
+}
+
 }  // namespace trendtop

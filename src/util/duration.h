@@ -19,4 +19,8 @@ std::optional<uint64_t> parse_size(std::string_view text);
 // The shortest spelling parse_duration reads back to the same value, e.g. 90000 -> "1m30s".
 std::string format_duration(int64_t ms);
 
+// A wait as people read it, never rounded: 100ms, 1.6s, 30s (tenths of a second at most are shown exactly;
+// finer waits are written in ms).
+std::string format_wait(int64_t ms);
+
 }  // namespace trendtop

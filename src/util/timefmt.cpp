@@ -91,4 +91,20 @@ void append_rfc3339(fmt::memory_buffer& out, int64_t ms) {
   out.push_back('Z');
 }
 
+void append_window_bounds(fmt::memory_buffer& out, int64_t start_ms, int64_t end_ms) {
+  auto human = [&](int64_t ms, bool with_date) {
+    fmt::memory_buffer iso;
+    append_rfc3339(iso, ms);  // 2021-01-01T07:29:00[.250]Z
+    std::string_view s(iso.data(), iso.size() - 1);
+    if (!with_date) s.remove_prefix(11);
+    for (char c : s) out.push_back(c == 'T' ? ' ' : c);
+  };
+  human(start_ms, true);
+  const char* to = " .. ";
+  out.append(to, to + 4);
+  human(end_ms, floor_div(start_ms, 86'400'000) != floor_div(end_ms, 86'400'000));
+  const char* utc = " UTC";
+  out.append(utc, utc + 4);
+}
+
 }  // namespace trendtop

@@ -25,6 +25,10 @@ inline int64_t floor_to(int64_t t, int64_t step) {
 
 // RFC 3339 in UTC: "2021-01-01T07:29:00Z", with ".250" milliseconds only when not a whole second.
 void append_rfc3339(fmt::memory_buffer& out, int64_t ms);
+// A window's bounds for people: "2021-01-01 07:29:00 .. 07:29:10 UTC". The end's date is shown whenever it
+// is not the start's ("2021-04-01 00:00:00 .. 2021-04-02 00:00:00 UTC" for a day), so a window never looks
+// empty.
+void append_window_bounds(fmt::memory_buffer& out, int64_t start_ms, int64_t end_ms);
 
 // Days since the epoch for a proleptic Gregorian civil date (Howard Hinnant's algorithm).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);

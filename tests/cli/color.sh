@@ -20,10 +20,16 @@ has_esc "$WORK/always_nc" || fail "--color always is overridden by NO_COLOR (it 
 # Without the escapes, always is the plain text exactly.
 sed "s/$esc\[[0-9;]*m//g" "$WORK/always" >"$WORK/always_stripped"
 assert_files_eq "--color always, stripped" "$WORK/pipe" "$WORK/always_stripped"
-grep -qx "${esc}\[1m2021-01-01 07:29:00 .. 07:29:10 UTC  2 records, 2 keys" "$WORK/always" ||
-  fail "window line not bold: $(cat -v "$WORK/always")"
-grep -qx "${esc}\[0m  1  #b  2  +2  ${esc}\[33mnew${esc}\[0m" "$WORK/always" ||
-  fail "bold not ended after the window line: $(cat -v "$WORK/always")"
+grep -qx "${esc}\[1m2021-01-01 07:29:00 .. 07:29:10 UTC  2 records, 2 keys${esc}\[0m" "$WORK/always" ||
+  fail "window line not bold, or its bold not ended on the line: $(cat -v "$WORK/always")"
+grep -qx "  1  #b  2  +2  ${esc}\[33mnew${esc}\[0m" "$WORK/always" ||
+  fail "key line: $(cat -v "$WORK/always")"
+# Every coloured line ends its colour on the line (issue 17): `--color always | head -1` leaves the terminal
+# as it was.
+unreset=$(grep "$esc" "$WORK/always" | grep -vc "${esc}\[0m\$" || true)
+assert_eq "coloured lines without a reset at their end" 0 "$unreset"
+"$TRENDTOP" --color always "$WORK/in.json" | head -1 >"$WORK/head1"
+grep -q "${esc}\[0m\$" "$WORK/head1" || fail "--color always | head -1 leaves the colour on: $(cat -v "$WORK/head1")"
 grep -q "${esc}\[33mnew${esc}\[0m" "$WORK/always" || fail "new not yellow: $(cat -v "$WORK/always")"
 "$TRENDTOP" --color sometimes "$WORK/in.json" 2>"$WORK/err" && fail "--color sometimes accepted"
 [ $? -eq 2 ] || fail "--color sometimes: exit status"

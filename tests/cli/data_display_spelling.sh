@@ -41,3 +41,16 @@ assert_eq "tsv" "#smtown_live" "$("$TRENDTOP" -w 1m -k 1 -o tsv "$f" | cut -f4)"
 grep -qx '#SMTOWN_LIVE' "$WORK/keep" || fail "--case keep: no #SMTOWN_LIVE"
 ! grep -qx '#smtown_live' "$WORK/keep" || fail "--case keep folded a key"
 "$TRENDTOP" -w 1m -o json --case keep "$f" | jq -e 'all(.top[]; has("display") | not)' >/dev/null || fail "--case keep: display"
+# --count users (issue 17): counts are authors, and a key is still shown in the spelling most records used;
+# through partial streams and a merge too (the spellings are per record, so they add up exactly).
+"$TRENDTOP" -w 1m -k 0 -o json --count users "$f" | jq -r '.top[] | [.key, (.display // .key)] | @tsv' |
+  sort >"$WORK/users"
+assert_files_eq "display spellings with --count users" "$WORK/expect" "$WORK/users"
+"$TRENDTOP" -w 1m -k 1 --count users "$f" | grep -q '#SMTOWN_LIVE  ' ||
+  fail "--count users, text output: $("$TRENDTOP" -w 1m -k 1 --count users "$f")"
+head -500 "$f" >"$WORK/a.ndjson"
+tail -n +501 "$f" >"$WORK/b.ndjson"
+for p in a b; do "$TRENDTOP" -w 1m --count users -o partial "$WORK/$p.ndjson" >"$WORK/$p.partial"; done
+"$TRENDTOP" merge -k 0 -o json "$WORK/a.partial" "$WORK/b.partial" |
+  jq -r '.top[] | [.key, (.display // .key)] | @tsv' | sort >"$WORK/merged"
+assert_files_eq "display spellings with --count users, merged" "$WORK/expect" "$WORK/merged"

@@ -35,3 +35,22 @@ assert_files_eq "--keys union" "$WORK/each" "$WORK/union"
 [ "$(wc -l <"$WORK/words")" -gt 2000 ] || fail "few words: $(wc -l <"$WORK/words")"
 ! grep -qxE 'the|and|rt|you|https?' "$WORK/words" || fail "a stop word was counted: $(grep -xE 'the|and|rt|you|https?' "$WORK/words" | head -3)"
 ! grep -qE '^[#@$]|://' "$WORK/words" || fail "a tag or link counted as a word: $(grep -E '^[#@$]|://' "$WORK/words" | head -3)"
+# Scripts written without spaces (issue 17): no word of one Han, Hiragana, Katakana or Thai character (the
+# minute is full of Japanese, whose particles were its top "words"), and no word of marks alone (U+FE0F).
+python3 - "$WORK/words" <<'PY' || fail "one-character words of unspaced scripts, or marks alone, were counted"
+import sys, unicodedata
+bad = []
+for w in open(sys.argv[1], encoding="utf-8").read().split("\n"):
+    if not w:
+        continue
+    bases = [c for c in w if not unicodedata.category(c).startswith("M")]
+    if not bases:
+        bad.append(w)
+    elif len(bases) == 1 and any(n in unicodedata.name(bases[0], "")
+                                 for n in ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR")):
+        bad.append(w)
+if bad:
+    print("e.g.", bad[:5], file=sys.stderr)
+    sys.exit(1)
+PY
+assert_eq "the minute's top three words (of Happy New Year)" "year new happy" "$(head -3 "$WORK/words" | paste -sd' ')"

@@ -68,3 +68,30 @@ grep -q Traceback "$WORK/err" && fail "traceback: $(cat "$WORK/err")"
 # trendtop printed the open window, marked partial, with what it had counted.
 jq -e -s 'length >= 1 and (last | .final == false and .records > 0 and (.top | length) >= 1)' "$WORK/out" >/dev/null ||
   fail "after Ctrl-C: $(cat "$WORK/out")"
+
+# The build (issue 17): only the trendtop target, with progress on stderr. In a copy of the repository's
+# scripts, with cmake and install-deps replaced by stubs that log what they were asked and put the binary
+# under test where the build would.
+mkdir -p "$WORK/repo/scripts" "$WORK/stubs"
+cp "$DEMO" "$SRC/scripts/gen-tweets" "$WORK/repo/scripts/"
+printf '#!/bin/sh\necho install-deps >>"%s"\n' "$WORK/calls" >"$WORK/repo/scripts/install-deps"
+cat >"$WORK/stubs/cmake" <<STUB
+#!/bin/sh
+echo "cmake \$*" >>"$WORK/calls"
+case " \$* " in *" --build "*) mkdir -p build && ln -sf "$TRENDTOP" build/trendtop && echo "[100%] Built target trendtop" ;; esac
+STUB
+chmod +x "$WORK/repo/scripts/install-deps" "$WORK/stubs/cmake"
+set +e
+(unset TRENDTOP_DEMO_SKIP_BUILD TRENDTOP && PATH="$WORK/stubs:$PATH" timeout 120 "$WORK/repo/scripts/demo" --intervals 1 -o tsv \
+  >"$WORK/out" 2>"$WORK/err")
+rc=$?
+set -e
+assert_eq "demo with a build: status" 0 "$rc"
+grep -q -- '^cmake --build build --target trendtop -j[0-9]*$' "$WORK/calls" || fail "build: $(cat "$WORK/calls")"
+assert_eq "cmake --build calls" 1 "$(grep -c -- '--build' "$WORK/calls")"
+for step in "1/3 checking" "2/3 configuring" "3/3 building build/trendtop only"; do
+  grep -q "^demo: $step" "$WORK/err" || fail "no progress [$step]: $(cat "$WORK/err")"
+done
+grep -q 'Built target trendtop' "$WORK/err" || fail "cmake's own progress not on stderr"
+if grep -q 'Built target' "$WORK/out"; then fail "build output among the windows"; fi
+[ -s "$WORK/out" ] || fail "demo with a build printed no window"

@@ -56,11 +56,15 @@ refused "--stopwords" "--stopwords" "$WORK/words.p" "$WORK/words_stop.p"
 # --schema json and its field paths.
 json=(--schema json --key-field /lang)
 partial json "${json[@]}"
-for opts in "--key-field /user/screen_name" "--text-field /text" "--time-field /timestamp_ms"; do
+for opts in "--key-field /user/screen_name" "--time-field /timestamp_ms"; do
   read -r -a o <<<"$opts"
   if [ "${o[0]}" = --key-field ]; then partial other --schema json "${o[@]}"; else partial other "${json[@]}" "${o[@]}"; fi
   refused "--schema json $opts" "${o[0]}" "$WORK/json.p" "$WORK/other.p"
 done
+# With --key-field the text is read only for --track (trendtop refuses --text-field without it).
+partial json_track "${json[@]}" --track e
+partial other "${json[@]}" --track e --text-field /user/name
+refused "--schema json --text-field /user/name" --text-field "$WORK/json_track.p" "$WORK/other.p"
 partial users1 "${json[@]}" --count users --user-field /user/id_str
 partial users2 "${json[@]}" --count users --user-field /user/screen_name
 refused "--user-field" "--user-field" "$WORK/users1.p" "$WORK/users2.p"

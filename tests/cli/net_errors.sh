@@ -26,3 +26,10 @@ kill "$holder"
 wait "$holder" 2>/dev/null || true
 port=$(free_port)
 expect_rc 1 "cannot connect to 127.0.0.1:$port: Connection refused; giving up$" --connect "127.0.0.1:$port" --retry 0
+# A --connect name that does not resolve is retried like a refused connection, then status 1, as the man
+# page says (issue 17: it said 2). 1.2.3.999 is no address and no name anywhere.
+expect_rc 1 "cannot resolve '1.2.3.999'.*; giving up after 1 retry$" --connect 1.2.3.999:9999 --retry 1
+grep -q "^trendtop: cannot resolve '1.2.3.999'.*; retrying in 100ms$" "$WORK/err" || fail "no retry: $(cat "$WORK/err")"
+grep -q -F 'does not resolve is
+retried' "$SRC/man/trendtop.1" || grep -q 'resolved again at each attempt' "$SRC/man/trendtop.1" ||
+  fail "the man page does not say an unresolvable --connect name is retried"

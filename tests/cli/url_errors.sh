@@ -49,7 +49,7 @@ assert_eq "status after bad frames" 1 "$rc"
 grep -q "^trendtop: ws://127.0.0.1:$port/: WebSocket protocol error: .*illegal opcode; retrying in 100ms$" "$WORK/err" ||
   fail "bad frames: $(cat "$WORK/err")"
 # The handshake succeeded, but nothing came: no end to the backoff, and --retry runs out.
-grep -q "WebSocket protocol error: .*illegal opcode; giving up after 1 retries$" "$WORK/err" || fail "$(cat "$WORK/err")"
+grep -q "WebSocket protocol error: .*illegal opcode; giving up after 1 retry$" "$WORK/err" || fail "$(cat "$WORK/err")"
 
 # --- A close frame: code and reason said, what came before it counted.
 for i in 1 2 3; do
