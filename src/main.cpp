@@ -269,7 +269,9 @@ struct Screen {
 
 // --- The state: resumed before reading, saved at checkpoints and at the end.
 
-bool resume(const Config& config, Pipeline& pipeline) {
+// `resumed`: a state was loaded.
+bool resume(const Config& config, Pipeline& pipeline, bool& resumed) {
+  resumed = false;
   if (config.state_path.empty()) return true;
   std::string payload, err;
   LoadResult loaded = load_state_file(config.state_path, payload, err);
@@ -280,6 +282,7 @@ bool resume(const Config& config, Pipeline& pipeline) {
     error(err);
     return false;
   }
+  resumed = loaded == LoadResult::Loaded;
   return true;
 }
 
@@ -384,6 +387,8 @@ struct Duties {
   // are said once, with what to try.
   bool hint_open;
   bool ok = true;  // every checkpoint was saved
+  // The bytes a resumed state counted already: not this run's, whose files' total the progress shows.
+  uint64_t bytes_before;
 
   Duties(const Config& c, Pipeline& p, const Output& o, Reader& r, Screen& s,
          std::chrono::steady_clock::time_point t0, int64_t start_ms)
@@ -400,7 +405,8 @@ struct Duties {
         next_chart(start_ms),
         report_drops(!c.quiet && !s.view && live_input(c)),
         next_drop_report(start_ms),
-        hint_open(!c.quiet) {
+        hint_open(!c.quiet),
+        bytes_before(p.stats().bytes) {
     describe(config, status);
     status.total_bytes = screen.total_bytes;
     // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
@@ -434,6 +440,7 @@ struct Duties {
       if (LiveView::resized() || now >= next_frame) {
         if (!pipeline.peek([&](const WindowResult& w) { view->running(w); })) view->no_running();
         status.stats = pipeline.stats();
+        status.stats.bytes -= bytes_before;
         status.connections = 0;
         for (const SourceStats& s : reader.stats())
           if (s.network)
@@ -445,7 +452,7 @@ struct Duties {
       }
       sooner(next_frame);
     }
-    if (screen.progress) screen.progress->update(pipeline.stats().bytes, now);
+    if (screen.progress) screen.progress->update(pipeline.stats().bytes - bytes_before, now);
     if (hint_open) {
       const Stats& s = pipeline.stats();
       if (uint64_t n = pipeline.unreadable_only(); n >= Pipeline::kHintLines) {
@@ -564,7 +571,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!config.state_path.empty()) remove_stale_temporaries(config.state_path);
-  if (!resume(config, pipeline)) return 1;
+  bool resumed = false;
+  if (!resume(config, pipeline, resumed)) return 1;
   pipeline.stop_on(&g_stop);  // a long run of windows ends at a stop signal
   Reader reader(config, pipeline);
   if (std::string err; !reader.open(err)) {  // e.g. a port already in use: nothing was read
@@ -572,12 +580,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   screen.watch(pipeline);
+  // A resumed run writing a partial stream is its next segment from its start: the state says so at once,
+  // so that a restart after this run dies before its first checkpoint is the segment after it, not the
+  // same one again (which merge would refuse as one stream given twice). Other outputs carry no segment:
+  // their state is left as it was until a checkpoint.
+  bool started_saved =
+      !resumed || config.output != OutputFormat::Partial || save_state(config, pipeline, output);
 
   // Read until every input ended, a stop signal, --duration or --intervals.
   Duties duties(config, pipeline, output, reader, screen, started, start_ms);
   if (screen.view) screen.view->begin();
   bool ok = reader.run(g_stop, std::ref(duties));
-  ok = end_run(config, pipeline, output, screen, reader.kafka(), ok && duties.ok);
+  ok = end_run(config, pipeline, output, screen, reader.kafka(), ok && duties.ok && started_saved);
   if (duties.hint_open && pipeline.unreadable_only() > 0) warn(pipeline.unreadable_hint(true));
   if (config.stats)
     print_stats(pipeline, reader, started);

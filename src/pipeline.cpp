@@ -39,7 +39,8 @@ Pipeline::Pipeline(const Config& config, Output& output, int64_t start_ms, int64
       emit_partial_([this](const ClosedWindow& w) { return emit(w, false); }),
       ranker_(config.rank, config.baseline_ms, config.slide_ms),
       idle_timeout_ms_(idle_timeout_ms),
-      clocks_(config.lateness_ms, config.max_source_lag_ms, idle_timeout_ms) {
+      clocks_(config.lateness_ms, config.max_source_lag_ms, idle_timeout_ms),
+      start_ms_(start_ms) {
   if (config.color_text)  // --color, on a terminal: the text format in colour
     sink_ = make_sink(config.output, config.emit_every_ms > 0, config.rank == RankMode::Trend, true);
   // Arrival windows are printed from the start of the run, empty ones included.
@@ -635,6 +636,9 @@ bool Pipeline::load(StateReader& in, std::string& error) {
     error = "is corrupt (bad window data)";
     return false;
   }
+  // The restored records arrived, for this run, at its start: a live input that stays quiet closes their
+  // windows after --idle-timeout (and releases a held jump) as it would after a record just read.
+  if (windower_.max_time() != kNoTime) last_record_wall_ = max_arrival_ = start_ms_;
   return true;
 }
 

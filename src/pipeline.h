@@ -222,6 +222,7 @@ class Pipeline : public LineSink {
   SourceClocks clocks_;
   uint32_t current_ = 0;                // the source of the lines handed in now (from_source)
   int64_t current_wall_ = kNoTime;      // when they were read (from_source; kNoTime: at their arrival time)
+  int64_t start_ms_;                    // when the run started (a resumed state's quiet counts from it)
   int64_t last_record_wall_ = kNoTime;  // arrival of the last tweet, for --idle-timeout
   int64_t max_arrival_ = kNoTime;       // arrival of the record that brought the latest event time
   int64_t next_partial_ = kNoTime;      // next --emit every=DUR output

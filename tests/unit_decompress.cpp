@@ -91,6 +91,13 @@ TEST_CASE("decompress: formats are told by their magic bytes", "[decompress]") {
               more) == Codec::Xz);
   CHECK(sniff("{\"created_at\":1}", more) == Codec::None);
   CHECK(!more);
+  // A zstd file may start with a skippable frame (pzstd writes one before every frame).
+  CHECK(sniff(std::string("\x50\x2a\x4d\x18\x04\x00\x00\x00", 8), more) == Codec::Zstd);
+  CHECK(sniff(std::string("\x5f\x2a\x4d\x18", 4), more) == Codec::Zstd);
+  CHECK(sniff(std::string("\x5f\x2a", 2), more) == Codec::None);
+  CHECK(more);  // too short to tell
+  CHECK(sniff("P*M is text", more) == Codec::None);
+  CHECK(!more);
   CHECK(sniff("BZh0", more) == Codec::None);  // no such level: plain text
   CHECK(sniff("BZ", more) == Codec::None);
   CHECK(more);  // too short to tell

@@ -49,6 +49,18 @@ class GzipDecoder final : public StreamDecoder {
       return Status::Error;
     }
     for (;;) {
+      if (!in_member_) {
+        // Zero bytes after a member are padding (a tape's or a block device's): gzip ignores them.
+        size_t zeros = 0;
+        while (zeros < in.size() && in[zeros] == 0) ++zeros;
+        in = in.subspan(zeros);
+        consumed_ += zeros;
+        padded_ = padded_ || zeros > 0;
+        if (padded_ && !in.empty()) {  // gzip reads no member after padding either
+          error = fmt::format("corrupt gzip data near byte {} (data after the zero padding)", consumed_);
+          return Status::Error;
+        }
+      }
       if (!in_member_ && in.empty()) return last ? Status::End : Status::More;
       if (out.empty()) return Status::More;
       in_member_ = true;
@@ -85,6 +97,7 @@ class GzipDecoder final : public StreamDecoder {
   z_stream z_;
   bool ok_ = false;
   bool in_member_ = false;
+  bool padded_ = false;  // zero bytes came after a member
   uint64_t consumed_ = 0;
 };
 
@@ -224,6 +237,16 @@ class BitWriter {
 
 Codec sniff_codec(std::span<const char> head, bool& more) {
   more = false;
+  // A zstd file may start with a skippable frame (magic 0x184D2A50 to 0x184D2A5F, RFC 8878 3.1.2): pzstd
+  // writes one before every frame. The zstd decoder skips such frames.
+  if (!head.empty() && (static_cast<unsigned char>(head[0]) & 0xf0) == 0x50) {
+    constexpr std::string_view kSkippableRest("\x2a\x4d\x18", 3);
+    size_t n = std::min(head.size() - 1, kSkippableRest.size());
+    if (std::memcmp(head.data() + 1, kSkippableRest.data(), n) == 0) {
+      if (n == kSkippableRest.size()) return Codec::Zstd;
+      more = true;
+    }
+  }
   for (const Magic& m : kMagics) {
     size_t n = std::min(head.size(), m.bytes.size());
     if (std::memcmp(head.data(), m.bytes.data(), n) != 0) continue;
