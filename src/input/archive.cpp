@@ -24,6 +24,7 @@ InputFiles::Next InputFiles::Engine::next(std::string& error) {
     jobs_in_flight -= it.jobs.size();
     if (it.owned && it.fd >= 0) ::close(it.fd);
     items.pop_front();
+    current = nullptr;
     opened = false;
     cv_plan.notify_all();
     cv_work.notify_all();  // the next input's jobs may take the reserve now
@@ -32,6 +33,7 @@ InputFiles::Next InputFiles::Engine::next(std::string& error) {
   cv_read.wait(lk, [&] { return stop || !items.empty() || planner_done; });
   if (items.empty()) return InputFiles::Next::End;
   Item& it = *items.front();
+  current = &it;
   opened = true;
   stash.clear();
   ended = false;
@@ -95,7 +97,7 @@ long InputFiles::Engine::sniff_read(Item& it, std::span<char> into, std::string&
 }
 
 long InputFiles::Engine::read(std::span<char> into, std::string& error) {
-  Item& it = *items.front();
+  Item& it = *current;
   if (!it.decoded) {
     bool sniffing;
     {
@@ -162,15 +164,15 @@ InputFiles::Next InputFiles::next(std::string& error) {
 }
 
 const std::string& InputFiles::name() const {
-  return engine_->items.front()->name;
+  return engine_->current->name;
 }
 
 int InputFiles::fd() const {
-  return engine_->items.front()->fd;
+  return engine_->current->fd;
 }
 
 bool InputFiles::pollable() const {
-  const Item& it = *engine_->items.front();
+  const Item& it = *engine_->current;
   return it.by_reader && !it.regular && !it.decoded;
 }
 

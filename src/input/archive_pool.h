@@ -139,7 +139,10 @@ struct InputFiles::Engine {
 
   // The reader's own state.
   bool opened = false;  // items.front() is the current input
-  std::string stash;    // the first bytes of a by_reader input, too few to tell its kind
+  // items.front() as the reader sees it, taken under the lock: the planner's push_back may move the deque's
+  // own bookkeeping (not the items) while the reader reads, so the reader never calls items.front() unlocked.
+  Item* current = nullptr;
+  std::string stash;  // the first bytes of a by_reader input, too few to tell its kind
   bool ended = false;
   uint64_t pending_in = 0;  // input bytes not yet taken by take_input_bytes()
   uint64_t counted_in = 0;  // compressed bytes of the current input counted so far
