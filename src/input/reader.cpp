@@ -104,7 +104,11 @@ bool Reader::open(std::string& err) {
   int64_t now = wall_ms();
   for (const Endpoint& ep : config_.connect) {
     stats_.push_back({"connect " + ep.text(), 0, 0, 0, 0, 0, 0, true});
-    connectors_.push_back({ep, stats_.size() - 1, -1, false, now, kFirstBackoffMs, 0, false});
+    Connector& c = connectors_.emplace_back();
+    c.ep = ep;
+    c.source = stats_.size() - 1;
+    c.retry_at = now;
+    c.backoff_ms = kFirstBackoffMs;
   }
   return true;
 }
@@ -441,25 +445,13 @@ void Reader::connect_done(size_t i, int64_t now) {
     return;
   }
   if (c.failures > 0 || stats_[c.source].connects > 0)
-    note(c, now, fmt::format("connected to {}", c.ep.text()));
+    c.notes.note(now, fmt::format("connected to {}", c.ep.text()));
   ++stats_[c.source].connects;
   c.failures = 0;  // the backoff goes back to the start only once the server sends something
   Stream s{fd, c.source, c.ep.text(), Framer(config_.max_line, kSocketReadSize), static_cast<int>(i)};
   s.clock = sink_.open_source(stats_[c.source].name, false, now);
   streams_.emplace(fd, std::move(s));
   watch(fd, EPOLLIN | EPOLLRDHUP, tag(kStream, static_cast<uint64_t>(fd)));
-}
-
-void Reader::note(Connector& c, int64_t now, const std::string& what) {
-  if (c.last_note != kNoTime && now - c.last_note < kNoteEveryMs) {
-    ++c.unsaid;
-    return;
-  }
-  warn(c.unsaid == 0
-           ? what
-           : fmt::format("{} ({} more message{} about it since)", what, c.unsaid, c.unsaid == 1 ? "" : "s"));
-  c.last_note = now;
-  c.unsaid = 0;
 }
 
 // A connect failed (failed = true) or a connection ended: retry with backoff, or give up. A connection that
@@ -490,8 +482,8 @@ void Reader::connector_lost(size_t i, int64_t now, const std::string& why, bool 
     return;
   }
   c.retry_at = now + c.backoff_ms;
-  note(c, now,
-       fmt::format("{}{}; retrying in {}", failed ? "" : c.ep.text() + ": ", why, format_wait(c.backoff_ms)));
+  c.notes.note(now, fmt::format("{}{}; retrying in {}", failed ? "" : c.ep.text() + ": ", why,
+                                format_wait(c.backoff_ms)));
   c.backoff_ms = std::min(c.backoff_ms * 2, kMaxBackoffMs);
 }
 

@@ -38,6 +38,7 @@
 #include "input/source.h"
 #include "input/url_source.h"
 #include "util/clock.h"
+#include "util/log.h"
 
 namespace trendtop {
 
@@ -99,8 +100,7 @@ class Reader {
     int64_t failures = 0;  // consecutive failed attempts
     bool ended = false;    // a connection delivered and the server closed it: the stream ended, not failed
     bool gave_up = false;
-    int64_t last_note = kNoTime;  // the last message about it (at most one per kNoteEveryMs)
-    uint64_t unsaid = 0;          // messages held back since
+    NoteLimiter notes;  // messages about it, rate-limited
   };
   struct Listener {
     int fd;
@@ -118,14 +118,11 @@ class Reader {
   void close_stream(int fd);
   // --max-buffered: drops the largest unfinished lines until the rest fit.
   void enforce_budget();
-  // A message about a --connect server, rate-limited.
-  void note(Connector& c, int64_t now, const std::string& what);
   // --client-timeout: closes accepted connections silent for too long; returns the next time to check.
   int64_t expire_idle(int64_t now);
   void attempt(size_t c, int64_t now);
   void connect_done(size_t c, int64_t now);
   void connector_lost(size_t c, int64_t now, const std::string& why, bool failed);
-  static constexpr int64_t kNoteEveryMs = 10'000;
   void pause_listeners(bool pause);
   int poll_timeout(int64_t now, int64_t hook_wake) const;
   bool watch(int fd, uint32_t events, uint64_t tag);  // false when epoll cannot poll fd

@@ -15,7 +15,6 @@ namespace {
 
 constexpr int64_t kFirstBackoffMs = 100;
 constexpr int64_t kMaxBackoffMs = 30'000;
-constexpr int64_t kNoteEveryMs = 10'000;  // at most one message per server in this time, as for TCP
 // What may wait for the reader before the connections stop reading (plus one 64 KiB read per connection).
 constexpr size_t kBudget = 1 << 20;
 
@@ -34,8 +33,7 @@ struct UrlSources::Source {
   int64_t failures = 0;  // consecutive
   bool ended = false;    // a connection delivered and the server closed it: the stream ended, not failed
   bool gave_up = false;
-  int64_t last_note = kNoTime;  // the last message about it
-  uint64_t unsaid = 0;          // messages held back since
+  NoteLimiter notes;  // messages about it, rate-limited as the reader's are for TCP servers
 
   // `key`: where the feed keeps its position in the sink's offsets (the state).
   Source(Url u, const std::string& key, size_t max_line, LineSink& sink)
@@ -99,19 +97,6 @@ UrlRequest UrlSources::request(const Source& s) const {
   return r;
 }
 
-// A message about a server, rate-limited as the reader's are for TCP servers.
-void UrlSources::note(Source& s, int64_t now, const std::string& what) {
-  if (s.last_note != kNoTime && now - s.last_note < kNoteEveryMs) {
-    ++s.unsaid;
-    return;
-  }
-  warn(s.unsaid == 0
-           ? what
-           : fmt::format("{} ({} more message{} about it since)", what, s.unsaid, s.unsaid == 1 ? "" : "s"));
-  s.last_note = now;
-  s.unsaid = 0;
-}
-
 int64_t UrlSources::poll(int64_t now, std::vector<SourceStats>& stats, bool connect) {
   stopping_ = !connect;
   client_.take(batch_);
@@ -121,7 +106,7 @@ int64_t UrlSources::poll(int64_t now, std::vector<SourceStats>& stats, bool conn
     switch (e.kind) {
       case UrlClient::Event::Kind::Connected:
         if ((s.failures > 0 || st.connects > 0) && !stopping_)
-          note(s, now, fmt::format("connected to {}", s.name));
+          s.notes.note(now, fmt::format("connected to {}", s.name));
         ++st.connects;
         s.connected = true;
         s.delivered = false;
@@ -204,7 +189,7 @@ void UrlSources::lost(Source& s, SourceStats& stats, int64_t now, UrlClient::Out
     return;
   }
   s.retry_at = now + s.backoff_ms;
-  note(s, now, fmt::format("{}: {}; retrying in {}", s.name, why, format_wait(s.backoff_ms)));
+  s.notes.note(now, fmt::format("{}: {}; retrying in {}", s.name, why, format_wait(s.backoff_ms)));
   s.backoff_ms = std::min(s.backoff_ms * 2, kMaxBackoffMs);
 }
 

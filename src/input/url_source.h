@@ -54,7 +54,6 @@ class UrlSources {
  private:
   struct Source;
   void lost(Source& s, SourceStats& stats, int64_t now, UrlClient::Outcome outcome, std::string_view why);
-  void note(Source& s, int64_t now, const std::string& what);
   UrlRequest request(const Source& s) const;
 
   const Config& config_;
