@@ -46,7 +46,7 @@ void CountMap::insert(std::string_view key, uint64_t hash, uint64_t n) {
   // Removed keys' bytes outweigh the live ones: repack before the arena grows further.
   if (garbage_ > 4096 && garbage_ * 2 > arena_.size()) repack();
   // Keep the load factor under 1/2 so probe sequences stay short.
-  if ((size_ + 1) * 2 > slots_.size()) grow();
+  if ((size_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
   size_t i = hash & mask_;
   while (slots_[i].count != 0) i = (i + 1) & mask_;
   uint32_t offset = static_cast<uint32_t>(arena_.size());
@@ -117,20 +117,11 @@ void CountMap::pack() {
   size_t slots = 4;
   while (size_ * 4 > slots * 3) slots *= 2;
   if (garbage_ > 0 || arena_.capacity() > arena_.size()) repack();
-  if (slots >= slots_.size()) return;
-  std::vector<Entry> old(slots, Entry{0, 0, 0, 0});
-  old.swap(slots_);
-  mask_ = slots_.size() - 1;
-  for (const Entry& e : old) {
-    if (e.count == 0) continue;
-    size_t i = e.hash & mask_;
-    while (slots_[i].count != 0) i = (i + 1) & mask_;
-    slots_[i] = e;
-  }
+  if (slots < slots_.size()) rehash(slots);
 }
 
-void CountMap::grow() {
-  std::vector<Entry> old(slots_.size() * 2, Entry{0, 0, 0, 0});
+void CountMap::rehash(size_t slots) {
+  std::vector<Entry> old(slots, Entry{0, 0, 0, 0});
   old.swap(slots_);
   mask_ = slots_.size() - 1;
   for (const Entry& e : old) {

@@ -76,7 +76,8 @@ class CountMap {
   size_t memory() const { return slots_.capacity() * sizeof(Entry) + arena_.capacity(); }
 
  private:
-  void grow();
+  // Moves every entry into a table of `slots` slots (a power of two, more than size_).
+  void rehash(size_t slots);
   // Stores a new key (not in the map) with count n != 0.
   void insert(std::string_view key, uint64_t hash, uint64_t n);
   void erase_slot(size_t i);
