@@ -6,32 +6,18 @@
 #include "input/reader.h"
 #include "input/url.h"
 #include "input/url_feed.h"
+#include "line_sink_stub.h"
 
 using namespace trendtop;
 
 namespace {
 
 // A sink that keeps the lines handed to it (oversized ones as "<oversized>").
-struct Lines : LineSink {
+struct Lines : testing::LineSinkStub {
   std::vector<std::string> got;
-  std::vector<SourceOffset> offs;
-  uint64_t bytes = 0;
   void line(const Line& l, int64_t) override {
     got.push_back(l.kind == Line::Kind::Oversized ? "<oversized>" : std::string(l.text));
   }
-  void lines_from(Framer& f, int64_t now, uint64_t& lines) override {
-    Line l;
-    while (f.next(l)) line(l, now), ++lines;
-  }
-  void count_bytes(uint64_t n) override { bytes += n; }
-  void tick(int64_t) override {}
-  int64_t next_deadline() const override { return -1; }
-  bool done() const override { return false; }
-  void flush() override {}
-  void sync() override {}
-  int parsed_fd() const override { return -1; }
-  void clear_parsed() const override {}
-  std::vector<SourceOffset>& offsets() override { return offs; }
 };
 
 using V = std::vector<std::string>;

@@ -13,6 +13,7 @@
 
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include "../line_sink_stub.h"
 #include "check.h"
 #include "input/reader.h"
 #include "input/url_feed.h"
@@ -22,15 +23,14 @@ using namespace trendtop;
 
 namespace {
 
-struct Sink : LineSink {
+struct Sink : testing::LineSinkStub {
   size_t max_line = 0;
-  uint64_t lines = 0, bytes = 0;
+  uint64_t lines = 0;
   UrlFeed::Mode mode = UrlFeed::Mode::Lines;
   std::optional<int64_t> cursor;
   int64_t replay_max = -1;
   std::set<std::pair<int64_t, uint64_t>> before,
       now;  // Jetstream events counted on earlier / this connection
-  std::vector<SourceOffset> offs;
 
   void line(const Line& l, int64_t) override {
     ++lines;
@@ -49,19 +49,6 @@ struct Sink : LineSink {
       now.insert(e);
     }
   }
-  void lines_from(Framer& f, int64_t t, uint64_t& n) override {
-    Line l;
-    while (f.next(l)) line(l, t), ++n;
-  }
-  void count_bytes(uint64_t n) override { bytes += n; }
-  void tick(int64_t) override {}
-  int64_t next_deadline() const override { return -1; }
-  bool done() const override { return false; }
-  void flush() override {}
-  void sync() override {}
-  int parsed_fd() const override { return -1; }
-  void clear_parsed() const override {}
-  std::vector<SourceOffset>& offsets() override { return offs; }
 };
 
 }  // namespace
