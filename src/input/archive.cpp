@@ -24,6 +24,7 @@ InputFiles::Next InputFiles::Engine::next(std::string& error) {
     jobs_in_flight -= it.jobs.size();
     if (it.owned && it.fd >= 0) ::close(it.fd);
     items.pop_front();
+    ++releases;
     current = nullptr;
     opened = false;
     cv_plan.notify_all();
