@@ -151,24 +151,27 @@ void Pipeline::see_first(std::string_view text) {
   }
 }
 
+// This run's lines only: the first line shown is this run's, and a resumed run is told about what it read.
 uint64_t Pipeline::unreadable_only() const {
-  uint64_t unreadable = stats_.malformed + stats_.skipped;
-  uint64_t read = stats_.lines - stats_.blank - stats_.oversized - stats_.discarded;
+  Stats s = this_run();
+  uint64_t unreadable = s.malformed + s.skipped;
+  uint64_t read = s.lines - s.blank - s.oversized - s.discarded;
   return unreadable == read ? unreadable : 0;
 }
 
 std::string Pipeline::unreadable_hint(bool at_end) const {
   uint64_t n = unreadable_only();
+  Stats s = this_run();
   std::string seen;
-  if (stats_.malformed > 0) seen = fmt::format("{} not a JSON object", stats_.malformed);
-  if (stats_.skipped > 0)
-    seen += fmt::format("{}{} JSON of no format trendtop knows", seen.empty() ? "" : ", ", stats_.skipped);
+  if (s.malformed > 0) seen = fmt::format("{} not a JSON object", s.malformed);
+  if (s.skipped > 0)
+    seen += fmt::format("{}{} JSON of no format trendtop knows", seen.empty() ? "" : ", ", s.skipped);
   std::string first;
   append_terminal_safe(first, first_line_);
   std::string_view head = first_line_;
   while (!head.empty() && (head.front() == ' ' || head.front() == '\t')) head.remove_prefix(1);
   std::string_view try_this;
-  if (stats_.malformed == 0)
+  if (s.malformed == 0)
     try_this = "for any other JSON, --schema json --key-field PATH (see trendtop(1))";
   else if (!head.empty() && head.front() == '[')
     try_this =

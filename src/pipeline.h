@@ -106,12 +106,15 @@ class Pipeline : public LineSink {
     segment_ = segment;
   }
 
+  // Every run's counters: with --state they carry over from the runs before.
   const Stats& stats() const { return stats_; }
+  // This run's: what it read and did (a held jump restored from the state is this run's line, decided now).
+  Stats this_run() const { return stats_.since(resumed_); }
   // Lines that were all unreadable (malformed, or JSON of no known format) until now: what to try. How many
   // lines must be read before saying so (and at the end of a run, fewer do).
   static constexpr uint64_t kHintLines = 5;
-  // Whether every line read so far that was not blank or oversized was unreadable (none counted, filtered,
-  // late or skewed); and how many such lines there were.
+  // Whether every line this run read so far that was not blank or oversized was unreadable (none counted,
+  // filtered, late or skewed); and how many such lines there were.
   uint64_t unreadable_only() const;
   // One line for stderr: what the lines looked like (the first one, cut short) and what to try.
   // at_end: the run read no more lines than these.
@@ -205,6 +208,7 @@ class Pipeline : public LineSink {
   std::unordered_map<std::string_view, size_t>
       top_index_;  // --count users: authors per key of the window being printed
   Stats stats_;
+  Stats resumed_;           // stats_ as the state left them (load()), the held jump's line not read yet
   std::string first_line_;  // the first line that was neither blank nor oversized, cut short (the hint)
   bool seen_first_ = false;
   void see_first(std::string_view text);

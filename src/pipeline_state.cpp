@@ -171,6 +171,11 @@ bool Pipeline::load(StateReader& in, std::string& error) {
     error = "is corrupt (bad window data)";
     return false;
   }
+  // What this run reads and does is told apart from the counters carried over (--stats' rates, the hint,
+  // the lines not counted). A held jump is decided in this run: its line counts as this run's.
+  resumed_ = stats_;
+  resumed_.lines -= resumed_.held;
+  resumed_.held = 0;
   // The restored records arrived, for this run, at its start: a live input that stays quiet closes their
   // windows after --idle-timeout (and releases a held jump) as it would after a record just read.
   if (windower_.max_time() != kNoTime) last_record_wall_ = max_arrival_ = start_ms_;

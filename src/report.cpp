@@ -68,7 +68,8 @@ void print_stats(const Pipeline& pipeline, const Reader& reader,
                  std::chrono::steady_clock::time_point started) {
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // say(): SIGUSR1's report during the live view is held by it, like every message.
-  warn(fmt::format("stats {}", pipeline.stats().format(elapsed)));
+  // Every run's counters (--state carries them over), this run's rates.
+  warn(fmt::format("stats {}", pipeline.stats().format(elapsed, pipeline.this_run())));
   for (const SourceStats& s : reader.stats()) {
     if (!s.network) continue;
     say(fmt::format(

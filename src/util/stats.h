@@ -41,8 +41,13 @@ struct Stats {
   // "654 of 3480 lines not counted: 654 late (see --lateness)", each reason with the option that governs
   // it; empty when nothing was dropped.
   std::string dropped_summary() const;
-  // "lines=.. counted=.. ... elapsed=1.234s lines_per_s=.. mb_per_s=.."
-  std::string format(double elapsed_s) const;
+  // The counters since `before` (taken earlier from the same counters: none goes back).
+  Stats since(const Stats& before) const;
+  // "lines=.. counted=.. ... elapsed=1.234s lines_per_s=.. mb_per_s=..": the rates are `run`'s lines and
+  // bytes over the elapsed time (a resumed --state run's counters include the earlier runs'; its rates
+  // are its own).
+  std::string format(double elapsed_s, const Stats& run) const;
+  std::string format(double elapsed_s) const { return format(elapsed_s, *this); }
 };
 
 }  // namespace trendtop
