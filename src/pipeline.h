@@ -105,6 +105,9 @@ class Pipeline : public LineSink {
     run_id_ = std::move(run_id);
     segment_ = segment;
   }
+  // The warning said once when an approximate window goes to TSV or CSV, instead of this run's own
+  // ("a window passed --max-keys N"): merge's, naming the limits of the runs that wrote its inputs.
+  void set_approximate_warning(std::string text) { approximate_warning_ = std::move(text); }
 
   // Every run's counters: with --state they carry over from the runs before.
   const Stats& stats() const { return stats_; }
@@ -236,6 +239,7 @@ class Pipeline : public LineSink {
   uint64_t segment_ = 0;
   bool chain_partials_ = false;
   bool warned_approximate_ = false;
+  std::string approximate_warning_;  // set_approximate_warning()
   bool log_time_ = false;  // --kafka: arrival times are log timestamps, standing in for missing event times
 };
 
