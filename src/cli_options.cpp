@@ -100,9 +100,9 @@ void WindowOptions::add(CLI::App& app, Config&) {
       ->group("Windows");
   app.add_option(
          "--max-skew", max_skew,
-         "Event time: refuse times this far ahead of the clock, hold a lone record far ahead of the "
-         "stream (past the lateness and three slides, at least 1 min or the window) until the next one "
-         "confirms it, skip runs of empty windows longer than this (default 1h; 0: off)")
+         "Event time: refuse times this far ahead of the clock, hold a lone record far ahead of its "
+         "source's stream (past the lateness and three slides, at least 1 min or the window) until that "
+         "source's next one confirms it, skip runs of empty windows longer than this (default 1h; 0: off)")
       ->option_text("DUR")
       ->group("Windows");
   app.add_option(

@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "config.h"
@@ -36,6 +37,20 @@
 #include "util/stats.h"
 
 namespace trendtop {
+
+// A record --max-skew holds (pipeline.cpp): a jump ahead of its source's stream, waiting for its verdict.
+struct HeldJump {
+  int64_t time = 0;
+  int64_t arrival = kNoTime;
+  // Its source; once that closed (or after a restart), kNoSource and the source's name: the next record of
+  // a source of that name decides it (a URL or --connect reconnection, a Kafka partition, the files of the
+  // next --state run), of any source when the name is unknown (a state of version 7 or older).
+  uint32_t source = SourceClocks::kNoSource;
+  std::string name;
+  std::string bytes;           // the keys, back to back
+  std::vector<uint32_t> ends;  // where each key ends in bytes
+  std::vector<uint64_t> hashes;
+};
 
 class Pipeline : public LineSink {
  public:
@@ -158,11 +173,16 @@ class Pipeline : public LineSink {
   // Event time: a counted tweet into the windows (or late).
   void count_event(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
                    int64_t arrival_ms, uint32_t source);
-  // --max-skew: keeps a record that jumped ahead of the stream until the next one confirms (count) or
-  // contradicts it, or (live) the stream catches up with it.
+  // --max-skew: keeps a record that jumped ahead of its source's stream until that source's next record
+  // confirms (count) or contradicts it, or (live) the stream catches up with it, or the source ends.
   void hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
             int64_t arrival_ms, uint32_t source);
-  void release_held(bool count);
+  // Decides held_[i]: counted, or dropped as skewed.
+  void release_held(size_t i, bool count);
+  // Whether a record of `source` decides held_[i].
+  bool decides(const HeldJump& h, uint32_t source) const;
+  // Every held jump counted (the end of the input: nothing came to contradict them), the oldest first.
+  void release_all_held();
   // How far ahead of the stream a record may be before it is held: past the lateness and three slides, it
   // would close windows that the stream's next records still belong in. At least a minute (or the window,
   // if shorter): closer than that is ordinary disorder (producers' clocks, Jetstream's steps back of a
@@ -170,10 +190,16 @@ class Pipeline : public LineSink {
   int64_t jump_ms() const {
     return config_.lateness_ms + std::max(3 * config_.slide_ms, std::min<int64_t>(config_.window_ms, 60'000));
   }
-  // Where the stream is at wall time `now`: its latest event time, and in a live run (an idle timeout)
+  // The stream a record of `source` belongs to, as its newest event time and when that arrived: the
+  // source's own clock (issue 21: one clock per source; a lagging source's record is judged against its
+  // own records, not the leading one's), or the run's newest record with one clock (--max-source-lag 0),
+  // before the source's first record, and for a jump restored from a state (kNoSource).
+  std::pair<int64_t, int64_t> stream_clock(uint32_t source) const;
+  // Where that stream is at wall time `now`: its latest event time, and in a live run (an idle timeout)
   // moved on by the wall time since the record that brought it arrived. kNoTime before any record.
-  int64_t stream_time(int64_t now_ms) const;
-  // Live: when the stream will have caught up with the held record (kNoTime: nothing held, or never).
+  int64_t stream_time(uint32_t source, int64_t now_ms) const;
+  // Live: when a held record's stream will have caught up with it (kNoTime: never); held_due(): the first.
+  int64_t held_due(const HeldJump& h) const;
   int64_t held_due() const;
   // After a batch was submitted: count what is ready, and wait while too many are out.
   void submitted();
@@ -215,15 +241,10 @@ class Pipeline : public LineSink {
   std::string first_line_;  // the first line that was neither blank nor oversized, cut short (the hint)
   bool seen_first_ = false;
   void see_first(std::string_view text);
-  struct Held {
-    bool present = false;
-    int64_t time = 0;
-    int64_t arrival = kNoTime;
-    uint32_t source = SourceClocks::kNoSource;
-    std::string bytes;  // the keys, back to back
-    std::vector<std::string_view> keys;
-    std::vector<uint64_t> hashes;
-  } held_;
+  // --max-skew's held jumps, the oldest first: at most one per source (with one clock, at most one: the
+  // next record decides it, whatever its source).
+  std::vector<HeldJump> held_;
+  std::vector<std::string_view> held_keys_;  // release_held()'s views of a held record's keys
   std::vector<SourceOffset> offsets_;
   int64_t idle_timeout_ms_;
   SourceClocks clocks_;

@@ -3,9 +3,10 @@
 // counted: tweets counted in at least one window; skipped: valid records that are not tweets (delete and
 // limit notices), or tweets without a timestamp in event time; late: tweets whose windows had all been
 // emitted; skewed: tweets whose event time --max-skew rejected (ahead of the wall clock, or a lone jump the
-// next record contradicted); held: a jump waiting for the next record to confirm it (0 or 1; 0 at the end of
-// a run without --state); discarded: lines read after the run was over (the output failed or its reader went
-// away, or --intervals was reached), never looked at — with parsing threads, those already handed to them.
+// next record of its source contradicted); held: jumps waiting for their source's next record to confirm
+// them (at most one per source; 0 at the end of a run without --state); discarded: lines read after the run
+// was over (the output failed or its reader went away, or --intervals was reached), never looked at — with
+// parsing threads, those already handed to them.
 // A source's line count (--stats per source) is the lines it gave the pipeline, so the two always agree.
 // Discarded lines are not carried in --state: the next run counts neither them nor their lines.
 #pragma once
