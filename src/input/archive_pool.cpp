@@ -94,6 +94,22 @@ class Walker {
   std::vector<Level> stack_;
 };
 
+// Reads `n` bytes at `offset` (fewer at the end of the file); -1 on an error.
+long pread_full(int fd, uint8_t* buf, size_t n, uint64_t offset) {
+  size_t got = 0;
+  while (got < n) {
+    ssize_t k = ::pread(fd, buf + got, n - got, static_cast<off_t>(offset + got));
+    if (k > 0) {
+      got += static_cast<size_t>(k);
+    } else if (k == 0) {
+      break;
+    } else if (errno != EINTR) {
+      return -1;
+    }
+  }
+  return static_cast<long>(got);
+}
+
 // Reads what is there; on a pipe, waits for it in steps so that `stop` is seen. -1 on error, -2 stopped.
 long read_some(int fd, bool regular, uint8_t* buf, size_t n, const std::atomic<bool>& stop) {
   for (;;) {
@@ -179,6 +195,8 @@ void InputFiles::Engine::plan() {
     }
     if (item->codec == Codec::Bzip2) {
       split_bzip2(*item);
+    } else if (!item->by_reader) {
+      if (!split_pieces(*item)) return;
     } else {
       auto job = std::make_unique<Job>();
       job->kind = Job::Kind::Stream;
@@ -290,6 +308,56 @@ void InputFiles::Engine::split_bzip2(Item& item) {
   item.in_total = total;
 }
 
+// A regular zstd, gzip or xz file: its pieces (pieces.h) as jobs when it has two or more, then what does not
+// split as one stream; else the whole file as one stream, as before. False when stopping.
+bool InputFiles::Engine::split_pieces(Item& item) {
+  const int fd = item.fd;
+  ReadAt read = [fd](uint64_t offset, uint8_t* into, size_t n) {
+    return static_cast<size_t>(std::max(0L, pread_full(fd, into, n, offset)));
+  };
+  auto stream = [&](uint64_t begin) {
+    auto job = std::make_unique<Job>();
+    job->kind = Job::Kind::Stream;
+    job->codec = item.codec;
+    job->fd = fd;
+    job->positional = true;
+    job->begin = begin;
+    return push_job(item, std::move(job));
+  };
+  auto piece = [&](const Piece& p) {
+    auto job = std::make_unique<Job>();
+    job->kind = Job::Kind::Piece;
+    job->codec = item.codec;
+    job->fd = fd;
+    job->piece = p;
+    return push_job(item, std::move(job));
+  };
+  if (item.codec == Codec::Xz) {
+    XzBlocks blocks;
+    std::string why;  // the stream decoder reports it, where it is
+    if (!blocks.load(read, item.in_total, why) || blocks.count() < 2) return stream(0);
+    for (Piece p; blocks.next(p);)
+      if (!piece(p)) return false;
+    return true;
+  }
+  // The first piece waits for a second: a file of one piece is one stream (as zstd -T writes it).
+  PieceWalker walker(item.codec, read, item.in_total);
+  Piece first, p;
+  for (uint64_t found = 0;;) {
+    PieceWalker::Found f = walker.next(p);
+    if (f == PieceWalker::Found::Piece) {
+      if (++found == 1) {
+        first = p;
+      } else if ((found == 2 && !piece(first)) || !piece(p)) {
+        return false;
+      }
+      continue;
+    }
+    if (found < 2) return stream(0);
+    return f == PieceWalker::Found::End || stream(p.begin);
+  }
+}
+
 // --- The workers: decode jobs in queue order into chunks from the pool.
 
 // A chunk for `job`'s output. The job the reader is at (or will be next) may take any chunk; others leave
@@ -372,6 +440,7 @@ void InputFiles::Engine::JobSink::finish(bool keep) {
 
 void InputFiles::Engine::work() {
   Bzip2Scratch scratch;
+  PieceDecoder pieces;
   std::vector<uint8_t> inbuf(kReadSize);
   for (;;) {
     Job* job;
@@ -383,8 +452,11 @@ void InputFiles::Engine::work() {
       queue.pop_front();
     }
     bool block = job->kind == Job::Kind::Block;
-    auto sink = std::make_unique<JobSink>(*this, job, block);
-    if (block) {
+    auto sink = std::make_unique<JobSink>(*this, job, block || job->kind == Job::Kind::Piece);
+    if (job->kind == Job::Kind::Piece) {
+      sink->in_bytes = job->piece.end - job->piece.begin;
+      decode_piece(job, *sink, pieces, inbuf);
+    } else if (block) {
       sink->in_bytes = job->block.bits / 8;
       std::string why;
       if (!decode_bzip2_block(job->block, scratch, *sink, why))
@@ -403,16 +475,18 @@ void InputFiles::Engine::work() {
 }
 
 void InputFiles::Engine::decode_stream(Job* job, JobSink& out, std::vector<uint8_t>& inbuf) {
-  std::unique_ptr<StreamDecoder> dec = make_stream_decoder(job->codec);
+  std::unique_ptr<StreamDecoder> dec = make_stream_decoder(job->codec, job->begin);
   std::span<const uint8_t> in(reinterpret_cast<const uint8_t*>(job->prefix.data()), job->prefix.size());
   bool eof = false;
-  uint64_t used = 0;
+  uint64_t used = 0, at = job->begin;
   std::string err;
   while (!stop) {
     if (in.empty() && !eof) {
       if (!job->regular) out.publish();  // a pipe: hand on what is decoded before waiting for more
-      long n = read_some(job->fd, job->regular, inbuf.data(), inbuf.size(), stop);
+      long n = job->positional ? pread_full(job->fd, inbuf.data(), inbuf.size(), at)
+                               : read_some(job->fd, job->regular, inbuf.data(), inbuf.size(), stop);
       if (n == -2) return;
+      if (n > 0) at += static_cast<uint64_t>(n);
       if (n < 0) {
         job->error = fmt::format("cannot read: {}", std::strerror(errno));
         return;
@@ -429,6 +503,40 @@ void InputFiles::Engine::decode_stream(Job* job, JobSink& out, std::vector<uint8
     if (s == StreamDecoder::Status::End) return;
     if (s == StreamDecoder::Status::Error) {
       job->error = err + (eof && in.empty() ? "" : "; the rest of the input is skipped");
+      return;
+    }
+  }
+}
+
+// One piece, read with pread: its output is held back until the piece is checked (as a bzip2 block's), so
+// a corrupt piece is dropped whole and the next one starts at its known place.
+void InputFiles::Engine::decode_piece(Job* job, JobSink& out, PieceDecoder& dec,
+                                      std::vector<uint8_t>& inbuf) {
+  const Piece& p = job->piece;
+  dec.start(job->codec, p);
+  std::span<const uint8_t> in;
+  uint64_t at = p.begin;
+  std::string why;
+  while (!stop) {
+    if (in.empty() && at < p.end) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(inbuf.size(), p.end - at));
+      long n = pread_full(job->fd, inbuf.data(), want, at);
+      if (n < 0 || static_cast<size_t>(n) < want) {
+        job->error =
+            fmt::format("cannot read at byte {}: {}", at, n < 0 ? std::strerror(errno) : "the file shrank");
+        return;
+      }
+      at += want;
+      in = {inbuf.data(), want};
+    }
+    std::span<uint8_t> room = out.room();
+    std::span<uint8_t> rest = room;
+    StreamDecoder::Status s = dec.decode(in, rest, at == p.end, why);
+    out.wrote(room.size() - rest.size());
+    if (s == StreamDecoder::Status::End) return;
+    if (s == StreamDecoder::Status::Error) {
+      job->error = fmt::format("corrupt {} {} at byte {} ({}); skipped", codec_name(job->codec),
+                               piece_noun(job->codec), p.begin, why);
       return;
     }
   }

@@ -1,6 +1,7 @@
-// The engine behind InputFiles (archive.h): the planner opens the inputs in order and splits bzip2 streams
-// into blocks; a pool of workers decodes the jobs into chunks from a bounded pool (both archive_pool.cpp);
-// the reader takes the chunks in input order (archive.cpp). Internal to those two files.
+// The engine behind InputFiles (archive.h): the planner opens the inputs in order, splits bzip2 streams
+// into blocks and regular zstd, BGZF and xz files into their pieces (pieces.h); a pool of workers decodes the
+// jobs into chunks from a bounded pool (both archive_pool.cpp); the reader takes the chunks in input order
+// (archive.cpp). Internal to those two files.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -16,6 +17,7 @@
 
 #include "input/archive.h"
 #include "input/decompress.h"
+#include "input/pieces.h"
 
 namespace trendtop {
 
@@ -39,11 +41,14 @@ struct Chunk {
 };
 
 struct Job {
-  enum class Kind { Block, Stream, Error } kind = Kind::Error;
+  enum class Kind { Block, Stream, Piece, Error } kind = Kind::Error;
   Bzip2Block block;           // Block: one bzip2 block
-  Codec codec = Codec::None;  // Stream: a whole input in this codec, read from fd after prefix
+  Piece piece;                // Piece: one zstd frame, BGZF member or xz block of a regular file (pieces.h)
+  Codec codec = Codec::None;  // Stream: an input in this codec, read from fd after prefix; Piece: its codec
   int fd = -1;
   bool regular = true;
+  bool positional = false;  // Stream: a regular file, read with pread from `begin` on (Piece: always)
+  uint64_t begin = 0;
   std::string prefix;
   std::string error;  // Error: what to report here; otherwise why decoding failed (set by the worker)
   bool done = false;
@@ -83,6 +88,7 @@ struct InputFiles::Engine {
   void open(Item& item);
   bool push_job(Item& item, std::unique_ptr<Job> job);
   void split_bzip2(Item& item);
+  bool split_pieces(Item& item);
 
   // --- The workers: decode jobs in queue order into chunks from the pool.
 
@@ -108,6 +114,7 @@ struct InputFiles::Engine {
 
   void work();
   void decode_stream(Job* job, JobSink& out, std::vector<uint8_t>& inbuf);
+  void decode_piece(Job* job, JobSink& out, PieceDecoder& dec, std::vector<uint8_t>& inbuf);
 
   // --- The reader's side (archive.cpp).
 

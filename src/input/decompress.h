@@ -42,7 +42,8 @@ class StreamDecoder {
   // Compressed bytes consumed so far (for error offsets).
   virtual uint64_t consumed() const = 0;
 };
-std::unique_ptr<StreamDecoder> make_stream_decoder(Codec c);
+// `base`: where the decoder's first byte is in the input, for the offsets its messages give.
+std::unique_ptr<StreamDecoder> make_stream_decoder(Codec c, uint64_t base = 0);
 
 // One bzip2 block as found in the compressed stream: its bits (from the block magic up to the next block's
 // magic or the end-of-stream magic), its stored CRC and the stream's block size level.
