@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
+#include <zstd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -44,6 +45,38 @@ std::string read_all(InputFiles& in, size_t& failed) {
   }
 }
 
+// Reads every input to its end, going on after errors as the reader does; the errors in `errors`.
+std::string read_on(InputFiles& in, std::vector<std::string>& errors) {
+  std::string all, error;
+  char buf[5000];
+  for (;;) {
+    InputFiles::Next n = in.next(error);
+    if (n == InputFiles::Next::End) return all;
+    if (n == InputFiles::Next::Failed) {
+      errors.push_back(error);
+      continue;
+    }
+    for (;;) {
+      long got = in.read(buf, error);
+      if (got > 0) all.append(buf, static_cast<size_t>(got));
+      if (got == -1) errors.push_back(error);
+      if (got == 0 || in.ended()) break;
+    }
+  }
+}
+
+// A frame with its checksum, as the zstd tool writes it (without one, damage may decode to other bytes).
+std::string zstd_frame(const std::string& in) {
+  ZSTD_CCtx* c = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
+  std::string out(ZSTD_compressBound(in.size()), 0);
+  size_t n = ZSTD_compress2(c, out.data(), out.size(), in.data(), in.size());
+  ZSTD_freeCCtx(c);
+  REQUIRE(!ZSTD_isError(n));
+  out.resize(n);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("archive: many small plain files are read in order, each once", "[archive]") {
@@ -74,4 +107,40 @@ TEST_CASE("archive: many small plain files are read in order, each once", "[arch
   InputFiles in({dir.path.string()}, 2);
   size_t failed = 0;
   CHECK(read_all(in, failed) == expect);
+}
+
+TEST_CASE(
+    "archive: a file of many zstd frames reads back whole on any number of threads; a corrupt frame is "
+    "reported at its offset, and only it is lost",
+    "[archive]") {
+  TempDir dir;
+  std::string plain, packed, lost;
+  uint64_t bad_at = 0;
+  for (int i = 0; i < 40; ++i) {
+    std::string part;
+    for (int k = 0; k < 2000; ++k)
+      part += "{\"frame\":" + std::to_string(i) + ",\"k\":" + std::to_string(k) + "}\n";
+    std::string f = zstd_frame(part);
+    if (i == 17) {
+      bad_at = packed.size();
+      f[f.size() / 2] ^= 0x21;
+      lost = part;
+    } else {
+      plain += part;
+    }
+    packed += f;
+  }
+  std::string path = (dir.path / "frames.zst").string();
+  std::ofstream(path, std::ios::binary) << packed;
+  std::string after = (dir.path / "after").string();
+  std::ofstream(after) << "{\"after\":1}\n";
+  for (unsigned threads : {1u, 2u, 3u}) {
+    for (int round = 0; round < 3; ++round) {
+      InputFiles in({path, after}, threads);
+      std::vector<std::string> errors;
+      CHECK(read_on(in, errors) == plain + "{\"after\":1}\n");
+      REQUIRE(errors.size() == 1);
+      CHECK(errors[0].starts_with(path + ": corrupt zstd frame at byte " + std::to_string(bad_at) + " ("));
+    }
+  }
 }
