@@ -133,7 +133,7 @@ using namespace archive_detail;
 InputFiles::Engine::Engine(std::vector<std::string> p, unsigned t)
     : paths(std::move(p)),
       threads(std::max(1u, t)),
-      max_chunks(kChunksPerThread * threads + kChunksExtra),
+      max_chunks(kChunksPerThread * threads + kChunksExtra + kReserve),
       max_jobs(kJobsPerThread * threads + 4) {}
 
 InputFiles::Engine::~Engine() {
@@ -409,7 +409,7 @@ void InputFiles::Engine::JobSink::publish() {
   if (holding) {
     held.push_back(cur);
     cur = nullptr;
-    if (held.size() < engine.max_chunks / 2) return;
+    if (held.size() <= kHoldChunks) return;
     holding = false;
   } else {
     held.push_back(cur);

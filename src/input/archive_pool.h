@@ -24,10 +24,17 @@ namespace trendtop {
 namespace archive_detail {
 
 inline constexpr size_t kChunkSize = 1 << 20;  // decoded bytes travel in chunks of this size
-// The pool: kChunksPerThread chunks per decoding thread, and kChunksExtra more.
+// A held job's output (a bzip2 block's, a piece's: it waits until the job is checked) goes out early once it
+// passes this many chunks. A constant, so that what a damaged big piece leaves is the same for any number of
+// threads.
+inline constexpr size_t kHoldChunks = 8;
+// Chunks only the job being read may take: all that a held job needs before its output goes out (its
+// held chunks and the one it writes), so the job being read always finishes or goes out, whatever the
+// jobs after it hold.
+inline constexpr size_t kReserve = kHoldChunks + 1;
+// The pool: kChunksPerThread chunks per decoding thread, kChunksExtra more, and the reserve.
 inline constexpr size_t kChunksPerThread = 8;
-inline constexpr size_t kChunksExtra = 4;
-inline constexpr size_t kReserve = 2;         // chunks only the input being read may take
+inline constexpr size_t kChunksExtra = 2;
 inline constexpr size_t kJobsPerThread = 4;   // jobs queued or decoded ahead of the reader, per thread (+4)
 inline constexpr size_t kMaxItems = 64;       // inputs opened ahead of the reader
 inline constexpr size_t kReadSize = 1 << 20;  // compressed bytes per read
@@ -94,9 +101,10 @@ struct InputFiles::Engine {
 
   Chunk* get_chunk(Job* job);
 
-  // A job's output, chunk by chunk, handed to the reader as each fills. A bzip2 block's output is held back
-  // until its CRC is checked (at the end of the block), so a corrupt block is dropped whole, as bzip2recover
-  // would drop it; only a block too big for half the pool (long runs expand up to 45 MB) goes out early.
+  // A job's output, chunk by chunk, handed to the reader as each fills. A bzip2 block's or a piece's output
+  // is held back until it is checked (at its end), so a corrupt block is dropped whole, as bzip2recover
+  // would drop it; only one of more than kHoldChunks MiB (a bzip2 block's long runs expand up to 45 MB, a
+  // zstd frame of high level) goes out early.
   struct JobSink final : ByteSink {
     JobSink(Engine& e, Job* j, bool hold) : engine(e), job(j), holding(hold) {}
     std::span<uint8_t> room() override;
