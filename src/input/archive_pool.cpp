@@ -324,13 +324,24 @@ bool InputFiles::Engine::split_pieces(Item& item) {
     job->begin = begin;
     return push_job(item, std::move(job));
   };
-  auto piece = [&](const Piece& p) {
+  // Pieces go in jobs of up to kGroupBytes (or kGroupPieces): flush() queues the one being filled.
+  std::vector<Piece> group;
+  uint64_t group_bytes = 0;
+  auto flush = [&] {
+    if (group.empty()) return true;
     auto job = std::make_unique<Job>();
     job->kind = Job::Kind::Piece;
     job->codec = item.codec;
     job->fd = fd;
-    job->piece = p;
+    job->pieces = std::move(group);
+    group.clear();
+    group_bytes = 0;
     return push_job(item, std::move(job));
+  };
+  auto piece = [&](const Piece& p) {
+    group.push_back(p);
+    group_bytes += p.end - p.begin;
+    return (group_bytes < kGroupBytes && group.size() < kGroupPieces) || flush();
   };
   if (item.codec == Codec::Xz) {
     XzBlocks blocks;
@@ -338,7 +349,7 @@ bool InputFiles::Engine::split_pieces(Item& item) {
     if (!blocks.load(read, item.in_total, why) || blocks.count() < 2) return stream(0);
     for (Piece p; blocks.next(p);)
       if (!piece(p)) return false;
-    return true;
+    return flush();
   }
   // The first piece waits for a second: a file of one piece is one stream (as zstd -T writes it).
   PieceWalker walker(item.codec, read, item.in_total);
@@ -354,7 +365,7 @@ bool InputFiles::Engine::split_pieces(Item& item) {
       continue;
     }
     if (found < 2) return stream(0);
-    return f == PieceWalker::Found::End || stream(p.begin);
+    return flush() && (f == PieceWalker::Found::End || stream(p.begin));
   }
 }
 
@@ -404,7 +415,7 @@ void InputFiles::Engine::JobSink::publish() {
     cur = nullptr;
     return;
   }
-  cur->in_bytes = in_bytes;
+  cur->in_bytes += in_bytes;  // (a chunk taken back by rollback() may have some)
   in_bytes = 0;
   if (holding) {
     held.push_back(cur);
@@ -418,6 +429,21 @@ void InputFiles::Engine::JobSink::publish() {
   for (Chunk* c : held) job->out.push_back(c);
   held.clear();
   engine.cv_read.notify_all();
+}
+
+bool InputFiles::Engine::JobSink::rollback(const Mark& m) {
+  if (!holding) return false;
+  std::lock_guard lk(engine.m);
+  // The chunk written at the mark is the current one still, or the first held since.
+  Chunk* keep = !m.cur ? nullptr : held.size() > m.held ? held[m.held] : cur;
+  for (size_t i = m.held; i < held.size(); ++i)
+    if (held[i] != keep) engine.free_chunks.push_back(held[i]);
+  if (cur && cur != keep) engine.free_chunks.push_back(cur);
+  held.resize(m.held);
+  cur = keep;
+  if (cur) cur->size = m.size;
+  engine.cv_work.notify_all();
+  return true;
 }
 
 // The end of the job: what it wrote goes out, or (a corrupt block) what was held back is dropped.
@@ -454,8 +480,7 @@ void InputFiles::Engine::work() {
     bool block = job->kind == Job::Kind::Block;
     auto sink = std::make_unique<JobSink>(*this, job, block || job->kind == Job::Kind::Piece);
     if (job->kind == Job::Kind::Piece) {
-      sink->in_bytes = job->piece.end - job->piece.begin;
-      decode_piece(job, *sink, pieces, inbuf);
+      decode_pieces(job, *sink, pieces, inbuf);
     } else if (block) {
       sink->in_bytes = job->block.bits / 8;
       std::string why;
@@ -508,23 +533,36 @@ void InputFiles::Engine::decode_stream(Job* job, JobSink& out, std::vector<uint8
   }
 }
 
-// One piece, read with pread: its output is held back until the piece is checked (as a bzip2 block's), so
-// a corrupt piece is dropped whole and the next one starts at its known place.
-void InputFiles::Engine::decode_piece(Job* job, JobSink& out, PieceDecoder& dec,
-                                      std::vector<uint8_t>& inbuf) {
-  const Piece& p = job->piece;
+// A job's pieces, one after the other, each read with pread and decoded alone. The job's output is held
+// back until the end (as a bzip2 block's), and a corrupt piece's is taken back, so a corrupt piece is dropped
+// whole and the next one starts at its known place.
+void InputFiles::Engine::decode_pieces(Job* job, JobSink& out, PieceDecoder& dec,
+                                       std::vector<uint8_t>& inbuf) {
+  for (const Piece& p : job->pieces) {
+    JobSink::Mark mark = out.mark();
+    std::string why;
+    if (!decode_piece(job, p, out, dec, inbuf, why)) {
+      if (stop) return;
+      out.rollback(mark);
+      job->skipped.push_back(fmt::format("corrupt {} {} at byte {} ({}); skipped", codec_name(job->codec),
+                                         piece_noun(job->codec), p.begin, why));
+    }
+    out.in_bytes += p.end - p.begin;
+  }
+}
+
+bool InputFiles::Engine::decode_piece(const Job* job, const Piece& p, JobSink& out, PieceDecoder& dec,
+                                      std::vector<uint8_t>& inbuf, std::string& why) {
   dec.start(job->codec, p);
   std::span<const uint8_t> in;
   uint64_t at = p.begin;
-  std::string why;
   while (!stop) {
     if (in.empty() && at < p.end) {
       size_t want = static_cast<size_t>(std::min<uint64_t>(inbuf.size(), p.end - at));
       long n = pread_full(job->fd, inbuf.data(), want, at);
       if (n < 0 || static_cast<size_t>(n) < want) {
-        job->error =
-            fmt::format("cannot read at byte {}: {}", at, n < 0 ? std::strerror(errno) : "the file shrank");
-        return;
+        why = fmt::format("cannot read byte {}: {}", at, n < 0 ? std::strerror(errno) : "the file shrank");
+        return false;
       }
       at += want;
       in = {inbuf.data(), want};
@@ -533,13 +571,9 @@ void InputFiles::Engine::decode_piece(Job* job, JobSink& out, PieceDecoder& dec,
     std::span<uint8_t> rest = room;
     StreamDecoder::Status s = dec.decode(in, rest, at == p.end, why);
     out.wrote(room.size() - rest.size());
-    if (s == StreamDecoder::Status::End) return;
-    if (s == StreamDecoder::Status::Error) {
-      job->error = fmt::format("corrupt {} {} at byte {} ({}); skipped", codec_name(job->codec),
-                               piece_noun(job->codec), p.begin, why);
-      return;
-    }
+    if (s != StreamDecoder::Status::More) return s == StreamDecoder::Status::End;
   }
+  return false;
 }
 
 bool regular_inputs_size(const std::vector<std::string>& paths, uint64_t& total) {

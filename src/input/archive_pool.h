@@ -35,9 +35,13 @@ inline constexpr size_t kReserve = kHoldChunks + 1;
 // The pool: kChunksPerThread chunks per decoding thread, kChunksExtra more, and the reserve.
 inline constexpr size_t kChunksPerThread = 8;
 inline constexpr size_t kChunksExtra = 2;
-inline constexpr size_t kJobsPerThread = 4;   // jobs queued or decoded ahead of the reader, per thread (+4)
-inline constexpr size_t kMaxItems = 64;       // inputs opened ahead of the reader
-inline constexpr size_t kReadSize = 1 << 20;  // compressed bytes per read
+inline constexpr size_t kJobsPerThread = 4;  // jobs queued or decoded ahead of the reader, per thread (+4)
+// Consecutive small pieces of a file go in one job, up to this many compressed bytes or pieces: a BGZF
+// member holds 64 KiB of text, and a job of one would take a 1 MiB chunk of the pool for it.
+inline constexpr uint64_t kGroupBytes = 128 << 10;
+inline constexpr size_t kGroupPieces = 64;
+inline constexpr size_t kMaxItems = 64;                        // inputs opened ahead of the reader
+inline constexpr size_t kReadSize = 1 << 20;                   // compressed bytes per read
 inline constexpr auto kWait = std::chrono::milliseconds(100);  // the reader waits this long for decoded bytes
 
 struct Chunk {
@@ -50,7 +54,7 @@ struct Chunk {
 struct Job {
   enum class Kind { Block, Stream, Piece, Error } kind = Kind::Error;
   Bzip2Block block;           // Block: one bzip2 block
-  Piece piece;                // Piece: one zstd frame, BGZF member or xz block of a regular file (pieces.h)
+  std::vector<Piece> pieces;  // Piece: consecutive zstd frames, BGZF members or xz blocks of a regular file
   Codec codec = Codec::None;  // Stream: an input in this codec, read from fd after prefix; Piece: its codec
   int fd = -1;
   bool regular = true;
@@ -58,6 +62,8 @@ struct Job {
   uint64_t begin = 0;
   std::string prefix;
   std::string error;  // Error: what to report here; otherwise why decoding failed (set by the worker)
+  std::vector<std::string>
+      skipped;  // Piece: the pieces found corrupt (and dropped), reported after its output
   bool done = false;
   std::deque<Chunk*> out;  // decoded, not yet read
 };
@@ -111,6 +117,14 @@ struct InputFiles::Engine {
     void wrote(size_t n) override;
     void publish();
     void finish(bool keep);
+    // Where the output is now; rollback() drops what was written since (a corrupt piece among good ones),
+    // unless some of it went out already (false).
+    struct Mark {
+      size_t held = 0, size = 0;
+      bool cur = false;
+    };
+    Mark mark() const { return {held.size(), cur ? cur->size : 0, cur != nullptr}; }
+    bool rollback(const Mark& m);
     Engine& engine;
     Job* job;
     bool holding;
@@ -122,7 +136,9 @@ struct InputFiles::Engine {
 
   void work();
   void decode_stream(Job* job, JobSink& out, std::vector<uint8_t>& inbuf);
-  void decode_piece(Job* job, JobSink& out, PieceDecoder& dec, std::vector<uint8_t>& inbuf);
+  void decode_pieces(Job* job, JobSink& out, PieceDecoder& dec, std::vector<uint8_t>& inbuf);
+  bool decode_piece(const Job* job, const Piece& p, JobSink& out, PieceDecoder& dec,
+                    std::vector<uint8_t>& inbuf, std::string& why);
 
   // --- The reader's side (archive.cpp).
 
