@@ -138,6 +138,11 @@ long InputFiles::Engine::read(std::span<char> into, std::string& error) {
       return static_cast<long>(n);
     }
     if (job->done) {
+      if (!job->skipped.empty()) {  // corrupt pieces, one error each
+        error = it.name + ": " + job->skipped.front();
+        job->skipped.erase(job->skipped.begin());
+        return -1;
+      }
       std::string err = std::move(job->error);
       it.jobs.pop_front();
       --jobs_in_flight;

@@ -6,8 +6,9 @@
 //   dot are skipped, and so is anything that is neither a regular file nor a directory (FIFOs, sockets,
 //   devices, symbolic links to directories). A file named on the command line is read whatever it is.
 // - Compressed inputs decode on a pool of threads ahead of the reader, and come out in input order: whole
-//   files in parallel, and the blocks of one bzip2 stream in parallel. A planner thread walks the inputs
-//   (opening files, sniffing them, splitting bzip2 streams into blocks) a bounded way ahead.
+//   files in parallel, and the pieces of one file in parallel: a bzip2 stream's blocks, and a regular
+//   file's zstd frames, BGZF members or xz blocks (pieces.h). A planner thread walks the inputs (opening
+//   files, sniffing them, splitting them into blocks and pieces) a bounded way ahead.
 // - Memory is bounded whatever the input: decoded bytes wait in a fixed pool of chunks (a few per thread),
 //   and the planner stays a bounded number of jobs ahead. A thread decoding ahead of the input being read
 //   stops when the pool is nearly empty; the last chunks are kept for the input being read, so it always

@@ -131,6 +131,22 @@ size_t lookahead_limit() {
   return std::min(kMaxItems, limit - open - kFdReserve);
 }
 
+// Reads `n` bytes at `offset` (fewer at the end of the file); -1 on an error.
+long pread_full(int fd, uint8_t* buf, size_t n, uint64_t offset) {
+  size_t got = 0;
+  while (got < n) {
+    ssize_t k = ::pread(fd, buf + got, n - got, static_cast<off_t>(offset + got));
+    if (k > 0) {
+      got += static_cast<size_t>(k);
+    } else if (k == 0) {
+      break;
+    } else if (errno != EINTR) {
+      return -1;
+    }
+  }
+  return static_cast<long>(got);
+}
+
 // Reads what is there; on a pipe, waits for it in steps so that `stop` is seen. -1 on error, -2 stopped.
 long read_some(int fd, bool regular, uint8_t* buf, size_t n, const std::atomic<bool>& stop) {
   for (;;) {
@@ -154,7 +170,7 @@ using namespace archive_detail;
 InputFiles::Engine::Engine(std::vector<std::string> p, unsigned t)
     : paths(std::move(p)),
       threads(std::max(1u, t)),
-      max_chunks(kChunksPerThread * threads + kChunksExtra),
+      max_chunks(kChunksPerThread * threads + kChunksExtra + kReserve),
       max_jobs(kJobsPerThread * threads + 4) {}
 
 InputFiles::Engine::~Engine() {
@@ -247,6 +263,8 @@ void InputFiles::Engine::plan() {
     }
     if (item->codec == Codec::Bzip2) {
       split_bzip2(*item);
+    } else if (!item->by_reader) {
+      if (!split_pieces(*item)) return;
     } else {
       auto job = std::make_unique<Job>();
       job->kind = Job::Kind::Stream;
@@ -371,6 +389,67 @@ void InputFiles::Engine::split_bzip2(Item& item) {
   item.in_total = total;
 }
 
+// A regular zstd, gzip or xz file: its pieces (pieces.h) as jobs when it has two or more, then what does not
+// split as one stream; else the whole file as one stream, as before. False when stopping.
+bool InputFiles::Engine::split_pieces(Item& item) {
+  const int fd = item.fd;
+  ReadAt read = [fd](uint64_t offset, uint8_t* into, size_t n) {
+    return static_cast<size_t>(std::max(0L, pread_full(fd, into, n, offset)));
+  };
+  auto stream = [&](uint64_t begin) {
+    auto job = std::make_unique<Job>();
+    job->kind = Job::Kind::Stream;
+    job->codec = item.codec;
+    job->fd = fd;
+    job->positional = true;
+    job->begin = begin;
+    return push_job(item, std::move(job));
+  };
+  // Pieces go in jobs of up to kGroupBytes (or kGroupPieces): flush() queues the one being filled.
+  std::vector<Piece> group;
+  uint64_t group_bytes = 0;
+  auto flush = [&] {
+    if (group.empty()) return true;
+    auto job = std::make_unique<Job>();
+    job->kind = Job::Kind::Piece;
+    job->codec = item.codec;
+    job->fd = fd;
+    job->pieces = std::move(group);
+    group.clear();
+    group_bytes = 0;
+    return push_job(item, std::move(job));
+  };
+  auto piece = [&](const Piece& p) {
+    group.push_back(p);
+    group_bytes += p.end - p.begin;
+    return (group_bytes < kGroupBytes && group.size() < kGroupPieces) || flush();
+  };
+  if (item.codec == Codec::Xz) {
+    XzBlocks blocks;
+    std::string why;  // the stream decoder reports it, where it is
+    if (!blocks.load(read, item.in_total, why) || blocks.count() < 2) return stream(0);
+    for (Piece p; blocks.next(p);)
+      if (!piece(p)) return false;
+    return flush();
+  }
+  // The first piece waits for a second: a file of one piece is one stream (as zstd -T writes it).
+  PieceWalker walker(item.codec, read, item.in_total);
+  Piece first, p;
+  for (uint64_t found = 0;;) {
+    PieceWalker::Found f = walker.next(p);
+    if (f == PieceWalker::Found::Piece) {
+      if (++found == 1) {
+        first = p;
+      } else if ((found == 2 && !piece(first)) || !piece(p)) {
+        return false;
+      }
+      continue;
+    }
+    if (found < 2) return stream(0);
+    return flush() && (f == PieceWalker::Found::End || stream(p.begin));
+  }
+}
+
 // --- The workers: decode jobs in queue order into chunks from the pool.
 
 // A chunk for `job`'s output. The job the reader is at (or will be next) may take any chunk; others leave
@@ -417,12 +496,12 @@ void InputFiles::Engine::JobSink::publish() {
     cur = nullptr;
     return;
   }
-  cur->in_bytes = in_bytes;
+  cur->in_bytes += in_bytes;  // (a chunk taken back by rollback() may have some)
   in_bytes = 0;
   if (holding) {
     held.push_back(cur);
     cur = nullptr;
-    if (held.size() < engine.max_chunks / 2) return;
+    if (held.size() <= kHoldChunks) return;
     holding = false;
   } else {
     held.push_back(cur);
@@ -431,6 +510,21 @@ void InputFiles::Engine::JobSink::publish() {
   for (Chunk* c : held) job->out.push_back(c);
   held.clear();
   engine.cv_read.notify_all();
+}
+
+bool InputFiles::Engine::JobSink::rollback(const Mark& m) {
+  if (!holding) return false;
+  std::lock_guard lk(engine.m);
+  // The chunk written at the mark is the current one still, or the first held since.
+  Chunk* keep = !m.cur ? nullptr : held.size() > m.held ? held[m.held] : cur;
+  for (size_t i = m.held; i < held.size(); ++i)
+    if (held[i] != keep) engine.free_chunks.push_back(held[i]);
+  if (cur && cur != keep) engine.free_chunks.push_back(cur);
+  held.resize(m.held);
+  cur = keep;
+  if (cur) cur->size = m.size;
+  engine.cv_work.notify_all();
+  return true;
 }
 
 // The end of the job: what it wrote goes out, or (a corrupt block) what was held back is dropped.
@@ -453,6 +547,7 @@ void InputFiles::Engine::JobSink::finish(bool keep) {
 
 void InputFiles::Engine::work() {
   Bzip2Scratch scratch;
+  PieceDecoder pieces;
   std::vector<uint8_t> inbuf(kReadSize);
   for (;;) {
     Job* job;
@@ -464,8 +559,10 @@ void InputFiles::Engine::work() {
       queue.pop_front();
     }
     bool block = job->kind == Job::Kind::Block;
-    auto sink = std::make_unique<JobSink>(*this, job, block);
-    if (block) {
+    auto sink = std::make_unique<JobSink>(*this, job, block || job->kind == Job::Kind::Piece);
+    if (job->kind == Job::Kind::Piece) {
+      decode_pieces(job, *sink, pieces, inbuf);
+    } else if (block) {
       sink->in_bytes = job->block.bits / 8;
       std::string why;
       if (!decode_bzip2_block(job->block, scratch, *sink, why))
@@ -484,16 +581,18 @@ void InputFiles::Engine::work() {
 }
 
 void InputFiles::Engine::decode_stream(Job* job, JobSink& out, std::vector<uint8_t>& inbuf) {
-  std::unique_ptr<StreamDecoder> dec = make_stream_decoder(job->codec);
+  std::unique_ptr<StreamDecoder> dec = make_stream_decoder(job->codec, job->begin);
   std::span<const uint8_t> in(reinterpret_cast<const uint8_t*>(job->prefix.data()), job->prefix.size());
   bool eof = false;
-  uint64_t used = 0;
+  uint64_t used = 0, at = job->begin;
   std::string err;
   while (!stop) {
     if (in.empty() && !eof) {
       if (!job->regular) out.publish();  // a pipe: hand on what is decoded before waiting for more
-      long n = read_some(job->fd, job->regular, inbuf.data(), inbuf.size(), stop);
+      long n = job->positional ? pread_full(job->fd, inbuf.data(), inbuf.size(), at)
+                               : read_some(job->fd, job->regular, inbuf.data(), inbuf.size(), stop);
       if (n == -2) return;
+      if (n > 0) at += static_cast<uint64_t>(n);
       if (n < 0) {
         job->error = fmt::format("cannot read: {}", std::strerror(errno));
         return;
@@ -513,6 +612,49 @@ void InputFiles::Engine::decode_stream(Job* job, JobSink& out, std::vector<uint8
       return;
     }
   }
+}
+
+// A job's pieces, one after the other, each read with pread and decoded alone. The job's output is held
+// back until the end (as a bzip2 block's), and a corrupt piece's is taken back, so a corrupt piece is dropped
+// whole and the next one starts at its known place.
+void InputFiles::Engine::decode_pieces(Job* job, JobSink& out, PieceDecoder& dec,
+                                       std::vector<uint8_t>& inbuf) {
+  for (const Piece& p : job->pieces) {
+    JobSink::Mark mark = out.mark();
+    std::string why;
+    if (!decode_piece(job, p, out, dec, inbuf, why)) {
+      if (stop) return;
+      out.rollback(mark);
+      job->skipped.push_back(fmt::format("corrupt {} {} at byte {} ({}); skipped", codec_name(job->codec),
+                                         piece_noun(job->codec), p.begin, why));
+    }
+    out.in_bytes += p.end - p.begin;
+  }
+}
+
+bool InputFiles::Engine::decode_piece(const Job* job, const Piece& p, JobSink& out, PieceDecoder& dec,
+                                      std::vector<uint8_t>& inbuf, std::string& why) {
+  dec.start(job->codec, p);
+  std::span<const uint8_t> in;
+  uint64_t at = p.begin;
+  while (!stop) {
+    if (in.empty() && at < p.end) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(inbuf.size(), p.end - at));
+      long n = pread_full(job->fd, inbuf.data(), want, at);
+      if (n < 0 || static_cast<size_t>(n) < want) {
+        why = fmt::format("cannot read byte {}: {}", at, n < 0 ? std::strerror(errno) : "the file shrank");
+        return false;
+      }
+      at += want;
+      in = {inbuf.data(), want};
+    }
+    std::span<uint8_t> room = out.room();
+    std::span<uint8_t> rest = room;
+    StreamDecoder::Status s = dec.decode(in, rest, at == p.end, why);
+    out.wrote(room.size() - rest.size());
+    if (s != StreamDecoder::Status::More) return s == StreamDecoder::Status::End;
+  }
+  return false;
 }
 
 bool regular_inputs_size(const std::vector<std::string>& paths, uint64_t& total) {

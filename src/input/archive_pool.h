@@ -1,6 +1,7 @@
-// The engine behind InputFiles (archive.h): the planner opens the inputs in order and splits bzip2 streams
-// into blocks; a pool of workers decodes the jobs into chunks from a bounded pool (both archive_pool.cpp);
-// the reader takes the chunks in input order (archive.cpp). Internal to those two files.
+// The engine behind InputFiles (archive.h): the planner opens the inputs in order, splits bzip2 streams
+// into blocks and regular zstd, BGZF and xz files into their pieces (pieces.h); a pool of workers decodes the
+// jobs into chunks from a bounded pool (both archive_pool.cpp); the reader takes the chunks in input order
+// (archive.cpp). Internal to those two files.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -16,18 +17,30 @@
 
 #include "input/archive.h"
 #include "input/decompress.h"
+#include "input/pieces.h"
 
 namespace trendtop {
 
 namespace archive_detail {
 
 inline constexpr size_t kChunkSize = 1 << 20;  // decoded bytes travel in chunks of this size
-// The pool: kChunksPerThread chunks per decoding thread, and kChunksExtra more.
+// A held job's output (a bzip2 block's, a piece's: it waits until the job is checked) goes out early once it
+// passes this many chunks. A constant, so that what a damaged big piece leaves is the same for any number of
+// threads.
+inline constexpr size_t kHoldChunks = 8;
+// Chunks only the job being read may take: all that a held job needs before its output goes out (its
+// held chunks and the one it writes), so the job being read always finishes or goes out, whatever the
+// jobs after it hold.
+inline constexpr size_t kReserve = kHoldChunks + 1;
+// The pool: kChunksPerThread chunks per decoding thread, kChunksExtra more, and the reserve.
 inline constexpr size_t kChunksPerThread = 8;
-inline constexpr size_t kChunksExtra = 4;
-inline constexpr size_t kReserve = 2;        // chunks only the input being read may take
+inline constexpr size_t kChunksExtra = 2;
 inline constexpr size_t kJobsPerThread = 4;  // jobs queued or decoded ahead of the reader, per thread (+4)
-inline constexpr size_t kMaxItems = 64;      // inputs opened ahead of the reader, at most
+// Consecutive small pieces of a file go in one job, up to this many compressed bytes or pieces: a BGZF
+// member holds 64 KiB of text, and a job of one would take a 1 MiB chunk of the pool for it.
+inline constexpr uint64_t kGroupBytes = 128 << 10;
+inline constexpr size_t kGroupPieces = 64;
+inline constexpr size_t kMaxItems = 64;  // inputs opened ahead of the reader, at most
 // Descriptors left to the rest of the run under RLIMIT_NOFILE (connections accepted, a state checkpoint, a
 // chart), besides those open when reading starts: the look-ahead takes at most what remains (at least 1).
 inline constexpr size_t kFdReserve = 16;
@@ -42,13 +55,18 @@ struct Chunk {
 };
 
 struct Job {
-  enum class Kind { Block, Stream, Error } kind = Kind::Error;
+  enum class Kind { Block, Stream, Piece, Error } kind = Kind::Error;
   Bzip2Block block;           // Block: one bzip2 block
-  Codec codec = Codec::None;  // Stream: a whole input in this codec, read from fd after prefix
+  std::vector<Piece> pieces;  // Piece: consecutive zstd frames, BGZF members or xz blocks of a regular file
+  Codec codec = Codec::None;  // Stream: an input in this codec, read from fd after prefix; Piece: its codec
   int fd = -1;
   bool regular = true;
+  bool positional = false;  // Stream: a regular file, read with pread from `begin` on (Piece: always)
+  uint64_t begin = 0;
   std::string prefix;
   std::string error;  // Error: what to report here; otherwise why decoding failed (set by the worker)
+  std::vector<std::string>
+      skipped;  // Piece: the pieces found corrupt (and dropped), reported after its output
   bool done = false;
   std::deque<Chunk*> out;  // decoded, not yet read
 };
@@ -92,20 +110,30 @@ struct InputFiles::Engine {
   bool wait_for_descriptor(uint64_t seen);
   bool push_job(Item& item, std::unique_ptr<Job> job);
   void split_bzip2(Item& item);
+  bool split_pieces(Item& item);
 
   // --- The workers: decode jobs in queue order into chunks from the pool.
 
   Chunk* get_chunk(Job* job);
 
-  // A job's output, chunk by chunk, handed to the reader as each fills. A bzip2 block's output is held back
-  // until its CRC is checked (at the end of the block), so a corrupt block is dropped whole, as bzip2recover
-  // would drop it; only a block too big for half the pool (long runs expand up to 45 MB) goes out early.
+  // A job's output, chunk by chunk, handed to the reader as each fills. A bzip2 block's or a piece's output
+  // is held back until it is checked (at its end), so a corrupt block is dropped whole, as bzip2recover
+  // would drop it; only one of more than kHoldChunks MiB (a bzip2 block's long runs expand up to 45 MB, a
+  // zstd frame of high level) goes out early.
   struct JobSink final : ByteSink {
     JobSink(Engine& e, Job* j, bool hold) : engine(e), job(j), holding(hold) {}
     std::span<uint8_t> room() override;
     void wrote(size_t n) override;
     void publish();
     void finish(bool keep);
+    // Where the output is now; rollback() drops what was written since (a corrupt piece among good ones),
+    // unless some of it went out already (false).
+    struct Mark {
+      size_t held = 0, size = 0;
+      bool cur = false;
+    };
+    Mark mark() const { return {held.size(), cur ? cur->size : 0, cur != nullptr}; }
+    bool rollback(const Mark& m);
     Engine& engine;
     Job* job;
     bool holding;
@@ -117,6 +145,9 @@ struct InputFiles::Engine {
 
   void work();
   void decode_stream(Job* job, JobSink& out, std::vector<uint8_t>& inbuf);
+  void decode_pieces(Job* job, JobSink& out, PieceDecoder& dec, std::vector<uint8_t>& inbuf);
+  bool decode_piece(const Job* job, const Piece& p, JobSink& out, PieceDecoder& dec,
+                    std::vector<uint8_t>& inbuf, std::string& why);
 
   // --- The reader's side (archive.cpp).
 

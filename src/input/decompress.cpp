@@ -37,7 +37,7 @@ constexpr Magic kMagics[] = {
 // --- gzip (zlib): windowBits 15 + 16 takes the gzip wrapper and checks each member's CRC-32 and length.
 class GzipDecoder final : public StreamDecoder {
  public:
-  GzipDecoder() {
+  explicit GzipDecoder(uint64_t base) : base_(base) {
     std::memset(&z_, 0, sizeof z_);
     ok_ = inflateInit2(&z_, 15 + 16) == Z_OK;
   }
@@ -57,7 +57,8 @@ class GzipDecoder final : public StreamDecoder {
         consumed_ += zeros;
         padded_ = padded_ || zeros > 0;
         if (padded_ && !in.empty()) {  // gzip reads no member after padding either
-          error = fmt::format("corrupt gzip data near byte {} (data after the zero padding)", consumed_);
+          error =
+              fmt::format("corrupt gzip data near byte {} (data after the zero padding)", base_ + consumed_);
           return Status::Error;
         }
       }
@@ -81,13 +82,13 @@ class GzipDecoder final : public StreamDecoder {
       if (ret == Z_OK || ret == Z_BUF_ERROR) {
         if (in.empty() && !out.empty()) {
           if (!last) return Status::More;
-          error = fmt::format("truncated gzip data (it ends inside a member, at byte {})", consumed_);
+          error = fmt::format("truncated gzip data (it ends inside a member, at byte {})", base_ + consumed_);
           return Status::Error;
         }
         continue;
       }
-      error =
-          fmt::format("corrupt gzip data near byte {} ({})", consumed_, z_.msg ? z_.msg : "inflate failed");
+      error = fmt::format("corrupt gzip data near byte {} ({})", base_ + consumed_,
+                          z_.msg ? z_.msg : "inflate failed");
       return Status::Error;
     }
   }
@@ -98,13 +99,14 @@ class GzipDecoder final : public StreamDecoder {
   bool ok_ = false;
   bool in_member_ = false;
   bool padded_ = false;  // zero bytes came after a member
+  uint64_t base_;
   uint64_t consumed_ = 0;
 };
 
 // --- zstd: ZSTD_decompressStream goes on across frames (and skips skippable ones) by itself.
 class ZstdDecoder final : public StreamDecoder {
  public:
-  ZstdDecoder() : d_(ZSTD_createDCtx()) {}
+  explicit ZstdDecoder(uint64_t base) : d_(ZSTD_createDCtx()), base_(base) {}
   ~ZstdDecoder() override { ZSTD_freeDCtx(d_); }
   Status decode(std::span<const uint8_t>& in, std::span<uint8_t>& out, bool last,
                 std::string& error) override {
@@ -115,7 +117,8 @@ class ZstdDecoder final : public StreamDecoder {
       ZSTD_outBuffer ob{out.data(), out.size(), 0};
       size_t r = ZSTD_decompressStream(d_, &ob, &ib);
       if (ZSTD_isError(r)) {
-        error = fmt::format("corrupt zstd data near byte {} ({})", consumed_ + ib.pos, ZSTD_getErrorName(r));
+        error = fmt::format("corrupt zstd data near byte {} ({})", base_ + consumed_ + ib.pos,
+                            ZSTD_getErrorName(r));
         return Status::Error;
       }
       in = in.subspan(ib.pos);
@@ -126,7 +129,7 @@ class ZstdDecoder final : public StreamDecoder {
       if (in.empty() && !out.empty() && in_frame_) {
         if (!last) return Status::More;
         if (ob.pos > 0) continue;  // it may still hold output; ask again until it gives none
-        error = fmt::format("truncated zstd data (it ends inside a frame, at byte {})", consumed_);
+        error = fmt::format("truncated zstd data (it ends inside a frame, at byte {})", base_ + consumed_);
         return Status::Error;
       }
     }
@@ -135,6 +138,7 @@ class ZstdDecoder final : public StreamDecoder {
 
  private:
   ZSTD_DCtx* d_;
+  uint64_t base_;
   bool in_frame_ = false;
   uint64_t consumed_ = 0;
 };
@@ -142,7 +146,9 @@ class ZstdDecoder final : public StreamDecoder {
 // --- xz (liblzma): LZMA_CONCATENATED reads concatenated .xz streams (and stream padding) as one.
 class XzDecoder final : public StreamDecoder {
  public:
-  XzDecoder() { ok_ = lzma_stream_decoder(&s_, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK; }
+  explicit XzDecoder(uint64_t base) : base_(base) {
+    ok_ = lzma_stream_decoder(&s_, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK;
+  }
   ~XzDecoder() override { lzma_end(&s_); }
   Status decode(std::span<const uint8_t>& in, std::span<uint8_t>& out, bool last,
                 std::string& error) override {
@@ -164,7 +170,7 @@ class XzDecoder final : public StreamDecoder {
       if (ret == LZMA_OK) continue;
       if (ret == LZMA_BUF_ERROR) {
         if (!last) return Status::More;
-        error = fmt::format("truncated xz data (it ends inside a stream, at byte {})", s_.total_in);
+        error = fmt::format("truncated xz data (it ends inside a stream, at byte {})", base_ + s_.total_in);
         return Status::Error;
       }
       const char* why = ret == LZMA_DATA_ERROR      ? "compressed data is corrupt"
@@ -172,7 +178,7 @@ class XzDecoder final : public StreamDecoder {
                         : ret == LZMA_OPTIONS_ERROR ? "unsupported options"
                         : ret == LZMA_MEM_ERROR     ? "out of memory"
                                                     : "decoder error";
-      error = fmt::format("corrupt xz data near byte {} ({})", s_.total_in, why);
+      error = fmt::format("corrupt xz data near byte {} ({})", base_ + s_.total_in, why);
       return Status::Error;
     }
   }
@@ -180,6 +186,7 @@ class XzDecoder final : public StreamDecoder {
 
  private:
   lzma_stream s_ = LZMA_STREAM_INIT;
+  uint64_t base_;
   bool ok_ = false;
 };
 
@@ -280,14 +287,14 @@ const char* codec_name(Codec c) {
   return "plain";
 }
 
-std::unique_ptr<StreamDecoder> make_stream_decoder(Codec c) {
+std::unique_ptr<StreamDecoder> make_stream_decoder(Codec c, uint64_t base) {
   switch (c) {
     case Codec::Gzip:
-      return std::make_unique<GzipDecoder>();
+      return std::make_unique<GzipDecoder>(base);
     case Codec::Zstd:
-      return std::make_unique<ZstdDecoder>();
+      return std::make_unique<ZstdDecoder>(base);
     case Codec::Xz:
-      return std::make_unique<XzDecoder>();
+      return std::make_unique<XzDecoder>(base);
     default:
       return nullptr;
   }

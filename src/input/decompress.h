@@ -2,7 +2,8 @@
 // the pieces the archive reader (archive.h) runs on its threads.
 //
 // - gzip (zlib), zstd (libzstd) and xz (liblzma) are decoded as streams by StreamDecoder: concatenated
-//   members, frames and streams go on as one byte stream, as zcat, zstd -dc and xzcat print them.
+//   members, frames and streams go on as one byte stream, as zcat, zstd -dc and xzcat print them. (A
+//   regular file of many zstd frames, BGZF members or xz blocks is split into those first: pieces.h.)
 // - bzip2 (libbz2) is split into its blocks first (Bzip2Splitter): a bzip2 block is independent of the
 //   others, so blocks decode on any thread and are put back in order. Block boundaries are found the way
 //   lbzip2 and pbzip2 find them, by the 48-bit block magic 0x314159265359 at any bit position; each block is
@@ -42,7 +43,8 @@ class StreamDecoder {
   // Compressed bytes consumed so far (for error offsets).
   virtual uint64_t consumed() const = 0;
 };
-std::unique_ptr<StreamDecoder> make_stream_decoder(Codec c);
+// `base`: where the decoder's first byte is in the input, for the offsets its messages give.
+std::unique_ptr<StreamDecoder> make_stream_decoder(Codec c, uint64_t base = 0);
 
 // One bzip2 block as found in the compressed stream: its bits (from the block magic up to the next block's
 // magic or the end-of-stream magic), its stored CRC and the stream's block size level.

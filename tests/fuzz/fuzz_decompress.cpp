@@ -1,6 +1,8 @@
 // Decompression: arbitrary bytes, fed in arbitrary pieces, through the format sniffer, the gzip, zstd and xz
-// stream decoders and the bzip2 block splitter and block decoder. Nothing may crash or read out of bounds;
-// every block the splitter finds holds exactly its bits; a decoder that says End or Error says nothing more.
+// stream decoders and the bzip2 block splitter and block decoder; and, as a regular file, split into pieces
+// (zstd frames, BGZF members, xz blocks: pieces.h) each decoded alone. Nothing may crash or read out of
+// bounds; every block the splitter finds holds exactly its bits; pieces lie inside the file, in order, and no
+// size read from the file makes a read big; a decoder that says End or Error says nothing more.
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -8,6 +10,7 @@
 
 #include "check.h"
 #include "input/decompress.h"
+#include "input/pieces.h"
 
 using namespace trendtop;
 
@@ -75,6 +78,80 @@ void bzip2(const uint8_t* data, size_t size, fuzz::Rng& rng) {
   splitter.finish();
 }
 
+// The input as a regular file: its pieces, each decoded alone (into a capped sink, in odd steps).
+void pieces(Codec codec, const uint8_t* data, size_t size, fuzz::Rng& rng) {
+  ReadAt read = [&](uint64_t offset, uint8_t* into, size_t n) -> size_t {
+    FUZZ_CHECK(n <= (64 << 10) + 12);  // sizes from the file never make a read big
+    if (offset >= size) return 0;
+    size_t k = static_cast<size_t>(std::min<uint64_t>(n, size - offset));
+    std::memcpy(into, data + offset, k);
+    return k;
+  };
+  PieceDecoder dec;
+  std::vector<uint8_t> out(4096);
+  size_t produced = 0;
+  auto decode = [&](const Piece& p) {
+    FUZZ_CHECK(p.begin < p.end && p.end <= size);
+    dec.start(codec, p);
+    uint64_t at = p.begin;
+    std::span<const uint8_t> in;
+    std::string error;
+    for (int turns = 0; turns < 100000 && produced < kMaxOut; ++turns) {
+      if (in.empty() && at < p.end) {
+        size_t n = static_cast<size_t>(std::min<uint64_t>(1 + rng.next() % 3000, p.end - at));
+        in = {data + at, n};
+        at += n;
+      }
+      std::span<uint8_t> room(out.data(), 1 + rng.next() % out.size());
+      size_t before = room.size();
+      StreamDecoder::Status s = dec.decode(in, room, at == p.end, error);
+      produced += before - room.size();
+      if (s != StreamDecoder::Status::More) {
+        FUZZ_CHECK(s == StreamDecoder::Status::End || !error.empty());
+        FUZZ_CHECK(s != StreamDecoder::Status::End || (in.empty() && at == p.end));
+        return;
+      }
+    }
+  };
+  uint64_t prev = 0;
+  if (codec == Codec::Xz) {
+    XzBlocks blocks;
+    std::string why;
+    if (!blocks.load(read, size, why)) {
+      FUZZ_CHECK(!why.empty());
+    } else {
+      uint64_t n = 0;
+      for (Piece p; blocks.next(p); ++n) {
+        FUZZ_CHECK(p.begin >= prev);
+        prev = p.end;
+        decode(p);
+      }
+      FUZZ_CHECK(n == blocks.count());
+    }
+    // The block decoder given sizes and a check that no index vouches for.
+    if (size > 0) {
+      Piece p{0, size};
+      p.unpadded = rng.next() % (size + 2);
+      p.uncompressed = rng.next() % (4 * size + 2);
+      p.check = static_cast<uint32_t>(rng.next() % 17);
+      decode(p);
+    }
+    return;
+  }
+  PieceWalker walker(codec, read, size);
+  for (Piece p;;) {
+    PieceWalker::Found f = walker.next(p);
+    FUZZ_CHECK(p.begin >= prev);
+    if (f == PieceWalker::Found::Piece) {
+      prev = p.end;
+      decode(p);
+      continue;
+    }
+    FUZZ_CHECK(f == PieceWalker::Found::End ? p.begin >= size : p.begin < size);
+    break;
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -91,6 +168,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bzip2(data, size, rng);
   } else if (codec != Codec::None) {
     stream(codec, data, size, rng);
+    pieces(codec, data, size, rng);
   }
   return 0;
 }
