@@ -42,6 +42,9 @@ class Framer {
   bool finish(Line& line);
 
   size_t buffered() const { return end_ - pos_; }
+  // Inside a line already known to be over max_line (its bytes dropped as they come): it will come out as
+  // Oversized, wherever it ends.
+  bool dropping() const { return discarding_; }
   // Drops the unfinished line (call when next() said no more): it comes out once, as Oversized, when its
   // newline or the end of the stream comes, as a line over max_line does. Its memory is given back.
   void drop_unfinished();
