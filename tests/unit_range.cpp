@@ -198,7 +198,8 @@ TEST_CASE("range: random lines, random cuts", "[range]") {
 TEST_CASE("range: lines longer than the framer's read room, a buffer reused across ranges", "[range]") {
   // The last line of a range is read on past the range in growing chunks: lines of 100 KiB with 1 KiB ranges.
   std::string input;
-  for (int i = 0; i < 5; ++i) input += std::string(100'000 + static_cast<size_t>(i), static_cast<char>('a' + i)) + "\n";
+  for (int i = 0; i < 5; ++i)
+    input += std::string(100'000 + static_cast<size_t>(i), static_cast<char>('a' + i)) + "\n";
   std::vector<uint64_t> cuts;
   for (uint64_t at = 1024; at < input.size(); at += 1024) cuts.push_back(at);
   cuts.push_back(input.size());

@@ -103,7 +103,8 @@ bool RangeFramer::read(RangeFile& file, uint64_t begin, uint64_t end, std::vecto
     n = read_at(file.fd, area.data(), std::min(chunk, area.size()), at);
     if (n < 0) {  // said, and the part read is a line of its own, as when reading a file on one thread
       int e = errno;
-      if (!file.failed.exchange(true)) error = fmt::format("cannot read '{}': {}", file.name, std::strerror(e));
+      if (!file.failed.exchange(true))
+        error = fmt::format("cannot read '{}': {}", file.name, std::strerror(e));
       ok = false;
       have = framer_.finish(line);
       break;
