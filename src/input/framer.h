@@ -36,6 +36,11 @@ class Framer {
   // Space for the next read: at least read_size bytes.
   std::span<char> write_area();
   void commit(size_t n);
+  // Drops the first n bytes committed, before any line is taken: bytes read only to align a read.
+  void skip(size_t n) {
+    pos_ += n;
+    scan_ = pos_ > scan_ ? pos_ : scan_;
+  }
   // The next complete line, or false when only an unfinished line (or nothing) is left.
   bool next(Line& line);
   // At end of stream: the last line if it had no newline. Leaves the framer empty and ready for a new stream.

@@ -17,6 +17,7 @@ namespace {
 constexpr size_t kTailRoom = 64 << 10;
 // The first read past a range's end, for the rest of its last line (then twice as much each time).
 constexpr size_t kFirstTail = 16 << 10;
+constexpr uint64_t kAlign = 64;
 
 }  // namespace
 
@@ -57,16 +58,27 @@ bool RangeFramer::read(RangeFile& file, uint64_t begin, uint64_t end, std::vecto
     return false;
   };
   if (file.failed.load(std::memory_order_relaxed)) return false;
+  // Room for a range, what is left of its last line, and the next read, so that swapping buffers with the
+  // framer never reallocates (a new buffer costs a page fault every 4 KiB): a buffer is sized once.
+  if (size_t room = range_size_ + 1 + 2 * kTailRoom + Framer::kPadding; text.capacity() < room)
+    text.reserve(room);
 
-  // The byte before the range says whether a line starts at `begin`.
-  uint64_t origin = begin == 0 ? 0 : begin - 1;
-  size_t want = static_cast<size_t>(end - origin);  // at most range_size_ + 1
-  std::span<char> area = framer_.write_area();      // the framer is empty: room for range_size_ + 1 at least
-  long n = read_at(file.fd, area.data(), std::min(want, area.size()), origin);
+  // The byte before the range says whether a line starts at `begin`. The read starts up to 63 bytes before
+  // it, where the file offset and the buffer address are equally aligned (mod 64), and skips them: the
+  // kernel copies 15-20 % faster that way (2 MiB preads of a cached file: 0.15 s/GB aligned, 0.18-0.19 s/GB
+  // misaligned, 0.45 s/GB with the destination one byte ahead), and the copy is most of reading.
+  std::span<char> area = framer_.write_area();  // the framer is empty: room for range_size_ + 64 at least
+  uint64_t first = begin == 0 ? 0 : begin - 1;
+  uint64_t lead = (first - reinterpret_cast<uintptr_t>(area.data())) % kAlign;
+  if (lead > first) lead = 0;  // near the start of the file
+  uint64_t origin = first - lead;
+  long n =
+      read_at(file.fd, area.data(), std::min<size_t>(static_cast<size_t>(end - origin), area.size()), origin);
   if (n < 0) return failed();
   size_t got = static_cast<size_t>(n);
-  bytes = got - (begin > 0 && got > 0 ? 1 : 0);
+  bytes = got > begin - origin ? got - (begin - origin) : 0;  // of [begin, end): fewer if truncated
   framer_.commit(got);
+  framer_.skip(std::min<size_t>(lead, got));
   const char* base = framer_.data();
   // Up to the first '\n' at or after begin - 1: the end of a line that started before the range. None: no
   // line starts in the range (it lies inside a longer line, or past the end of the file).
