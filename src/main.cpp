@@ -532,6 +532,7 @@ int main(int argc, char** argv) {
   if (screen.view) screen.view->begin();
   bool ok = reader.run(g_stop, std::ref(duties));
   ok = end_run(config, pipeline, output, screen, reader.kafka(), ok && duties.ok && started_saved);
+  ok = ok && !pipeline.input_failed();  // a file read by ranges that failed (said when counted)
   if (duties.hint_open && pipeline.unreadable_only() > 0) warn(pipeline.unreadable_hint(true));
   if (config.stats)
     print_stats(pipeline, reader, started);

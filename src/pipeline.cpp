@@ -9,6 +9,7 @@
 #include "util/clock.h"
 #include "util/duration.h"
 #include "util/escape.h"
+#include "util/log.h"
 #include "util/timefmt.h"
 
 namespace trendtop {
@@ -130,8 +131,6 @@ void Pipeline::lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) {
   const char* base = framer.data();
   while (framer.next(l)) {
     ++lines;
-    if (!seen_first_ && l.kind != Line::Kind::Oversized && !is_blank(l.text)) [[unlikely]]
-      see_first(l.text);
     size_t offset = l.kind == Line::Kind::Oversized ? 0 : static_cast<size_t>(l.text.data() - base);
     b.lines.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(l.text.size()),
                        l.kind == Line::Kind::Oversized, arrival_ms, current_, wall_of(arrival_ms)});
@@ -140,6 +139,12 @@ void Pipeline::lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) {
   framer.swap_buffer(b.text);  // the batch owns the read buffer now; the framer goes on in a recycled one
   b.used = b.text.size();
   pool_->submit();
+  submitted();
+}
+
+void Pipeline::range(std::shared_ptr<RangeFile> file, uint64_t begin, uint64_t end, int64_t arrival_ms) {
+  if (done_) return;
+  pool_->submit_range(std::move(file), begin, end, arrival_ms, current_, wall_of(arrival_ms));
   submitted();
 }
 
@@ -204,6 +209,21 @@ void Pipeline::submitted() {
 }
 
 void Pipeline::apply_batch(const Batch& b) {
+  if (b.range.file) {  // read on a parsing thread: its bytes count now, in input order
+    stats_.bytes += b.range.bytes;
+    if (!b.range.error.empty()) {
+      error(b.range.error);
+      input_failed_ = true;
+    }
+  }
+  if (!seen_first_) [[unlikely]] {  // the hint's first line: the first neither blank nor oversized
+    for (size_t i = 0; i < b.out.size() && !seen_first_; ++i) {
+      ExtractedLine::Kind k = b.out[i].kind;
+      if (k != ExtractedLine::Kind::Blank && k != ExtractedLine::Kind::Oversized &&
+          k != ExtractedLine::Kind::Opened && k != ExtractedLine::Kind::Closed)
+        see_first({b.text.data() + b.lines[i].offset, b.lines[i].length});
+    }
+  }
   for (const ExtractedLine& x : b.out) {
     if (x.kind == ExtractedLine::Kind::Opened || x.kind == ExtractedLine::Kind::Closed) {
       mark(x.kind, x.source);  // not a line

@@ -67,6 +67,11 @@ class Pipeline : public LineSink {
   // parsing threads the framer's buffer itself goes to them: no copy.
   void lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) override;
   void count_bytes(uint64_t n) override { stats_.bytes += n; }
+  // With parsing threads, regular files are read and framed on them, a range at a time.
+  bool reads_ranges() const override { return pool_ != nullptr; }
+  void range(std::shared_ptr<RangeFile> file, uint64_t begin, uint64_t end, int64_t arrival_ms) override;
+  // A file read by ranges failed to read (said on stderr when its lines before the error were counted).
+  bool input_failed() const { return input_failed_; }
   uint32_t open_source(std::string name, bool resumable, int64_t now_ms) override;
   void from_source(uint32_t id, int64_t now_ms) override {
     current_ = id;
@@ -262,6 +267,7 @@ class Pipeline : public LineSink {
   bool warned_approximate_ = false;
   std::string approximate_warning_;  // set_approximate_warning()
   bool log_time_ = false;  // --kafka: arrival times are log timestamps, standing in for missing event times
+  bool input_failed_ = false;
 };
 
 }  // namespace trendtop

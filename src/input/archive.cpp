@@ -182,6 +182,11 @@ bool InputFiles::pollable() const {
   return it.by_reader && !it.regular && !it.decoded;
 }
 
+bool InputFiles::plain_file() const {
+  const Item& it = *engine_->current;
+  return it.regular && !it.by_reader && !it.decoded;
+}
+
 long InputFiles::read(std::span<char> into, std::string& error) {
   return engine_->read(into, error);
 }
