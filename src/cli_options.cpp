@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <thread>
@@ -100,9 +101,9 @@ void WindowOptions::add(CLI::App& app, Config&) {
       ->group("Windows");
   app.add_option(
          "--max-skew", max_skew,
-         "Event time: refuse times this far ahead of the clock, hold a lone record far ahead of the "
-         "stream (past the lateness and three slides, at least 1 min or the window) until the next one "
-         "confirms it, skip runs of empty windows longer than this (default 1h; 0: off)")
+         "Event time: refuse times this far ahead of the clock, hold a lone record far ahead of its "
+         "source's stream (past the lateness and three slides, at least 1 min or the window) until that "
+         "source's next one confirms it, skip runs of empty windows longer than this (default 1h; 0: off)")
       ->option_text("DUR")
       ->group("Windows");
   app.add_option(
@@ -366,6 +367,14 @@ int InputOptions::check(const CLI::App& app, Config& config) {
   if (!size || *size == 0 || *size > (1ull << 32))
     return usage_error(fmt::format("--max-line: '{}' is not a size from 1 byte to 4GiB", max_line));
   config.max_line = *size;
+  // For tests (not an option: it changes nothing but speed, and nobody needs to tune it): the byte ranges
+  // regular files are read by with parsing threads, down to 1 byte, so that every boundary case happens.
+  if (const char* env = std::getenv("TRENDTOP_READ_RANGE"); env != nullptr && *env != '\0') {
+    auto range = parse_size(env);
+    if (!range || *range == 0 || *range > (256u << 20))
+      return usage_error(fmt::format("TRENDTOP_READ_RANGE: '{}' is not a size from 1 byte to 256MiB", env));
+    config.read_range = *range;
+  }
   return -1;
 }
 

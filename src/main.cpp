@@ -393,7 +393,7 @@ struct Duties {
     }
     if (screen.progress) screen.progress->update(pipeline.stats().bytes - bytes_before, now);
     if (hint_open) {
-      const Stats& s = pipeline.stats();
+      Stats s = pipeline.this_run();
       if (uint64_t n = pipeline.unreadable_only(); n >= Pipeline::kHintLines) {
         warn(pipeline.unreadable_hint(false));
         hint_open = false;
@@ -401,10 +401,11 @@ struct Duties {
         hint_open = false;  // a readable line
       }
     }
-    if (uint64_t dropped = pipeline.stats().dropped();
+    // This run's: a resumed run does not say again what the runs before it dropped.
+    if (uint64_t dropped = pipeline.this_run().dropped();
         report_drops && !hint_open && dropped != drops_reported) {
       if (now >= next_drop_report) {
-        warn(pipeline.stats().dropped_summary());
+        warn(pipeline.this_run().dropped_summary());
         drops_reported = dropped;
         next_drop_report = now + 60'000;
       } else {
@@ -531,11 +532,13 @@ int main(int argc, char** argv) {
   if (screen.view) screen.view->begin();
   bool ok = reader.run(g_stop, std::ref(duties));
   ok = end_run(config, pipeline, output, screen, reader.kafka(), ok && duties.ok && started_saved);
+  ok = ok && !pipeline.input_failed();  // a file read by ranges that failed (said when counted)
   if (duties.hint_open && pipeline.unreadable_only() > 0) warn(pipeline.unreadable_hint(true));
   if (config.stats)
     print_stats(pipeline, reader, started);
-  else if (!config.quiet && pipeline.stats().dropped() > 0 &&
-           pipeline.stats().dropped() != duties.drops_reported)  // no trace otherwise; said once is enough
-    warn(pipeline.stats().dropped_summary());
+  else if (Stats run = pipeline.this_run();
+           !config.quiet && run.dropped() > 0 &&
+           run.dropped() != duties.drops_reported)  // no trace otherwise; said once is enough
+    warn(run.dropped_summary());
   return ok && screen.chart_ok ? 0 : 1;
 }

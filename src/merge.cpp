@@ -70,6 +70,7 @@ bool Merger::header(Input& in, const PartialHeader& h) {
     }
   }
   in.resumed = in.partial && run != 0 && run == in.run;  // a run resumed with --state, appended
+  in.max_keys = h.max_keys;
   in.run = run;
   in.segment = h.segment;
   in.partial = true;
@@ -216,7 +217,13 @@ bool Merger::window(Input& in, const PartialLine& w) {
     if (std::find(o.runs.begin(), o.runs.end(), in.run) != o.runs.end()) return ++in.repeats, true;
     o.runs.push_back(in.run);
   }
-  if (!w.exact) stats_.approximate = true;
+  if (!w.exact) {
+    stats_.approximate = true;
+    if (!in.approximate) {
+      in.approximate = true;
+      approximate_warning();
+    }
+  }
   if (o.records > UINT64_MAX - w.records) return overflow(in, w, "records");
   o.records += w.records;
   if (!w.exact) {
@@ -226,6 +233,27 @@ bool Merger::window(Input& in, const PartialLine& w) {
   if (!add_partial_counts(w, config_.count == CountMode::Users, o.counts, scratch_))
     return overflow(in, w, "counts");
   return true;
+}
+
+// The warning an approximate window printed as TSV or CSV gets (once): the limits in effect were those of
+// the runs that wrote the approximate inputs, as their headers say, not merge's own --max-keys default.
+void Merger::approximate_warning() {
+  constexpr size_t kNamed = 3;
+  std::string said;
+  size_t n = 0;
+  for (const Input& in : inputs_) {
+    if (!in.approximate) continue;
+    if (n++ == kNamed) continue;
+    said += fmt::format("{}'{}' {}", n == 1 ? "" : ", ", in.name, n == 1 ? "was counted with" : "with");
+    said += in.max_keys ? fmt::format(" --max-keys {}", *in.max_keys)
+                        : std::string(" a --max-keys its header does not record");
+  }
+  if (n > kNamed) said += fmt::format(" (and {} more)", n - kNamed);
+  pipeline_->set_approximate_warning(
+      fmt::format("warning: merged windows are approximate (over by at most the error JSON and text output "
+                  "report), which TSV and CSV rows cannot show: {}; count {} again with a higher --max-keys "
+                  "(0: no limit) for exact windows",
+                  said, n == 1 ? "it" : "them"));
 }
 
 bool Merger::print(int64_t start, int64_t end, uint64_t records, const CountMap& counts, uint64_t error,

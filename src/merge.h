@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,8 +70,10 @@ class Merger {
     std::string first;     // what its first line is, when it is no header (for the error)
     uint32_t run = 0;      // the current stream's run (index into runs_; 0: none given)
     uint64_t segment = 0;
-    bool resumed = false;  // the current header continues the stream before it (the same run)
-    uint64_t repeats = 0;  // windows a resumed run printed again, skipped
+    bool resumed = false;              // the current header continues the stream before it (the same run)
+    uint64_t repeats = 0;              // windows a resumed run printed again, skipped
+    std::optional<uint64_t> max_keys;  // its header's --max-keys (none from an earlier trendtop)
+    bool approximate = false;          // it gave an approximate window (named in the warning)
   };
   struct Open {
     int64_t start;
@@ -90,6 +93,7 @@ class Merger {
   bool step(Input& in);
   bool header(Input& in, const PartialHeader& h);
   bool window(Input& in, const PartialLine& w);
+  void approximate_warning();
   void bad(const Input& in, const std::string& why);
   // A sum past 2^64 - 1: the error, and false.
   bool overflow(const Input& in, const PartialLine& w, std::string_view what);

@@ -9,6 +9,7 @@
 #include "util/clock.h"
 #include "util/duration.h"
 #include "util/escape.h"
+#include "util/log.h"
 #include "util/timefmt.h"
 
 namespace trendtop {
@@ -103,6 +104,10 @@ void Pipeline::mark(ExtractedLine::Kind kind, uint32_t source) {
     clocks_.joined(source);
     return;
   }
+  // Its held jump, if any, waits for a source of the same name (its stream may come back: a reconnection,
+  // a partition, the next --state run's files), the stream catching up (live), or the end of the run.
+  for (HeldJump& h : held_)
+    if (h.source == source) h.source = SourceClocks::kNoSource;
   clocks_.closed(source);
   // The source that held the windows back may have been this one.
   if (!done_ && time_ == TimeMode::Event && !config_.print_keys) advance_event();
@@ -126,8 +131,6 @@ void Pipeline::lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) {
   const char* base = framer.data();
   while (framer.next(l)) {
     ++lines;
-    if (!seen_first_ && l.kind != Line::Kind::Oversized && !is_blank(l.text)) [[unlikely]]
-      see_first(l.text);
     size_t offset = l.kind == Line::Kind::Oversized ? 0 : static_cast<size_t>(l.text.data() - base);
     b.lines.push_back({static_cast<uint32_t>(offset), static_cast<uint32_t>(l.text.size()),
                        l.kind == Line::Kind::Oversized, arrival_ms, current_, wall_of(arrival_ms)});
@@ -136,6 +139,12 @@ void Pipeline::lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) {
   framer.swap_buffer(b.text);  // the batch owns the read buffer now; the framer goes on in a recycled one
   b.used = b.text.size();
   pool_->submit();
+  submitted();
+}
+
+void Pipeline::range(std::shared_ptr<RangeFile> file, uint64_t begin, uint64_t end, int64_t arrival_ms) {
+  if (done_) return;
+  pool_->submit_range(std::move(file), begin, end, arrival_ms, current_, wall_of(arrival_ms));
   submitted();
 }
 
@@ -151,24 +160,27 @@ void Pipeline::see_first(std::string_view text) {
   }
 }
 
+// This run's lines only: the first line shown is this run's, and a resumed run is told about what it read.
 uint64_t Pipeline::unreadable_only() const {
-  uint64_t unreadable = stats_.malformed + stats_.skipped;
-  uint64_t read = stats_.lines - stats_.blank - stats_.oversized - stats_.discarded;
+  Stats s = this_run();
+  uint64_t unreadable = s.malformed + s.skipped;
+  uint64_t read = s.lines - s.blank - s.oversized - s.discarded;
   return unreadable == read ? unreadable : 0;
 }
 
 std::string Pipeline::unreadable_hint(bool at_end) const {
   uint64_t n = unreadable_only();
+  Stats s = this_run();
   std::string seen;
-  if (stats_.malformed > 0) seen = fmt::format("{} not a JSON object", stats_.malformed);
-  if (stats_.skipped > 0)
-    seen += fmt::format("{}{} JSON of no format trendtop knows", seen.empty() ? "" : ", ", stats_.skipped);
+  if (s.malformed > 0) seen = fmt::format("{} not a JSON object", s.malformed);
+  if (s.skipped > 0)
+    seen += fmt::format("{}{} JSON of no format trendtop knows", seen.empty() ? "" : ", ", s.skipped);
   std::string first;
   append_terminal_safe(first, first_line_);
   std::string_view head = first_line_;
   while (!head.empty() && (head.front() == ' ' || head.front() == '\t')) head.remove_prefix(1);
   std::string_view try_this;
-  if (stats_.malformed == 0)
+  if (s.malformed == 0)
     try_this = "for any other JSON, --schema json --key-field PATH (see trendtop(1))";
   else if (!head.empty() && head.front() == '[')
     try_this =
@@ -197,6 +209,21 @@ void Pipeline::submitted() {
 }
 
 void Pipeline::apply_batch(const Batch& b) {
+  if (b.range.file) {  // read on a parsing thread: its bytes count now, in input order
+    stats_.bytes += b.range.bytes;
+    if (!b.range.error.empty()) {
+      error(b.range.error);
+      input_failed_ = true;
+    }
+  }
+  if (!seen_first_) [[unlikely]] {  // the hint's first line: the first neither blank nor oversized
+    for (size_t i = 0; i < b.out.size() && !seen_first_; ++i) {
+      ExtractedLine::Kind k = b.out[i].kind;
+      if (k != ExtractedLine::Kind::Blank && k != ExtractedLine::Kind::Oversized &&
+          k != ExtractedLine::Kind::Opened && k != ExtractedLine::Kind::Closed)
+        see_first({b.text.data() + b.lines[i].offset, b.lines[i].length});
+    }
+  }
   for (const ExtractedLine& x : b.out) {
     if (x.kind == ExtractedLine::Kind::Opened || x.kind == ExtractedLine::Kind::Closed) {
       mark(x.kind, x.source);  // not a line
@@ -289,15 +316,25 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
   // (Kafka's arrival times are log times, not the wall clock --idle-timeout is about.)
   last_record_wall_ = log_time_ ? wall_ms : arrival_ms;
   int64_t skew = config_.max_skew_ms;
-  // A record far ahead of the stream (jump_ms(): far enough to close windows the stream's next records
-  // belong in), though maybe not of the wall clock, waits for the next record's verdict before it moves the
-  // watermark: one far before it says the jump was a lone spike, one near it confirms it. (A state may bring
-  // a held jump into a run without --max-skew.)
+  // A record far ahead of its source's stream (jump_ms(): far enough to close windows the stream's next
+  // records belong in), though maybe not of the wall clock, waits for the verdict of its source's next
+  // record before it moves the watermark: one far before it says the jump was a lone spike, one near it
+  // confirms it. Another source's records say nothing about it: a source far behind the others would
+  // contradict every jump of the leading one. (A state may bring held jumps into a run without --max-skew.)
   int64_t jump = jump_ms();
   // (time - skew, not arrival + skew: the time is in range, a Kafka log time standing in for the arrival
   // may not be.)
-  if (held_.present && !(skew > 0 && *time - skew > arrival_ms))
-    release_held(skew == 0 || *time >= held_.time - jump);
+  if (!held_.empty() && !(skew > 0 && *time - skew > arrival_ms)) {
+    for (size_t i = 0; i < held_.size();) {
+      if (decides(held_[i], source)) {
+        // Its stream came back under this source: the record joins this source's clock.
+        if (held_[i].source == SourceClocks::kNoSource && !held_[i].name.empty()) held_[i].source = source;
+        release_held(i, skew == 0 || *time >= held_[i].time - jump);
+      } else {
+        ++i;
+      }
+    }
+  }
   if (skew > 0) {
     // --max-skew. A time this far ahead of the wall clock that read it is a broken clock, whatever the
     // source.
@@ -305,7 +342,7 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
       ++stats_.skewed;
       return;
     }
-    if (int64_t stream = stream_time(arrival_ms); stream != kNoTime && *time > stream + jump) {
+    if (int64_t stream = stream_time(source, arrival_ms); stream != kNoTime && *time > stream + jump) {
       hold(*time, keys, hashes, arrival_ms, source);
       return;
     }
@@ -313,20 +350,35 @@ void Pipeline::apply(ExtractedLine::Kind kind, std::optional<int64_t> time,
   count_event(*time, keys, hashes, arrival_ms, source);
 }
 
-int64_t Pipeline::stream_time(int64_t now_ms) const {
-  int64_t max = windower_.max_time();
-  if (max == kNoTime || idle_timeout_ms_ <= 0 || max_arrival_ == kNoTime || now_ms <= max_arrival_)
-    return max;
+std::pair<int64_t, int64_t> Pipeline::stream_clock(uint32_t source) const {
+  if (config_.max_source_lag_ms > 0 && source < clocks_.sources().size()) {
+    const SourceClocks::Source& s = clocks_.sources()[source];
+    // (A clock restored from the state arrived, for this run, at its start.)
+    if (s.max_time != kNoTime) return {s.max_time, s.max_arrival != kNoTime ? s.max_arrival : start_ms_};
+  }
+  return {windower_.max_time(), max_arrival_};
+}
+
+int64_t Pipeline::stream_time(uint32_t source, int64_t now_ms) const {
+  auto [max, arrival] = stream_clock(source);
+  if (max == kNoTime || idle_timeout_ms_ <= 0 || arrival == kNoTime || now_ms <= arrival) return max;
   // Live: a quiet stream is not behind; its records arrive as they happen. (A file is read faster than it
   // happened: there the stream is where its records are, whatever the wall clock.)
-  return max + std::min(now_ms - max_arrival_, kMaxDuration);
+  return max + std::min(now_ms - arrival, kMaxDuration);
+}
+
+int64_t Pipeline::held_due(const HeldJump& h) const {
+  auto [max, arrival] = stream_clock(h.source);
+  if (idle_timeout_ms_ <= 0 || max == kNoTime || arrival == kNoTime) return kNoTime;
+  // stream_time(now) + jump_ms() >= held time
+  return arrival + std::max<int64_t>(0, h.time - jump_ms() - max);
 }
 
 int64_t Pipeline::held_due() const {
-  int64_t max = windower_.max_time();
-  if (!held_.present || idle_timeout_ms_ <= 0 || max == kNoTime || max_arrival_ == kNoTime) return kNoTime;
-  // stream_time(now) + jump_ms() >= held time
-  return max_arrival_ + std::max<int64_t>(0, held_.time - jump_ms() - max);
+  int64_t first = kNoTime;
+  for (const HeldJump& h : held_)
+    if (int64_t due = held_due(h); due != kNoTime && (first == kNoTime || due < first)) first = due;
+  return first;
 }
 
 void Pipeline::count_event(int64_t time, std::span<const std::string_view> keys,
@@ -340,36 +392,54 @@ void Pipeline::count_event(int64_t time, std::span<const std::string_view> keys,
     ++stats_.late;
   }
   windower_.saw(time);
-  clocks_.saw(source, time);
+  clocks_.saw(source, time, arrival_ms);
   advance_event();
+}
+
+bool Pipeline::decides(const HeldJump& h, uint32_t source) const {
+  if (config_.max_source_lag_ms <= 0 || h.source == source) return true;  // one clock, or its own source
+  if (h.source != SourceClocks::kNoSource) return false;
+  return h.name.empty() || (source < clocks_.sources().size() && clocks_.sources()[source].name == h.name);
 }
 
 void Pipeline::hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
                     int64_t arrival_ms, uint32_t source) {
-  held_.present = true;
-  held_.source = source;
-  held_.time = time;
-  held_.arrival = arrival_ms;
-  held_.bytes.clear();
-  for (std::string_view k : keys) held_.bytes.append(k);
-  held_.keys.clear();
-  size_t at = 0;
-  for (std::string_view k : keys) {  // views taken once the bytes stopped growing
-    held_.keys.push_back(std::string_view(held_.bytes).substr(at, k.size()));
-    at += k.size();
+  HeldJump h;
+  h.source = source;
+  if (source < clocks_.sources().size()) h.name = clocks_.sources()[source].name;
+  h.time = time;
+  h.arrival = arrival_ms;
+  for (std::string_view k : keys) {
+    h.bytes.append(k);
+    h.ends.push_back(static_cast<uint32_t>(h.bytes.size()));
   }
-  held_.hashes.assign(hashes.begin(), hashes.end());
+  h.hashes.assign(hashes.begin(), hashes.end());
+  // The oldest first: released together (at the end), the later ones must not close the earlier's windows.
+  auto at = std::upper_bound(held_.begin(), held_.end(), time,
+                             [](int64_t t, const HeldJump& e) { return t < e.time; });
+  held_.insert(at, std::move(h));
   ++stats_.held;
 }
 
-void Pipeline::release_held(bool count) {
-  held_.present = false;
+void Pipeline::release_held(size_t i, bool count) {
+  HeldJump h = std::move(held_[i]);
+  held_.erase(held_.begin() + static_cast<ptrdiff_t>(i));
   --stats_.held;
-  if (count) {
-    count_event(held_.time, held_.keys, held_.hashes, held_.arrival, held_.source);
-  } else {
+  if (!count) {
     ++stats_.skewed;
+    return;
   }
+  held_keys_.clear();
+  uint32_t from = 0;
+  for (uint32_t end : h.ends) {
+    held_keys_.push_back(std::string_view(h.bytes).substr(from, end - from));
+    from = end;
+  }
+  count_event(h.time, held_keys_, h.hashes, h.arrival, h.source);
+}
+
+void Pipeline::release_all_held() {
+  while (!held_.empty() && !done_) release_held(0, true);
 }
 
 bool Pipeline::tick_due(int64_t now_ms) const {
@@ -395,7 +465,12 @@ void Pipeline::tick(int64_t now_ms) {
   // Live: a held record that the quiet stream has caught up with is no longer ahead of it. (Before the idle
   // advance below, which cannot pass its windows while it is still ahead.)
   if (int64_t due = held_due(); due != kNoTime && now_ms >= due) {
-    release_held(true);
+    for (size_t i = 0; i < held_.size() && !done_;) {
+      if (int64_t d = held_due(held_[i]); d != kNoTime && now_ms >= d)
+        release_held(i, true);
+      else
+        ++i;
+    }
     if (done_) return;
   }
   if (time_ == TimeMode::Event && clocks_.idle(now_ms)) {
@@ -425,7 +500,8 @@ void Pipeline::tick(int64_t now_ms) {
 void Pipeline::finish(int64_t now_ms) {
   sync();
   if (done_ || config_.print_keys) return;
-  if (held_.present) release_held(true);  // nothing came after the jump to contradict it
+  release_all_held();  // nothing came after the jumps to contradict them
+  if (done_) return;
   bool go_on = time_ == TimeMode::Arrival
                    ? windower_.advance(now_ms, emit_final_) && windower_.flush(emit_final_, now_ms)
                    : windower_.flush(emit_final_);
@@ -436,7 +512,7 @@ uint64_t Pipeline::interrupt(int64_t now_ms) {
   sync();
   if (done_ || config_.print_keys || windower_.interrupted()) return 0;
   // A held jump stays undecided in the state for the next run; without one this run is all there is.
-  if (held_.present && config_.state_path.empty()) release_held(true);
+  if (config_.state_path.empty()) release_all_held();
   if (time_ == TimeMode::Arrival && !windower_.advance(now_ms, emit_final_)) return 0;  // closed on time
   if (!sink_->marks_partial() || partial_)  // partial streams carry closed windows only
     return windower_.open_windows();

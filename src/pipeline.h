@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "config.h"
@@ -37,6 +38,20 @@
 
 namespace trendtop {
 
+// A record --max-skew holds (pipeline.cpp): a jump ahead of its source's stream, waiting for its verdict.
+struct HeldJump {
+  int64_t time = 0;
+  int64_t arrival = kNoTime;
+  // Its source; once that closed (or after a restart), kNoSource and the source's name: the next record of
+  // a source of that name decides it (a URL or --connect reconnection, a Kafka partition, the files of the
+  // next --state run), of any source when the name is unknown (a state of version 7 or older).
+  uint32_t source = SourceClocks::kNoSource;
+  std::string name;
+  std::string bytes;           // the keys, back to back
+  std::vector<uint32_t> ends;  // where each key ends in bytes
+  std::vector<uint64_t> hashes;
+};
+
 class Pipeline : public LineSink {
  public:
   // `idle_timeout_ms` is the resolved --idle-timeout (0: off). Event time: every source has its own clock
@@ -52,6 +67,11 @@ class Pipeline : public LineSink {
   // parsing threads the framer's buffer itself goes to them: no copy.
   void lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) override;
   void count_bytes(uint64_t n) override { stats_.bytes += n; }
+  // With parsing threads, regular files are read and framed on them, a range at a time.
+  bool reads_ranges() const override { return pool_ != nullptr; }
+  void range(std::shared_ptr<RangeFile> file, uint64_t begin, uint64_t end, int64_t arrival_ms) override;
+  // A file read by ranges failed to read (said on stderr when its lines before the error were counted).
+  bool input_failed() const { return input_failed_; }
   uint32_t open_source(std::string name, bool resumable, int64_t now_ms) override;
   void from_source(uint32_t id, int64_t now_ms) override {
     current_ = id;
@@ -105,13 +125,19 @@ class Pipeline : public LineSink {
     run_id_ = std::move(run_id);
     segment_ = segment;
   }
+  // The warning said once when an approximate window goes to TSV or CSV, instead of this run's own
+  // ("a window passed --max-keys N"): merge's, naming the limits of the runs that wrote its inputs.
+  void set_approximate_warning(std::string text) { approximate_warning_ = std::move(text); }
 
+  // Every run's counters: with --state they carry over from the runs before.
   const Stats& stats() const { return stats_; }
+  // This run's: what it read and did (a held jump restored from the state is this run's line, decided now).
+  Stats this_run() const { return stats_.since(resumed_); }
   // Lines that were all unreadable (malformed, or JSON of no known format) until now: what to try. How many
   // lines must be read before saying so (and at the end of a run, fewer do).
   static constexpr uint64_t kHintLines = 5;
-  // Whether every line read so far that was not blank or oversized was unreadable (none counted, filtered,
-  // late or skewed); and how many such lines there were.
+  // Whether every line this run read so far that was not blank or oversized was unreadable (none counted,
+  // filtered, late or skewed); and how many such lines there were.
   uint64_t unreadable_only() const;
   // One line for stderr: what the lines looked like (the first one, cut short) and what to try.
   // at_end: the run read no more lines than these.
@@ -152,11 +178,16 @@ class Pipeline : public LineSink {
   // Event time: a counted tweet into the windows (or late).
   void count_event(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
                    int64_t arrival_ms, uint32_t source);
-  // --max-skew: keeps a record that jumped ahead of the stream until the next one confirms (count) or
-  // contradicts it, or (live) the stream catches up with it.
+  // --max-skew: keeps a record that jumped ahead of its source's stream until that source's next record
+  // confirms (count) or contradicts it, or (live) the stream catches up with it, or the source ends.
   void hold(int64_t time, std::span<const std::string_view> keys, std::span<const uint64_t> hashes,
             int64_t arrival_ms, uint32_t source);
-  void release_held(bool count);
+  // Decides held_[i]: counted, or dropped as skewed.
+  void release_held(size_t i, bool count);
+  // Whether a record of `source` decides held_[i].
+  bool decides(const HeldJump& h, uint32_t source) const;
+  // Every held jump counted (the end of the input: nothing came to contradict them), the oldest first.
+  void release_all_held();
   // How far ahead of the stream a record may be before it is held: past the lateness and three slides, it
   // would close windows that the stream's next records still belong in. At least a minute (or the window,
   // if shorter): closer than that is ordinary disorder (producers' clocks, Jetstream's steps back of a
@@ -164,10 +195,16 @@ class Pipeline : public LineSink {
   int64_t jump_ms() const {
     return config_.lateness_ms + std::max(3 * config_.slide_ms, std::min<int64_t>(config_.window_ms, 60'000));
   }
-  // Where the stream is at wall time `now`: its latest event time, and in a live run (an idle timeout)
+  // The stream a record of `source` belongs to, as its newest event time and when that arrived: the
+  // source's own clock (issue 21: one clock per source; a lagging source's record is judged against its
+  // own records, not the leading one's), or the run's newest record with one clock (--max-source-lag 0),
+  // before the source's first record, and for a jump restored from a state (kNoSource).
+  std::pair<int64_t, int64_t> stream_clock(uint32_t source) const;
+  // Where that stream is at wall time `now`: its latest event time, and in a live run (an idle timeout)
   // moved on by the wall time since the record that brought it arrived. kNoTime before any record.
-  int64_t stream_time(int64_t now_ms) const;
-  // Live: when the stream will have caught up with the held record (kNoTime: nothing held, or never).
+  int64_t stream_time(uint32_t source, int64_t now_ms) const;
+  // Live: when a held record's stream will have caught up with it (kNoTime: never); held_due(): the first.
+  int64_t held_due(const HeldJump& h) const;
   int64_t held_due() const;
   // After a batch was submitted: count what is ready, and wait while too many are out.
   void submitted();
@@ -205,18 +242,14 @@ class Pipeline : public LineSink {
   std::unordered_map<std::string_view, size_t>
       top_index_;  // --count users: authors per key of the window being printed
   Stats stats_;
+  Stats resumed_;           // stats_ as the state left them (load()), the held jump's line not read yet
   std::string first_line_;  // the first line that was neither blank nor oversized, cut short (the hint)
   bool seen_first_ = false;
   void see_first(std::string_view text);
-  struct Held {
-    bool present = false;
-    int64_t time = 0;
-    int64_t arrival = kNoTime;
-    uint32_t source = SourceClocks::kNoSource;
-    std::string bytes;  // the keys, back to back
-    std::vector<std::string_view> keys;
-    std::vector<uint64_t> hashes;
-  } held_;
+  // --max-skew's held jumps, the oldest first: at most one per source (with one clock, at most one: the
+  // next record decides it, whatever its source).
+  std::vector<HeldJump> held_;
+  std::vector<std::string_view> held_keys_;  // release_held()'s views of a held record's keys
   std::vector<SourceOffset> offsets_;
   int64_t idle_timeout_ms_;
   SourceClocks clocks_;
@@ -232,7 +265,9 @@ class Pipeline : public LineSink {
   uint64_t segment_ = 0;
   bool chain_partials_ = false;
   bool warned_approximate_ = false;
+  std::string approximate_warning_;  // set_approximate_warning()
   bool log_time_ = false;  // --kafka: arrival times are log timestamps, standing in for missing event times
+  bool input_failed_ = false;
 };
 
 }  // namespace trendtop

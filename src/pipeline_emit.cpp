@@ -132,10 +132,13 @@ bool Pipeline::emit(const ClosedWindow& w, bool final) {
   const CountMap& counts = rank(w, distinct);
   if (w.max_error > 0 && !sink_->marks_approximate() && !warned_approximate_) {
     warned_approximate_ = true;
-    warn(
-        fmt::format("warning: a window passed --max-keys {}: its counts are approximate (over by at most the "
-                    "error JSON and text output report), which TSV and CSV rows cannot show",
-                    config_.max_keys));
+    warn(approximate_warning_.empty()
+             ? fmt::format(
+                   "warning: a window passed --max-keys {}: its counts are approximate (over by at most "
+                   "the error JSON and text output report), which TSV and CSV rows cannot show; a "
+                   "higher --max-keys (0: no limit) keeps them exact",
+                   config_.max_keys)
+             : approximate_warning_);
   }
   sink_->window({w.start, w.end, w.records, distinct, top_, final, w.max_error}, output_.buffer());
   // One record can close a great many windows (a jump of days in event time prints every empty window in
@@ -207,6 +210,7 @@ void Pipeline::partial_header() {
   h.time_field = config_.time_field;
   h.user_field = config_.user_field;
   h.max_line = config_.max_line;
+  h.max_keys = config_.max_keys;
   h.no_retweets = config_.no_retweets;
   CountingLists lists = counting_lists(config_);
   h.track = std::move(lists.track);

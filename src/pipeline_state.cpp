@@ -32,12 +32,18 @@ void Pipeline::save(StateWriter& out) const {
     out.u64(v);
   windower_.save(out);
   ranker_.save(out, windower_.totals());
-  out.u8(held_.present);
-  if (held_.present) {
-    out.i64(held_.time);
-    out.u64(held_.keys.size());
-    for (std::string_view k : held_.keys) out.str(k);
-  }
+  // The first held jump here (versions 4-7 hold one at most), the others at the end (version 8).
+  auto held = [&](const HeldJump& h) {
+    out.i64(h.time);
+    out.u64(h.ends.size());
+    uint32_t from = 0;
+    for (uint32_t end : h.ends) {
+      out.str(std::string_view(h.bytes).substr(from, end - from));
+      from = end;
+    }
+  };
+  out.u8(!held_.empty());
+  if (!held_.empty()) held(held_.front());
   out.u64(offsets_.size());
   for (const SourceOffset& o : offsets_) {
     out.str(o.topic);
@@ -65,6 +71,11 @@ void Pipeline::save(StateWriter& out) const {
     out.str(name);
     out.i64(time);
   }
+  // State version 8: the held jumps after the first (one per source at most), then the names of the
+  // sources of all of them, which decide them after a restart (a version 7 state ends here).
+  out.u64(held_.empty() ? 0 : held_.size() - 1);
+  for (size_t i = 1; i < held_.size(); ++i) held(held_[i]);
+  for (const HeldJump& h : held_) out.str(h.name);
 }
 
 bool Pipeline::load(StateReader& in, std::string& error) {
@@ -105,8 +116,12 @@ bool Pipeline::load(StateReader& in, std::string& error) {
                       &stats_.windows, &stats_.keys, &stats_.bytes})
     *v = in.u64();
   // The windows, the ranking history, then a held jump (--max-skew) if any.
-  bool held_ok = windower_.load(in) && ranker_.load(in);
-  if (held_ok && in.u8() != 0) {
+  // Held jumps: their sources by name (version 8), decided by the next record of a source of that name.
+  // hold() counts each again: the saved count must match what the state holds.
+  uint64_t saved_held = stats_.held;
+  stats_.held = 0;
+  held_.clear();
+  auto read_held = [&] {
     int64_t t = in.i64();
     uint64_t n = in.u64();
     std::vector<std::string_view> keys;
@@ -115,14 +130,12 @@ bool Pipeline::load(StateReader& in, std::string& error) {
       keys.push_back(in.str());
       hashes.push_back(hash_key(keys.back()));
     }
-    held_ok = !in.failed() && keys.size() == n && stats_.held == 1;
-    if (held_ok) {
-      --stats_.held;  // hold() counts it again
-      hold(t, keys, hashes, kNoTime, SourceClocks::kNoSource);
-    }
-  } else if (held_ok) {
-    held_ok = stats_.held == 0;
-  }
+    bool ok = !in.failed() && keys.size() == n && in_time_range(t);
+    if (ok) hold(t, keys, hashes, kNoTime, SourceClocks::kNoSource);
+    return ok;
+  };
+  bool held_ok = windower_.load(in) && ranker_.load(in);
+  if (held_ok && in.u8() != 0) held_ok = read_held();
   bool offsets_ok = held_ok;
   uint64_t offsets = offsets_ok ? in.u64() : 0;
   offsets_ok = offsets_ok && offsets <= in.left() / 24;  // each at least a length, partition and offset
@@ -167,10 +180,24 @@ bool Pipeline::load(StateReader& in, std::string& error) {
     }
   }
   clocks_.restore(watermark, windower_.max_time());
+  // The held jumps after the first (a version 7 state has none).
+  if (offsets_ok && !in.failed() && !in.at_end()) {
+    uint64_t more = in.u64();
+    offsets_ok = more <= in.left() / 16;
+    for (uint64_t i = 0; offsets_ok && i < more && !in.failed(); ++i) offsets_ok = read_held();
+    for (HeldJump& h : held_)
+      if (offsets_ok) h.name = std::string(in.str());
+  }
+  offsets_ok = offsets_ok && stats_.held == saved_held;
   if (!offsets_ok || in.failed() || !in.at_end()) {
     error = "is corrupt (bad window data)";
     return false;
   }
+  // What this run reads and does is told apart from the counters carried over (--stats' rates, the hint,
+  // the lines not counted). A held jump is decided in this run: its line counts as this run's.
+  resumed_ = stats_;
+  resumed_.lines -= resumed_.held;
+  resumed_.held = 0;
   // The restored records arrived, for this run, at its start: a live input that stays quiet closes their
   // windows after --idle-timeout (and releases a held jump) as it would after a record just read.
   if (windower_.max_time() != kNoTime) last_record_wall_ = max_arrival_ = start_ms_;

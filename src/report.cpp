@@ -41,17 +41,18 @@ void print_clocks(const SourceClocks& clocks) {
     fmt::format_to(std::back_inserter(wm), "none");
   std::vector<const SourceClocks::Source*> open = lagging(clocks);
   if (open.empty()) return;  // the end of a run, or nothing open: nothing to say
-  fmt::print(stderr, "trendtop: stats watermark={} sources={}\n", fmt::to_string(wm), open.size());
+  // say(), as the rest of the report: the live view holds these lines while it owns the screen.
+  say(fmt::format("trendtop: stats watermark={} sources={}", fmt::to_string(wm), open.size()));
   for (size_t i = 0; i < open.size() && i < kShownClocks; ++i) {
     const SourceClocks::Source& s = *open[i];
-    fmt::print(stderr, "trendtop: stats clock=\"{}\" state={} lag={}\n", s.name,
-               s.state == SourceClocks::State::Idle                           ? "idle"
-               : s.watermark(clocks.lateness_ms()) < clocks.saved_watermark() ? "behind"
-                                                                              : "active",
-               lag_text(clocks, s));
+    say(fmt::format("trendtop: stats clock=\"{}\" state={} lag={}", s.name,
+                    s.state == SourceClocks::State::Idle                           ? "idle"
+                    : s.watermark(clocks.lateness_ms()) < clocks.saved_watermark() ? "behind"
+                                                                                   : "active",
+                    lag_text(clocks, s)));
   }
   if (open.size() > kShownClocks)
-    fmt::print(stderr, "trendtop: stats clocks_not_shown={}\n", open.size() - kShownClocks);
+    say(fmt::format("trendtop: stats clocks_not_shown={}", open.size() - kShownClocks));
 }
 
 }  // namespace
@@ -67,7 +68,8 @@ void print_stats(const Pipeline& pipeline, const Reader& reader,
                  std::chrono::steady_clock::time_point started) {
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // say(): SIGUSR1's report during the live view is held by it, like every message.
-  warn(fmt::format("stats {}", pipeline.stats().format(elapsed)));
+  // Every run's counters (--state carries them over), this run's rates.
+  warn(fmt::format("stats {}", pipeline.stats().format(elapsed, pipeline.this_run())));
   for (const SourceStats& s : reader.stats()) {
     if (!s.network) continue;
     say(fmt::format(

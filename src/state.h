@@ -21,10 +21,10 @@
 
 namespace trendtop {
 
-inline constexpr uint32_t kStateVersion = 7;
+inline constexpr uint32_t kStateVersion = 8;
 // The oldest version still read. Later versions only append to the payload: 4 lacks the partial stream's
-// identity (5), 5 the URL streams' resume positions (6), 6 the sources' clocks (7); a state simply ends
-// before what it lacks.
+// identity (5), 5 the URL streams' resume positions (6), 6 the sources' clocks (7), 7 the held jumps after
+// the first (8: one per source); a state simply ends before what it lacks.
 inline constexpr uint32_t kOldestStateVersion = 4;
 
 enum class LoadResult { Loaded, Missing, Refused };

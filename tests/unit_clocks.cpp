@@ -269,9 +269,9 @@ TEST_CASE("clocks: --state keeps the clocks of sources that come back", "[clocks
   q.flush();
   CHECK(q.stats().late == 0);
   CHECK(q.stats().windows == 1);  // the slow partition passed 10 s
-  // A state without the clocks (version 6: cut before them) loads, and its watermark is the newest
-  // record's, as one clock had it.
-  std::string v6 = w.payload().substr(0, w.payload().size() - (8 + 8 + 2 * (8 + 10 + 8)));
+  // A state without the clocks (version 6: cut before them, and before version 8's count of more held
+  // jumps) loads, and its watermark is the newest record's, as one clock had it.
+  std::string v6 = w.payload().substr(0, w.payload().size() - (8 + 8 + 2 * (8 + 10 + 8)) - 8);
   Pipeline r(c, out.output, 0, 0);
   StateReader in6(v6);
   REQUIRE(r.load(in6, err));
@@ -282,4 +282,105 @@ TEST_CASE("clocks: --state keeps the clocks of sources that come back", "[clocks
   // (Nothing was emitted yet: not late itself, but the watermark, 29 s, closes the first two windows.)
   CHECK(r.stats().late == 0);
   CHECK(r.stats().windows == 2);
+}
+
+namespace {
+
+// --max-skew's held jumps with two sources, b far behind a (10 s windows: a jump is more than 30 s ahead of
+// its source). Returns the output; the counters in `s`.
+std::string held_two_sources(unsigned threads, Stats& s) {
+  constexpr int64_t kT0 = 1609459200000, kNow = kT0 + 600'000;
+  Config c;
+  c.output = OutputFormat::Json;
+  c.time = TimeMode::Event;
+  c.threads = threads;
+  c.batch_bytes = 512;
+  Captured out;
+  {
+    Pipeline p(c, out.output, kNow, 0);
+    uint32_t a = p.open_source("a", false, kNow), b = p.open_source("b", false, kNow);
+    auto send = [&](uint32_t src, int from, int to, const char* tag) {
+      p.from_source(src, kNow);
+      for (int i = from; i <= to; ++i) p.line(TweetLine(kT0 + i * 1000, tag).line, kNow);
+      p.flush();
+    };
+    // A lone spike in b, 70 s ahead of b but behind a's newest: held, and b's next record contradicts it.
+    send(a, 0, 120, "a");
+    send(b, 0, 30, "b");
+    send(b, 100, 100, "spike");
+    send(b, 31, 60, "b");
+    // A genuine jump in a (a gap: 130 s to 300 s), records of b far behind it in between: a's next record
+    // confirms it.
+    send(a, 300, 300, "gap");
+    send(b, 61, 70, "b");
+    send(a, 301, 310, "a");
+    p.close_source(a);
+    p.close_source(b);
+    p.finish(kNow);
+    p.flush();
+    s = p.stats();
+  }
+  return out.all();
+}
+
+}  // namespace
+
+TEST_CASE("clocks: a held jump is judged by its own source's clock and decided by its next record",
+          "[clocks][pipeline]") {
+  Stats s1, s3;
+  std::string serial = held_two_sources(1, s1);
+  std::string threaded = held_two_sources(3, s3);
+  CHECK(serial == threaded);
+  CHECK(s1.skewed == 1);  // the spike
+  CHECK(s1.late == 0);
+  CHECK(s1.held == 0);
+  CHECK(s1.counted == 121 + 71 + 1 + 10);
+  CHECK(serial.find("spike") == std::string::npos);
+  CHECK(serial.find("#gap") != std::string::npos);
+  CHECK(s3.skewed == 1);
+  CHECK(s3.late == 0);
+}
+
+TEST_CASE("clocks: held jumps of several sources stay in the state, each decided by its own source's name",
+          "[clocks][pipeline]") {
+  constexpr int64_t kT0 = 1609459200000, kNow = kT0 + 600'000;
+  Config c;
+  c.output = OutputFormat::Json;
+  c.time = TimeMode::Event;
+  Captured out;
+  StateWriter w;
+  {
+    Pipeline p(c, out.output, kNow, 0);
+    uint32_t a = p.open_source("a", false, kNow), b = p.open_source("b", false, kNow);
+    p.from_source(a, kNow);
+    for (int i = 0; i <= 40; ++i) p.line(TweetLine(kT0 + i * 1000, "a").line, kNow);
+    p.line(TweetLine(kT0 + 200'000, "gap").line, kNow);  // held: 160 s ahead of a
+    p.from_source(b, kNow);
+    for (int i = 0; i <= 10; ++i) p.line(TweetLine(kT0 + i * 1000, "b").line, kNow);
+    p.line(TweetLine(kT0 + 100'000, "spike").line, kNow);  // held: 90 s ahead of b
+    p.flush();
+    CHECK(p.stats().held == 2);
+    p.close_source(a);  // its connection ends: its jump stays, waiting for a stream of its name
+    p.sync();
+    CHECK(p.stats().held == 2);
+    p.save(w);
+  }
+  Pipeline q(c, out.output, kNow, 0);
+  StateReader in(w.payload());
+  std::string err;
+  REQUIRE(q.load(in, err));
+  CHECK(q.stats().held == 2);
+  uint32_t b = q.open_source("b", false, kNow), a = q.open_source("a", false, kNow);
+  q.from_source(b, kNow);
+  q.line(TweetLine(kT0 + 11'000, "b").line, kNow);  // contradicts b's spike, says nothing of a's gap
+  q.flush();
+  CHECK(q.stats().skewed == 1);
+  CHECK(q.stats().held == 1);
+  q.from_source(a, kNow);
+  q.line(TweetLine(kT0 + 201'000, "a").line, kNow);  // confirms a's
+  q.flush();
+  CHECK(q.stats().skewed == 1);
+  CHECK(q.stats().held == 0);
+  CHECK(q.stats().late == 0);
+  CHECK(q.stats().counted == 41 + 1 + 11 + 1 + 1);
 }

@@ -4,10 +4,12 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <simdjson.h>
 #include <unistd.h>
 
@@ -232,4 +234,77 @@ TEST_CASE("parallel: an oversized line (no bytes) goes through a batch as Oversi
   CHECK(b->out[0].kind == ExtractedLine::Kind::Oversized);
   CHECK(b->out[1].kind == ExtractedLine::Kind::Tweet);
   pool.pop();
+}
+
+TEST_CASE("parallel: a file read by ranges on the parsing threads counts as its lines one by one",
+          "[parallel]") {
+  // The reader hands out consecutive ranges (input/range.h); the parsing threads (and the caller, when they
+  // fall behind) read and frame them. Same output and counters as the lines handed in one at a time.
+  std::mt19937_64 rng(20);
+  auto recs = brute::random_stream(rng, 3000, kBase, 400, 6000, 40);
+  std::vector<std::string> lines;
+  std::string bytes;
+  for (const auto& r : recs) {
+    int n = static_cast<int>(rng() % 50);
+    if (n == 0) lines.push_back("{\"broken\": ");
+    if (n == 1) lines.push_back(" \r");
+    lines.push_back(tweet_json(r));
+  }
+  for (size_t i = 0; i < lines.size(); ++i) bytes += lines[i] + (i % 3 == 0 ? "\r\n" : "\n");
+  std::vector<std::string> framed;  // what a framer hands in: without the line end and one trailing "\r"
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    framed.push_back(i % 3 != 0 && !l.empty() && l.back() == '\r' ? l.substr(0, l.size() - 1) : l);
+  }
+  Config c;
+  c.window_ms = c.slide_ms = 2000;
+  c.lateness_ms = 1500;
+  c.top = 0;
+  c.output = OutputFormat::Json;
+  c.time = TimeMode::Event;
+  Run serial = run_pipeline(framed, c, 1, 1 << 20);
+
+  char name[] = "/tmp/trendtop_unit_parallel_XXXXXX";
+  int fd = mkstemp(name);
+  REQUIRE(fd >= 0);
+  REQUIRE(::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+  for (unsigned threads : {2u, 7u}) {
+    Config t = c;
+    t.threads = threads;
+    t.max_skew_ms = 0;
+    t.read_range = 1 + rng() % 5000;
+    INFO(threads << " threads, ranges of " << t.read_range << " bytes");
+    FILE* f = std::tmpfile();
+    Output out(fileno(f));
+    Run r;
+    {
+      Pipeline p(t, out, 0, 0);
+      REQUIRE(p.reads_ranges());
+      auto file = std::make_shared<RangeFile>(::open(name, O_RDONLY | O_CLOEXEC), name);
+      for (uint64_t at = 0; at < bytes.size(); at += t.read_range) {
+        p.range(file, at, std::min<uint64_t>(at + t.read_range, bytes.size()), 0);
+        p.flush();  // the reader flushes after each range
+        CHECK(p.batches_in_flight() <= p.max_batches_in_flight());
+      }
+      p.finish(0);
+      p.flush();
+      r.stats = p.stats();
+    }
+    char buf[65536];
+    ssize_t n;
+    off_t at = 0;
+    while ((n = pread(fileno(f), buf, sizeof buf, at)) > 0)
+      r.output.append(buf, static_cast<size_t>(n)), at += n;
+    std::fclose(f);
+    CHECK(r.output == serial.output);
+    CHECK(r.stats.lines == lines.size());
+    CHECK(r.stats.lines == serial.stats.lines);
+    CHECK(r.stats.counted == serial.stats.counted);
+    CHECK(r.stats.late == serial.stats.late);
+    CHECK(r.stats.malformed == serial.stats.malformed);
+    CHECK(r.stats.blank == serial.stats.blank);
+    CHECK(r.stats.bytes == bytes.size());
+  }
+  ::close(fd);
+  std::remove(name);
 }

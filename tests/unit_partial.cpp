@@ -130,6 +130,7 @@ TEST_CASE("partial: the header carries every counting setting and the stream's i
   h.time_field = "/c";
   h.user_field = "/d \"quoted\"";
   h.max_line = 100 << 10;
+  h.max_keys = 2000;
   h.track = {"hello world", "\u00e9t\u00e9"};
   h.lang = {"en", "ja"};
   h.no_retweets = true;
@@ -147,6 +148,7 @@ TEST_CASE("partial: the header carries every counting setting and the stream's i
   CHECK(p.source == h.source);
   CHECK(p.user_field == h.user_field);
   CHECK(p.max_line == 100 << 10);
+  CHECK(p.max_keys == std::optional<uint64_t>(2000));
   CHECK(p.track == h.track);
   CHECK(p.lang == h.lang);
   CHECK(p.no_retweets);

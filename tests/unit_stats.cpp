@@ -33,6 +33,18 @@ TEST_CASE("stats: balance and key=value line", "[stats]") {
                  "held=1 discarded=1 windows=0 partials=0 keys=0 bytes=2000000 elapsed=2.000s lines_per_s=7 "
                  "mb_per_s=1.0",
                  0) == 0);
+  // A resumed run: every run's counters, this run's rates.
+  Stats before = s;
+  before.lines = 10;
+  before.counted = 1;
+  before.bytes = 1'000'000;
+  Stats run = s.since(before);
+  CHECK(run.lines == 4);
+  CHECK(run.counted == 4);
+  CHECK(run.bytes == 1'000'000);
+  CHECK(s.format(2.0, run).find("lines=14 ") == 0);
+  CHECK(s.format(2.0, run).find("bytes=2000000 elapsed=2.000s lines_per_s=2 mb_per_s=0.5") !=
+        std::string::npos);
 }
 
 TEST_CASE("stats: the summary of the lines not counted, each reason with its option", "[stats]") {

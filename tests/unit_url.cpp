@@ -253,3 +253,36 @@ TEST_CASE("url feed: without ids an unfinished SSE event still counts", "[url]")
   CHECK(st.lines == 5);
   CHECK(sink.offs.empty());  // nothing to resume from
 }
+
+TEST_CASE("url feed: an SSE event past --max-line is one oversized line, and the cursor waits for its end",
+          "[url]") {
+  Lines sink;
+  SourceStats st;
+  UrlFeed f("http://m/", 240,
+            sink);  // event 1 fits (its lines and 64 bytes of padding each); event 2 does not
+  const std::string big = "{\"b\":\"" + std::string(100, 'b') + "\"}";  // a line that fits
+  f.begin(UrlFeed::Mode::Sse);
+  f.data("id: 1\nevent: update\ndata: {\"a\":1}\n\n", 0, st);
+  CHECK(sink.got == V{"id: 1", "event: update", "data: {\"a\":1}", ""});
+  CHECK(f.last_event_id() == "1");
+  f.data("id: 2\nevent: update\ndata: " + big + "\n", 0, st);
+  // Nothing of event 2 goes on before its end, and its id is not the cursor yet.
+  CHECK(sink.got.size() == 4);
+  CHECK(f.last_event_id() == "1");
+  // Lost before its end: dropped (the server sends it again after Last-Event-ID 1).
+  f.end(0, st);
+  CHECK(sink.got.size() == 4);
+  CHECK(f.last_event_id() == "1");
+  f.begin(UrlFeed::Mode::Sse);
+  f.data("id: 2\nevent: update\ndata: " + big + "\n\n", 0, st);
+  CHECK(sink.got == V{"id: 1", "event: update", "data: {\"a\":1}", "", "<oversized>", ""});
+  CHECK(f.last_event_id() == "2");
+  // A line past --max-line makes its event oversized too, once; the id may come after it.
+  f.data("event: update\ndata: " + std::string(300, 'x') + "\nid: 3\n\n", 0, st);
+  CHECK(sink.got == V{"id: 1", "event: update", "data: {\"a\":1}", "", "<oversized>", "", "<oversized>", ""});
+  CHECK(f.last_event_id() == "3");
+  CHECK(st.lines == 8);
+  // Without a blank line at the end and no id in it: counted as it came, once.
+  f.data("event: update\ndata: " + std::string(300, 'y') + "\n", 0, st);
+  CHECK(sink.got.size() == 8);
+}

@@ -54,7 +54,7 @@ void SourceClocks::closed(uint32_t id) {
   dirty_ = true;
 }
 
-void SourceClocks::saw(uint32_t id, int64_t t) {
+void SourceClocks::saw(uint32_t id, int64_t t, int64_t arrival_ms) {
   if (max_time_ == kNoTime || t > max_time_) max_time_ = t;
   if (id >= sources_.size()) return;
   Source& s = sources_[id];
@@ -69,6 +69,7 @@ void SourceClocks::saw(uint32_t id, int64_t t) {
   // Only the source that held the minimum can move it.
   if (s.watermark(lateness_ms_) <= min_) dirty_ = true;
   s.max_time = t;
+  s.max_arrival = arrival_ms;
 }
 
 void SourceClocks::recompute() {

@@ -47,6 +47,8 @@ class SourceClocks {
     int64_t floor = kNoTime;      // the run's watermark when it (re)joined
     int64_t last_wall = kNoTime;  // the wall clock of its last bytes (idle())
     bool resumable = false;       // its name comes back after a restart (Kafka partition, URL): --state
+    int64_t max_arrival =
+        kNoTime;  // when the record that brought max_time arrived (--max-skew's stream time)
     // Its own watermark: its largest time minus the lateness, not before where it joined.
     int64_t watermark(int64_t lateness_ms) const {
       int64_t own = max_time == kNoTime ? kNoTime : max_time - lateness_ms;
@@ -69,9 +71,9 @@ class SourceClocks {
     if (id < sources_.size()) sources_[id].last_wall = now_ms;
     if (started_ == kNoTime) started_ = now_ms;
   }
-  // A record at event time t from it (counting order). A source that was idle is active again; one that
-  // never joined (the default source, slot 0) joins now.
-  void saw(uint32_t id, int64_t t);
+  // A record at event time t from it (counting order), arrived at `arrival_ms`. A source that was idle is
+  // active again; one that never joined (the default source, slot 0) joins now.
+  void saw(uint32_t id, int64_t t, int64_t arrival_ms = kNoTime);
   // The run's watermark, after the last saw(), joined(), closed() or idle(); kNoTime before any.
   int64_t watermark();
   // Sources quiet for the idle timeout at `now` leave the minimum. True when one did.

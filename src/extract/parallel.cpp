@@ -30,6 +30,7 @@ bool is_blank(std::string_view text) {
 void Batch::reset() {
   used = 0;
   lines.clear();
+  range = Range{};
   out.clear();
   key_bytes.clear();
   keys.clear();
@@ -74,8 +75,19 @@ void extract_batch(Extractor& extractor, Record& record, Batch& batch) {
   for (auto [offset, length] : spans) batch.keys.emplace_back(batch.key_bytes.data() + offset, length);
 }
 
+void frame_range(RangeFramer& framer, std::vector<RangeLine>& scratch, Batch& batch) {
+  Batch::Range& r = batch.range;
+  scratch.clear();
+  r.error.clear();
+  framer.read(*r.file, r.begin, r.end, batch.text, scratch, r.bytes, r.error);
+  batch.lines.clear();
+  for (const RangeLine& l : scratch)
+    batch.lines.push_back({l.offset, l.length, l.oversized, r.arrival_ms, r.source, r.wall_ms});
+  batch.used = batch.text.size();
+}
+
 ExtractPool::ExtractPool(unsigned threads, const Config& config, size_t batch_bytes)
-    : batch_bytes_(batch_bytes) {
+    : batch_bytes_(batch_bytes), max_line_(config.max_line), read_range_(config.read_range) {
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   filling_ = take_spare();
   for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this, &config] { work(config); });
@@ -120,16 +132,33 @@ bool ExtractPool::add(const Line& line, int64_t arrival_ms, uint32_t source, int
   return b.used >= batch_bytes_;
 }
 
-void ExtractPool::submit() {
-  if (filling_->lines.empty()) return;
-  Batch* b = filling_.get();
-  in_flight_.push_back(std::move(filling_));
+void ExtractPool::queue(std::unique_ptr<Batch> batch) {
+  Batch* b = batch.get();
+  in_flight_.push_back(std::move(batch));
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(b);
   }
   work_cv_.notify_one();
+}
+
+void ExtractPool::submit() {
+  if (filling_->lines.empty()) return;
+  queue(std::move(filling_));
   filling_ = take_spare();
+}
+
+void ExtractPool::submit_range(std::shared_ptr<RangeFile> file, uint64_t begin, uint64_t end,
+                               int64_t arrival_ms, uint32_t source, int64_t wall_ms) {
+  submit();  // lines and markers added before it go first
+  std::unique_ptr<Batch> b = take_spare();
+  b->range.file = std::move(file);
+  b->range.begin = begin;
+  b->range.end = end;
+  b->range.arrival_ms = arrival_ms;
+  b->range.wall_ms = wall_ms;
+  b->range.source = source;
+  queue(std::move(b));
 }
 
 Batch* ExtractPool::front(bool wait) {
@@ -143,6 +172,7 @@ Batch* ExtractPool::front(bool wait) {
 }
 
 void ExtractPool::pop() {
+  in_flight_.front()->range.file.reset();  // the file is closed with its last range
   spare_.push_back(std::move(in_flight_.front()));
   in_flight_.pop_front();
 }
@@ -154,6 +184,10 @@ bool ExtractPool::help(Extractor& extractor, Record& scratch) {
     if (queue_.empty()) return false;
     b = queue_.back();  // the newest: the workers take the oldest, which the caller needs first
     queue_.pop_back();
+  }
+  if (b->range.file) {
+    if (!help_ranges_) help_ranges_ = std::make_unique<RangeFramer>(max_line_, read_range_);
+    frame_range(*help_ranges_, help_lines_, *b);
   }
   extract_batch(extractor, scratch, *b);
   {
@@ -173,6 +207,8 @@ void ExtractPool::clear_wake() const {
 void ExtractPool::work(const Config& config) {
   Extractor extractor(config);
   Record record;
+  std::unique_ptr<RangeFramer> ranges;  // made at the first range: a socket-only run never needs it
+  std::vector<RangeLine> range_lines;
   for (;;) {
     Batch* b;
     {
@@ -181,6 +217,10 @@ void ExtractPool::work(const Config& config) {
       if (queue_.empty()) return;  // stopping, nothing left
       b = queue_.front();
       queue_.pop_front();
+    }
+    if (b->range.file) {
+      if (!ranges) ranges = std::make_unique<RangeFramer>(max_line_, read_range_);
+      frame_range(*ranges, range_lines, *b);
     }
     extract_batch(extractor, record, *b);
     {

@@ -1,7 +1,8 @@
 // ExtractPool (--threads N): parsing, by far the costliest stage, runs on N worker threads, each with its
-// own Extractor (its own simdjson parser). The caller fills batches with framed lines (copied: the framer's
-// buffer is reused), submits them, and takes the extracted records back in submission order, to count them
-// on its own thread.
+// own Extractor (its own simdjson parser). The caller fills batches with framed lines (copied, or a framer's
+// whole read buffer), or hands out a byte range of a regular file that the worker reads and frames itself
+// (input/range.h: the kernel's copy then lands in the core that parses it), submits them, and takes the
+// extracted records back in submission order, to count them on its own thread.
 //
 // Why counting stays on one thread: results are defined as "records processed one at a time, in input
 // order" (lateness, emission points, --intervals). Applying extracted batches in order gives exactly the
@@ -30,6 +31,7 @@
 #include "config.h"
 #include "extract/extract.h"
 #include "input/framer.h"
+#include "input/range.h"
 
 namespace trendtop {
 
@@ -62,6 +64,18 @@ struct Batch {
     uint8_t mark = 0;
   };
   std::vector<Input> lines;
+  // Or a range of a regular file (when `file` is set), whose lines the worker reads and frames into `text`
+  // and `lines` first; they all arrived at arrival_ms (when the range was handed out).
+  struct Range {
+    std::shared_ptr<RangeFile> file;
+    uint64_t begin = 0, end = 0;
+    int64_t arrival_ms = 0, wall_ms = 0;
+    uint32_t source = 0;
+    // Filled by the worker: the bytes of [begin, end) the file held, and a read error to say (in input
+    // order).
+    uint64_t bytes = 0;
+    std::string error;
+  } range;
   // Filled by a worker.
   std::vector<ExtractedLine> out;
   std::string key_bytes;                                 // the keys, back to back
@@ -95,6 +109,10 @@ class ExtractPool {
   Batch& filling() { return *filling_; }
   // Hands the batch being filled (if it has lines) to the workers.
   void submit();
+  // Hands the lines that start in [begin, end) of `file` to the workers, as a batch of their own after the
+  // lines added so far (Batch::range).
+  void submit_range(std::shared_ptr<RangeFile> file, uint64_t begin, uint64_t end, int64_t arrival_ms,
+                    uint32_t source, int64_t wall_ms);
   // The oldest submitted batch once extracted; with `wait`, blocks until it is. nullptr when none is
   // submitted, or (without wait) when the oldest is not done yet.
   Batch* front(bool wait);
@@ -115,8 +133,13 @@ class ExtractPool {
  private:
   void work(const Config& config);
   std::unique_ptr<Batch> take_spare();
+  void queue(std::unique_ptr<Batch> batch);
 
   size_t batch_bytes_;
+  size_t max_line_, read_range_;
+  // The caller's own, for the ranges it parses in help() (made at the first).
+  std::unique_ptr<RangeFramer> help_ranges_;
+  std::vector<RangeLine> help_lines_;
   std::vector<std::thread> workers_;
   std::unique_ptr<Batch> filling_;
   std::deque<std::unique_ptr<Batch>> in_flight_;  // submission order; owned here, worked on by workers
@@ -132,5 +155,7 @@ class ExtractPool {
 
 // Extracts every line of a batch (what a worker does; also usable on the caller's thread).
 void extract_batch(Extractor& extractor, Record& scratch, Batch& batch);
+// A range batch (Batch::range): reads and frames its lines (`scratch` is reused between calls).
+void frame_range(RangeFramer& framer, std::vector<RangeLine>& scratch, Batch& batch);
 
 }  // namespace trendtop

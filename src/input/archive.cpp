@@ -24,6 +24,7 @@ InputFiles::Next InputFiles::Engine::next(std::string& error) {
     jobs_in_flight -= it.jobs.size();
     if (it.owned && it.fd >= 0) ::close(it.fd);
     items.pop_front();
+    ++releases;
     current = nullptr;
     opened = false;
     cv_plan.notify_all();
@@ -179,6 +180,11 @@ int InputFiles::fd() const {
 bool InputFiles::pollable() const {
   const Item& it = *engine_->current;
   return it.by_reader && !it.regular && !it.decoded;
+}
+
+bool InputFiles::plain_file() const {
+  const Item& it = *engine_->current;
+  return it.regular && !it.by_reader && !it.decoded;
 }
 
 long InputFiles::read(std::span<char> into, std::string& error) {

@@ -46,6 +46,9 @@ class InputFiles {
   const std::string& name() const;
   int fd() const;
   bool pollable() const;
+  // A plain (uncompressed) regular file named as an input (not stdin, which may sit anywhere in its file):
+  // it may be read at any offset, in any order (pread).
+  bool plain_file() const;
 
   // read(): bytes read into `into` (plain or decompressed); 0 at the end of the input; -1 on an error
   // (reported in `error`: the input goes on unless ended() says otherwise); kAgain when nothing is ready

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,9 +30,11 @@ namespace {
 class Walker {
  public:
   explicit Walker(std::vector<std::string> args) : args_(std::move(args)) {}
-  // The next input's path, or an error for a directory that cannot be listed. False at the end.
+  // The next input's path, or an error for a directory that cannot be listed (errno in error_number()).
+  // False at the end.
   bool next(std::string& path, std::string& error) {
     error.clear();
+    errno_ = 0;
     for (;;) {
       while (!stack_.empty()) {
         Level& l = stack_.back();
@@ -68,6 +71,13 @@ class Walker {
       return true;
     }
   }
+  int error_number() const { return errno_; }
+  // Lists again the directory next() could not list: true when it could now (its entries come next).
+  bool retry(const std::string& dir, std::string& error) {
+    error.clear();
+    errno_ = 0;
+    return push(dir, error);
+  }
 
  private:
   struct Level {
@@ -78,7 +88,8 @@ class Walker {
   bool push(const std::string& dir, std::string& error) {
     DIR* d = opendir(dir.c_str());
     if (!d) {
-      error = fmt::format("cannot read directory '{}': {}", dir, std::strerror(errno));
+      errno_ = errno;
+      error = fmt::format("cannot read directory '{}': {}", dir, std::strerror(errno_));
       return false;
     }
     Level l{dir, {}, 0};
@@ -92,7 +103,33 @@ class Walker {
   std::vector<std::string> args_;
   size_t next_ = 0;
   std::vector<Level> stack_;
+  int errno_ = 0;
 };
+
+bool out_of_descriptors(int err) {
+  return err == EMFILE || err == ENFILE;
+}
+
+// How many inputs the planner may hold open: what RLIMIT_NOFILE leaves once the descriptors open now and
+// kFdReserve for the rest of the run are set aside, at least 1, at most kMaxItems.
+size_t lookahead_limit() {
+  using archive_detail::kFdReserve, archive_detail::kMaxItems;
+  rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= (1u << 20))
+    return kMaxItems;
+  size_t open = 0;
+  if (DIR* d = opendir("/proc/self/fd")) {
+    while (dirent* e = readdir(d))
+      if (e->d_name[0] != '.') ++open;
+    closedir(d);
+    open = open > 0 ? open - 1 : 0;  // the listing's own
+  } else {
+    return 1;  // out of descriptors already, or no /proc: one input at a time
+  }
+  size_t limit = static_cast<size_t>(rl.rlim_cur);
+  if (limit <= open + kFdReserve + 1) return 1;
+  return std::min(kMaxItems, limit - open - kFdReserve);
+}
 
 // Reads `n` bytes at `offset` (fewer at the end of the file); -1 on an error.
 long pread_full(int fd, uint8_t* buf, size_t n, uint64_t offset) {
@@ -152,6 +189,7 @@ InputFiles::Engine::~Engine() {
 
 void InputFiles::Engine::start() {
   started = true;
+  max_items = lookahead_limit();
   planner = std::thread([this] { plan(); });
   for (unsigned i = 0; i < threads; ++i) workers.emplace_back([this] { work(); });
 }
@@ -161,23 +199,53 @@ void InputFiles::Engine::start() {
 void InputFiles::Engine::plan() {
   Walker walker(paths);
   std::string path, err;
-  while (!stop && walker.next(path, err)) {
+  for (;;) {
+    uint64_t seen = released();  // before the walk's opendir (and the open below): what was given back since
+    if (stop || !walker.next(path, err)) break;
+    // Room first, then the descriptor: the planner never holds more than max_items inputs open.
+    {
+      std::unique_lock lk(m);
+      cv_plan.wait(lk, [&] { return stop || items.size() < max_items; });
+      if (stop) return;
+    }
+    // Out of descriptors because of the inputs opened ahead: wait for the reader to give one back, and
+    // try again. Only with none of ours open is it the input's own error.
+    if (!err.empty() && out_of_descriptors(walker.error_number())) {
+      bool listed = false;
+      while (!listed && out_of_descriptors(walker.error_number()) && wait_for_descriptor(seen)) {
+        seen = released();
+        listed = walker.retry(path, err);
+      }
+      if (stop) return;
+      if (listed) continue;  // its entries come next
+    }
     auto owned = std::make_unique<Item>();
     Item* item = owned.get();
     item->name = path;
     if (!err.empty()) {
       item->open_error = err;
     } else {
+      seen = released();
       open(*item);
+      while (out_of_descriptors(item->open_errno) && wait_for_descriptor(seen)) {
+        seen = released();
+        item->name = path;
+        item->open_error.clear();
+        item->open_errno = 0;
+        open(*item);
+      }
+      if (stop) {
+        if (item->owned && item->fd >= 0) ::close(item->fd);
+        return;
+      }
     }
     if (!item->open_error.empty() || (!item->by_reader && !item->decoded)) item->planned = true;
     // Read before the item is queued: once it is, the reader may be done with a planned item (and free it).
     const bool by_reader = item->by_reader, decoded = item->decoded;
     {
       std::unique_lock lk(m);
-      cv_plan.wait(lk, [&] { return stop || items.size() < kMaxItems; });
       if (stop) {
-        if (item->owned) ::close(item->fd);
+        if (item->owned && item->fd >= 0) ::close(item->fd);
         return;
       }
       if (item->by_reader) sniffed = Sniff::Waiting;
@@ -231,7 +299,8 @@ void InputFiles::Engine::open(Item& item) {
   } else {
     item.fd = ::open(item.name.c_str(), O_RDONLY | O_CLOEXEC);
     if (item.fd < 0) {
-      item.open_error = fmt::format("cannot open '{}': {}", item.name, std::strerror(errno));
+      item.open_errno = errno;
+      item.open_error = fmt::format("cannot open '{}': {}", item.name, std::strerror(item.open_errno));
       return;
     }
     item.owned = true;
@@ -253,6 +322,18 @@ void InputFiles::Engine::open(Item& item) {
   item.codec = n > 0 ? sniff_codec({head, static_cast<size_t>(n)}, more) : Codec::None;
   item.decoded = item.codec != Codec::None;
   item.in_total = static_cast<uint64_t>(st.st_size);
+}
+
+uint64_t InputFiles::Engine::released() {
+  std::lock_guard lk(m);
+  return releases;
+}
+
+bool InputFiles::Engine::wait_for_descriptor(uint64_t seen) {
+  std::unique_lock lk(m);
+  if (stop || (releases == seen && items.empty())) return false;
+  cv_plan.wait(lk, [&] { return stop || releases != seen; });
+  return !stop;
 }
 
 // Queues a job (an Error job is done already), waiting while the planner is too far ahead.

@@ -40,7 +40,10 @@ inline constexpr size_t kJobsPerThread = 4;  // jobs queued or decoded ahead of 
 // member holds 64 KiB of text, and a job of one would take a 1 MiB chunk of the pool for it.
 inline constexpr uint64_t kGroupBytes = 128 << 10;
 inline constexpr size_t kGroupPieces = 64;
-inline constexpr size_t kMaxItems = 64;                        // inputs opened ahead of the reader
+inline constexpr size_t kMaxItems = 64;  // inputs opened ahead of the reader, at most
+// Descriptors left to the rest of the run under RLIMIT_NOFILE (connections accepted, a state checkpoint, a
+// chart), besides those open when reading starts: the look-ahead takes at most what remains (at least 1).
+inline constexpr size_t kFdReserve = 16;
 inline constexpr size_t kReadSize = 1 << 20;                   // compressed bytes per read
 inline constexpr auto kWait = std::chrono::milliseconds(100);  // the reader waits this long for decoded bytes
 
@@ -71,6 +74,7 @@ struct Job {
 struct Item {
   std::string name;
   std::string open_error;
+  int open_errno = 0;  // why open() failed (EMFILE, ENFILE: out of descriptors, maybe ours)
   int fd = -1;
   bool owned = false;
   bool regular = false;
@@ -99,6 +103,11 @@ struct InputFiles::Engine {
 
   void plan();
   void open(Item& item);
+  // The process ran out of descriptors while the planner opened ahead: waits until the reader gives one of
+  // the inputs back, unless it did since `seen` (released() before the attempt). False when none was given
+  // back and none is open (the shortage is not of our making: the error is real), or when stopping.
+  uint64_t released();
+  bool wait_for_descriptor(uint64_t seen);
   bool push_job(Item& item, std::unique_ptr<Job> job);
   void split_bzip2(Item& item);
   bool split_pieces(Item& item);
@@ -151,6 +160,8 @@ struct InputFiles::Engine {
   unsigned threads;
   bool stdin_closed = false;
   size_t max_chunks, max_jobs;
+  size_t max_items =
+      archive_detail::kMaxItems;  // inputs open ahead: kMaxItems, or fewer under a low RLIMIT_NOFILE (start)
 
   std::mutex m;
   std::condition_variable cv_work;  // workers: a job queued, a chunk freed, the front job changed, stop
@@ -161,6 +172,7 @@ struct InputFiles::Engine {
   std::vector<std::unique_ptr<Chunk>> all_chunks;
   std::vector<Chunk*> free_chunks;
   size_t jobs_in_flight = 0;
+  uint64_t releases = 0;  // inputs the reader was done with (and closed)
   bool planner_done = false;
   enum class Sniff { None, Waiting, Plain, Decoded } sniffed = Sniff::None;
   std::atomic<bool> stop{false};

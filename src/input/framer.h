@@ -36,12 +36,20 @@ class Framer {
   // Space for the next read: at least read_size bytes.
   std::span<char> write_area();
   void commit(size_t n);
+  // Drops the first n bytes committed, before any line is taken: bytes read only to align a read.
+  void skip(size_t n) {
+    pos_ += n;
+    scan_ = pos_ > scan_ ? pos_ : scan_;
+  }
   // The next complete line, or false when only an unfinished line (or nothing) is left.
   bool next(Line& line);
   // At end of stream: the last line if it had no newline. Leaves the framer empty and ready for a new stream.
   bool finish(Line& line);
 
   size_t buffered() const { return end_ - pos_; }
+  // Inside a line already known to be over max_line (its bytes dropped as they come): it will come out as
+  // Oversized, wherever it ends.
+  bool dropping() const { return discarding_; }
   // Drops the unfinished line (call when next() said no more): it comes out once, as Oversized, when its
   // newline or the end of the stream comes, as a line over max_line does. Its memory is given back.
   void drop_unfinished();

@@ -4,11 +4,13 @@
 // implementation: the input stage knows nothing of extraction, windows or output.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "input/framer.h"
+#include "input/range.h"
 
 namespace trendtop {
 
@@ -33,6 +35,13 @@ class LineSink {
   virtual void line(const Line& line, int64_t arrival_ms) = 0;
   // Every complete line the framer holds, as line() would take them (adding to `lines` for each).
   virtual void lines_from(Framer& framer, int64_t arrival_ms, uint64_t& lines) = 0;
+  // Whether the sink reads regular files itself, a range at a time, on other threads (range.h). Then the
+  // reader hands out consecutive ranges with range(): the lines that start in [begin, end) of `file`,
+  // arrived at `arrival_ms`; the sink counts their bytes and lines. Otherwise the reader reads files itself.
+  virtual bool reads_ranges() const { return false; }
+  virtual void range(std::shared_ptr<RangeFile> file, uint64_t begin, uint64_t end, int64_t arrival_ms) {
+    (void)file, (void)begin, (void)end, (void)arrival_ms;
+  }
   // Bytes read, counted or not.
   virtual void count_bytes(uint64_t n) = 0;
   // The wall clock moved; work due by then is done.

@@ -144,11 +144,21 @@ bool Reader::start_next_input() {
     if (fstat(file_.fd(), &st) == 0 && S_ISFIFO(st.st_mode)) fcntl(file_.fd(), F_SETPIPE_SZ, 1 << 20);
     file_polled_ = file_.pollable() && fstat(file_.fd(), &st) == 0 && !S_ISREG(st.st_mode) &&
                    !S_ISBLK(st.st_mode) && watch(file_.fd(), EPOLLIN, tag(kFile, 0));
+    // A plain regular file, and parsing threads: they read it, by ranges. Its own descriptor: InputFiles
+    // closes the input's as soon as the next is opened, while ranges may still be reading.
+    if (sink_.reads_ranges() && file_.plain_file() && fstat(file_.fd(), &st) == 0) {
+      if (int fd = fcntl(file_.fd(), F_DUPFD_CLOEXEC, 3); fd >= 0) {
+        range_file_ = std::make_shared<RangeFile>(fd, file_.name());
+        range_at_ = 0;
+        range_size_ = static_cast<uint64_t>(st.st_size);
+      }
+    }
     return true;
   }
 }
 
 void Reader::finish_file() {
+  range_file_.reset();  // closed once its last range is read
   Line line;
   if (!sink_.done() && file_framer_.finish(line)) {
     ++stats_[file_source_].lines;
@@ -159,7 +169,27 @@ void Reader::finish_file() {
   file_open_ = false;
 }
 
+void Reader::hand_out_range() {
+  RangeFile& file = *range_file_;
+  if (range_at_ >= range_size_ && !file.failed.load(std::memory_order_relaxed)) {
+    struct stat st;  // at the end seen: has it grown since (or shrunk)?
+    if (fstat(file.fd, &st) == 0) range_size_ = static_cast<uint64_t>(st.st_size);
+  }
+  // The end, or a range failed to read (the sink says so, in input order): the file is done.
+  if (range_at_ >= range_size_ || file.failed.load(std::memory_order_relaxed)) {
+    finish_file();
+    return;
+  }
+  uint64_t end = std::min<uint64_t>(range_at_ + config_.read_range, range_size_);
+  int64_t now = wall_ms();
+  stats_[file_source_].bytes += end - range_at_;  // its lines are counted by the sink, which frames them
+  sink_.from_source(files_clock_, now);
+  sink_.range(range_file_, range_at_, end, now);
+  range_at_ = end;
+}
+
 void Reader::read_file_chunk() {
+  if (range_file_) return hand_out_range();
   std::string err;
   long n = file_.read(file_framer_.write_area(), err);
   if (uint64_t in = file_.take_input_bytes()) {  // as stored: compressed bytes for a compressed input

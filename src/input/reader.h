@@ -11,7 +11,10 @@
 //
 // One thread, one epoll loop, non-blocking sockets: a slow or silent producer never stalls the others, and
 // nothing is buffered beyond one read per stream, so when trendtop is behind, TCP flow control slows the
-// producers. Regular files cannot be polled; they are read a chunk at a time between polls.
+// producers. Regular files cannot be polled; they are read a chunk at a time between polls, or, when the sink
+// has parsing threads (LineSink::reads_ranges), handed out a range at a time for those threads to read
+// (range.h): the file's size is looked at when it is opened and again each time the ranges reach it, so a
+// file that grows while read is read to the end seen last, and one truncated ends early.
 //
 // Memory: unfinished lines buffered across all connections share one budget (--max-buffered); past it the
 // largest is dropped (an oversized line, counted when its end comes) and its memory given back.
@@ -35,6 +38,7 @@
 #include "input/kafka.h"
 #include "input/line_sink.h"
 #include "input/net.h"
+#include "input/range.h"
 #include "input/source.h"
 #include "input/url_source.h"
 #include "util/clock.h"
@@ -110,6 +114,7 @@ class Reader {
 
   bool start_next_input();
   void read_file_chunk();
+  void hand_out_range();
   void finish_file();
   void accept_all(Listener& l);
   bool read_stream(int fd);  // true when it read bytes (more may follow)
@@ -146,6 +151,9 @@ class Reader {
   uint32_t files_clock_ = 0;    // the sink's source for the files and stdin (one: read one after another)
   bool files_clock_open_ = false;
   Framer file_framer_;
+  std::shared_ptr<RangeFile> range_file_;  // the current file, when read by ranges (hand_out_range)
+  uint64_t range_at_ = 0;                  // where its next range starts
+  uint64_t range_size_ = 0;                // its size, as last seen
   uint64_t connections_ = 0;
   std::unique_ptr<KafkaSource> kafka_;
   size_t kafka_source_ = 0;

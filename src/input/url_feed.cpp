@@ -154,6 +154,7 @@ void UrlFeed::end(int64_t now, SourceStats& stats) {
         event_.clear();
         event_lines_.clear();
         event_has_id_ = false;
+        event_oversized_ = false;
       } else {
         dispatch(now, stats);  // nothing would send it again: count what came
       }
@@ -210,22 +211,32 @@ void UrlFeed::sse_line(const Line& l, int64_t now, SourceStats& stats) {
       event_has_id_ = true;
     }
   }
-  // An event is bounded as a line is: past --max-line it goes on without waiting for its end.
-  if (event_.size() + l.text.size() > max_line_) dispatch(now, stats);
-  event_lines_.push_back({static_cast<uint32_t>(event_.size()), static_cast<uint32_t>(l.text.size()),
-                          l.kind == Line::Kind::Oversized});
+  // An event is bounded as a line is: past --max-line (or holding a line past it) it is oversized. Its
+  // lines are dropped as they come; it is counted once, as one oversized line, when it is complete, and
+  // only then does the cursor move past it (dispatching it early recorded its id before the rest of its
+  // lines were counted, and a connection lost in between lost them).
+  if (event_oversized_) return;
+  if (l.kind == Line::Kind::Oversized || event_.size() + l.text.size() > max_line_) {
+    event_oversized_ = true;
+    event_lines_.clear();
+    std::string().swap(event_);  // its memory back
+    return;
+  }
+  event_lines_.push_back({static_cast<uint32_t>(event_.size()), static_cast<uint32_t>(l.text.size())});
   event_.append(l.text);
   event_.append(Framer::kPadding, ' ');
 }
 
 void UrlFeed::dispatch(int64_t now, SourceStats& stats) {
+  if (event_oversized_) {
+    Line l;
+    l.kind = Line::Kind::Oversized;
+    deliver(l, now, stats);
+    event_oversized_ = false;
+  }
   for (const Pending& p : event_lines_) {
     Line l;
-    if (p.oversized) {
-      l.kind = Line::Kind::Oversized;
-    } else {
-      l.text = std::string_view(event_).substr(p.offset, p.size);
-    }
+    l.text = std::string_view(event_).substr(p.offset, p.size);
     deliver(l, now, stats);
   }
   event_.clear();

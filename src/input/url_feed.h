@@ -6,7 +6,9 @@
 // - An HTTP body (NDJSON, or any lines): framed like a TCP stream; an unfinished last line is a line.
 // - Server-sent events (text/event-stream): every line goes on as it is (the extractor reads the "data:"
 //   lines and skips the others), but an event's lines go on only when the event is complete (its blank
-//   line), so an event cut short, which the server sends again after Last-Event-ID, is counted once.
+//   line), so an event cut short, which the server sends again after Last-Event-ID, is counted once. An
+//   event is bounded as a line is: one longer than --max-line (its lines with the parser's padding, or one
+//   of them oversized) is not kept; once complete it goes on as one Oversized line (then its blank line).
 //
 // Resuming without loss or double counting, across reconnects and (with --state) restarts; the position is
 // kept in the sink's offsets() (line_sink.h), saved atomically with the windows it was counted into:
@@ -15,7 +17,8 @@
 //   time (Jetstream's time_us is not monotonic: events a little older may not have been sent yet), and
 //   replayed events already counted are recognised by their time and bytes and dropped (counted in
 //   `replayed`).
-// - SSE: the id of the last complete event, sent back as Last-Event-ID.
+// - SSE: the id of the last complete event (counted, or counted as oversized), sent back as Last-Event-ID:
+//   never the id of an event not yet wholly handled.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -61,7 +64,6 @@ class UrlFeed {
  private:
   struct Pending {
     uint32_t offset, size;
-    bool oversized;
   };
   SourceOffset* offset(bool create);
   void take_lines(int64_t now, SourceStats& stats);
@@ -85,8 +87,9 @@ class UrlFeed {
   std::vector<Pending> event_lines_;
   std::string event_id_;
   bool event_has_id_ = false;
-  bool ids_seen_ = false;  // the server sends ids: an unfinished event will come again
-  uint32_t clock_ = 0;     // the connection's source in the sink (LineSink::open_source)
+  bool event_oversized_ = false;  // the event passed --max-line: its lines are dropped as they come
+  bool ids_seen_ = false;         // the server sends ids: an unfinished event will come again
+  uint32_t clock_ = 0;            // the connection's source in the sink (LineSink::open_source)
   bool clock_open_ = false;
 };
 

@@ -48,6 +48,7 @@ void PartialWriter::header(const PartialHeader& h, fmt::memory_buffer& out) cons
   str("time_field", h.time_field);
   str("user_field", h.user_field);
   fmt::format_to(std::back_inserter(out), ",\"max_line\":{}", h.max_line);
+  if (h.max_keys) fmt::format_to(std::back_inserter(out), ",\"max_keys\":{}", *h.max_keys);
   list("track", h.track);
   list("lang", h.lang);
   fmt::format_to(std::back_inserter(out), ",\"no_retweets\":{}", h.no_retweets);
@@ -287,6 +288,10 @@ bool PartialParser::parse(std::string_view line, PartialLine& out, std::string& 
       ok = get_u64(v, out.header.segment);
     } else if (name == "max_line") {
       ok = get_u64(v, out.header.max_line);
+    } else if (name == "max_keys") {
+      uint64_t n = 0;
+      ok = get_u64(v, n);
+      out.header.max_keys = n;
     } else if (name == "no_retweets") {
       ok = v.get_bool().get(out.header.no_retweets) == SUCCESS;
     } else if (name == "track" || name == "lang") {

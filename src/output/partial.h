@@ -33,6 +33,7 @@
 //   are ignored, so fields can be added.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -61,6 +62,9 @@ struct PartialHeader {
   std::string time, keys, count, case_mode, extract, schema;
   std::string key_field, text_field, time_field, user_field;  // --schema json's paths ("" when not given)
   uint64_t max_line = 0;
+  // --max-keys (0: no limit): not a setting merge compares (limits differ, windows still add up), but what
+  // made a stream's windows approximate, for the merge's warning. None in streams of earlier trendtops.
+  std::optional<uint64_t> max_keys;
   std::vector<std::string> track, lang;  // normalised, sorted
   bool no_retweets = false;
   std::string exclude, stopwords;  // "" (none), or "N keys, hash H" / "N words, hash H"

@@ -3,9 +3,10 @@
 // counted: tweets counted in at least one window; skipped: valid records that are not tweets (delete and
 // limit notices), or tweets without a timestamp in event time; late: tweets whose windows had all been
 // emitted; skewed: tweets whose event time --max-skew rejected (ahead of the wall clock, or a lone jump the
-// next record contradicted); held: a jump waiting for the next record to confirm it (0 or 1; 0 at the end of
-// a run without --state); discarded: lines read after the run was over (the output failed or its reader went
-// away, or --intervals was reached), never looked at — with parsing threads, those already handed to them.
+// next record of its source contradicted); held: jumps waiting for their source's next record to confirm
+// them (at most one per source; 0 at the end of a run without --state); discarded: lines read after the run
+// was over (the output failed or its reader went away, or --intervals was reached), never looked at — with
+// parsing threads, those already handed to them.
 // A source's line count (--stats per source) is the lines it gave the pipeline, so the two always agree.
 // Discarded lines are not carried in --state: the next run counts neither them nor their lines.
 #pragma once
@@ -41,8 +42,13 @@ struct Stats {
   // "654 of 3480 lines not counted: 654 late (see --lateness)", each reason with the option that governs
   // it; empty when nothing was dropped.
   std::string dropped_summary() const;
-  // "lines=.. counted=.. ... elapsed=1.234s lines_per_s=.. mb_per_s=.."
-  std::string format(double elapsed_s) const;
+  // The counters since `before` (taken earlier from the same counters: none goes back).
+  Stats since(const Stats& before) const;
+  // "lines=.. counted=.. ... elapsed=1.234s lines_per_s=.. mb_per_s=..": the rates are `run`'s lines and
+  // bytes over the elapsed time (a resumed --state run's counters include the earlier runs'; its rates
+  // are its own).
+  std::string format(double elapsed_s, const Stats& run) const;
+  std::string format(double elapsed_s) const { return format(elapsed_s, *this); }
 };
 
 }  // namespace trendtop

@@ -10,7 +10,7 @@ T=1609459200000 # 2021-01-01T00:00:00Z
 "$TRENDTOP" -w 10s -o partial "$WORK/b.in" >"$WORK/b.p"
 # The format, by hand (the run id is random: RUN stands for it).
 cat >"$WORK/expect" <<X
-{"t":"header","format":"trendtop-partial","version":2,"run":"RUN","segment":0,"source":"$WORK/a.in","window_ms":10000,"slide_ms":10000,"lateness_ms":0,"max_skew_ms":3600000,"time":"event","keys":"hashtags","extract":"auto","count":"records","case":"fold","schema":"auto","key_field":"","text_field":"","time_field":"","user_field":"","max_line":16777216,"track":[],"lang":[],"no_retweets":false,"exclude":"","stopwords":""}
+{"t":"header","format":"trendtop-partial","version":2,"run":"RUN","segment":0,"source":"$WORK/a.in","window_ms":10000,"slide_ms":10000,"lateness_ms":0,"max_skew_ms":3600000,"time":"event","keys":"hashtags","extract":"auto","count":"records","case":"fold","schema":"auto","key_field":"","text_field":"","time_field":"","user_field":"","max_line":16777216,"max_keys":1000000,"track":[],"lang":[],"no_retweets":false,"exclude":"","stopwords":""}
 {"t":"window","start":$T,"end":$((T + 10000)),"records":1,"keys":2,"exact":true,"counts":[["#a",1],["#b",1]]}
 {"t":"window","start":$((T + 10000)),"end":$((T + 20000)),"records":1,"keys":1,"exact":true,"counts":[["#a",1]]}
 {"t":"end","windows":2,"open":0}

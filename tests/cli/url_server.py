@@ -11,11 +11,13 @@ package, which only Debian's own interpreter loads (another python3 first on PAT
       flight: only a replay has them). --batch B: B events per message, joined by newlines. --fragment: each
       message in three fragments. --ping: a ping before every 10th message, each pong awaited. --end: after
       the last event, keep the connection open (hold, default) or send a close frame.
-  url_server.py sse FILE [--token T] [--ids] [--cut N]... [--ndjson] [--redirect] [--end hold|close]
+  url_server.py sse FILE [--token T] [--ids] [--cut N]... [--cut-lines L] [--ndjson] [--redirect]
+      [--end hold|close]
       An HTTP server streaming FILE's server-sent events (blocks separated by blank lines), chunked, to
       GET /api/v1/streaming/public. --token: 401 without "Authorization: Bearer T". --ids: each event gets
       "id: N" (N from 1) and a Last-Event-ID request header resumes after event N. --cut N: after the first
-      line of the N-th event, the connection is dropped (the event unfinished). --ndjson: FILE is NDJSON,
+      line of the N-th event (--cut-lines L: its first L lines), the connection is dropped (the event
+      unfinished). --ndjson: FILE is NDJSON,
       sent as application/x-ndjson. --redirect: /old answers 302 to the stream. Other paths: 404.
   url_server.py garbage http|frames
       Junk instead of an HTTP response (http), or a valid WebSocket handshake followed by a frame with a
@@ -196,8 +198,8 @@ def serve_sse(args):
                     cut = bool(cuts) and cuts[0] == n + 1
                     if cut:
                         cuts.pop(0)
-                if cut:  # the event's first line only, then the connection goes
-                    self.chunk(event[: event.index("\n") + 1])
+                if cut:  # the event's first lines only, then the connection goes
+                    self.chunk("".join(l + "\n" for l in event.split("\n")[: args.cut_lines]))
                     log(f"cut in event {n + 1}")
                     self.close_connection = True
                     self.wfile.flush()
@@ -288,6 +290,7 @@ def main():
     p.add_argument("--log")
     p.add_argument("--lifetime", type=float, default=120)
     p.add_argument("--cut", type=int, action="append", default=[])
+    p.add_argument("--cut-lines", type=int, default=1)
     p.add_argument("--lose", type=int, default=0)
     p.add_argument("--batch", type=int, default=1)
     p.add_argument("--fragment", action="store_true")
