@@ -136,8 +136,9 @@ struct Config {
   unsigned threads = 1;           // --threads: parsing threads (cli.cpp resolves the default, the cores)
   size_t batch_bytes = 1u << 20;  // lines handed to a parsing thread at a time (tests make it small)
   // With parsing threads, regular files are read by ranges of this many bytes on those threads
-  // (input/range.h; TRENDTOP_READ_RANGE sets it for tests).
-  size_t read_range = 2u << 20;
+  // (input/range.h; TRENDTOP_READ_RANGE sets it for tests). Half the L2 cache of a core: the bytes a range's
+  // pread copies are still there when stage 1 reads them (CPU at -j 2 on the real minute, man/design.md).
+  size_t read_range = 512u << 10;
 
   // Long-running use.
   int64_t idle_timeout_ms = -1;  // --idle-timeout: -1 default (on for live sources), 0 off
