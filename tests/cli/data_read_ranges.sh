@@ -42,6 +42,13 @@ for range in 1 2 3 5 64 255 256 257 100000; do
   same_as_one "edge cases, --print-keys" $range --max-line 300 --print-keys "$WORK/edges"
 done
 same_as_one "an empty file" 1 -o json "$WORK/empty"
+for bad in 0 1x 300MiB; do
+  set +e
+  TRENDTOP_READ_RANGE=$bad "$TRENDTOP" "$WORK/edges" >/dev/null 2>"$WORK/err"
+  rc=$?
+  set -e
+  assert_eq "TRENDTOP_READ_RANGE=$bad: a usage error" "2 1" "$rc $(wc -l <"$WORK/err")"
+done
 same_as_one "two files and an empty one" 7 -w 1s -k 0 -o json "$WORK/edges" "$WORK/empty" "$WORK/edges"
 
 # Every uncompressed real file: small ones with 1-byte ranges too (every byte a boundary), every one with
