@@ -288,17 +288,22 @@ bool resume(const Config& config, Pipeline& pipeline, bool& resumed) {
 }
 
 // Writes what the windows closed so far printed, then saves: a window counts as printed in the state only
-// once its bytes were written. When the output failed, nothing is saved (false, said once by end_run): the
-// state file stays at the last checkpoint whose windows were all written.
-bool save_state(const Config& config, Pipeline& pipeline, const Output& output) {
+// once its bytes were written. When the output failed, nothing is saved (false with `err` empty, said once
+// by end_run): the state file stays at the last checkpoint whose windows were all written. When the file
+// cannot be written, false with the message: the state file is as it was.
+bool save_state(const Config& config, Pipeline& pipeline, const Output& output, std::string& err) {
   pipeline.sync();   // every line read is counted (this can close windows)
   pipeline.flush();  // and what that printed is written
   if (output.status() == Output::Status::Error) return false;
   StateWriter w;
   pipeline.save(w);
+  return save_state_file(config.state_path, w.payload(), err);
+}
+// The same, a failure to write said as an error.
+bool save_state(const Config& config, Pipeline& pipeline, const Output& output) {
   std::string err;
-  if (save_state_file(config.state_path, w.payload(), err)) return true;
-  error(err);
+  if (save_state(config, pipeline, output, err)) return true;
+  if (!err.empty()) error(err);
   return false;
 }
 
@@ -325,7 +330,8 @@ struct Duties {
   // Until a line is readable: the first lines all unreadable (plain text, pretty-printed JSON, a terminal)
   // are said once, with what to try.
   bool hint_open;
-  bool ok = true;  // every checkpoint was saved
+  bool ok = true;                // no checkpoint found the output failed
+  NoteLimiter checkpoint_notes;  // checkpoints that could not be written
   // The bytes a resumed state counted already: not this run's, whose files' total the progress shows.
   uint64_t bytes_before;
 
@@ -349,10 +355,25 @@ struct Duties {
     describe(config, status);
     status.total_bytes = screen.total_bytes;
     // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
-    if (kafka && !config.state_path.empty())
-      kafka->checkpoint = [this] { return save_state(config, pipeline, output); };
+    if (kafka && !config.state_path.empty()) kafka->checkpoint = [this] { return checkpoint(wall_ms()); };
     // Waits for a Kafka broker give up once the run is ending.
     if (kafka) kafka->stopping = [this] { return g_stop || (run_end != kNoTime && wall_ms() >= run_end); };
+  }
+
+  // Saves the state while running (--checkpoint-every; Kafka's before a rebalance and at the end of its
+  // partitions). A file that cannot be written (out of descriptors, a full disk) is said, at most once per
+  // 10 s, and tried again at the next checkpoint: the state file keeps the last one meanwhile, and the run
+  // fails only if the save at its end fails too. A failed output fails the run (end_run says so).
+  bool checkpoint(int64_t now) {
+    std::string err;
+    if (save_state(config, pipeline, output, err)) return true;
+    if (err.empty()) {
+      ok = false;
+      return false;
+    }
+    checkpoint_notes.note(now,
+                          "warning: " + err + "; it keeps the last checkpoint, and the next one tries again");
+    return false;
   }
 
   // Returns when it wants to run again (kNoTime: no need), or Reader::kEndRun.
@@ -363,9 +384,7 @@ struct Duties {
     }
     if (run_end != kNoTime && now >= run_end) return Reader::kEndRun;
     if (next_checkpoint != kNoTime && now >= next_checkpoint) {
-      bool saved = save_state(config, pipeline, output);
-      if (saved && kafka) kafka->checkpointed();
-      ok = saved && ok;
+      if (checkpoint(now) && kafka) kafka->checkpointed();
       next_checkpoint = now + config.checkpoint_every_ms;
     }
     int64_t wake = kNoTime;

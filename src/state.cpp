@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "util/fd_limit.h"
 #include "util/hash.h"
 
 namespace trendtop {
@@ -36,6 +37,12 @@ uint64_t get_le(std::string_view s, size_t pos, int n) {
   uint64_t v = 0;
   for (int i = 0; i < n; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s[pos + i])) << (8 * i);
   return v;
+}
+
+// strerror, and the limit that was reached when out of descriptors.
+std::string reason(int err) {
+  std::string limit = fd_limit_note(err);
+  return limit.empty() ? std::strerror(err) : fmt::format("{} ({})", std::strerror(err), limit);
 }
 
 bool write_all(int fd, std::string_view data) {
@@ -104,15 +111,15 @@ bool save_state_file(const std::string& path, const std::string& payload, std::s
 
   std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    error = fmt::format("cannot write state file '{}': {}", tmp, std::strerror(errno));
+  if (fd < 0) {  // nothing was made; the state file is as it was
+    error = fmt::format("cannot write state file '{}': cannot create '{}': {}", path, tmp, reason(errno));
     return false;
   }
   bool ok = write_all(fd, data) && ::fsync(fd) == 0;
   int saved = errno;
   ok = (::close(fd) == 0) && ok;
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = fmt::format("cannot write state file '{}': {}", path, std::strerror(ok ? errno : saved));
+    error = fmt::format("cannot write state file '{}': {}", path, reason(ok ? errno : saved));
     ::unlink(tmp.c_str());
     return false;
   }

@@ -16,6 +16,7 @@
 #include "input/reader_impl.h"
 #include "util/clock.h"
 #include "util/duration.h"
+#include "util/fd_limit.h"
 #include "util/log.h"
 
 namespace trendtop {
@@ -217,10 +218,17 @@ void Reader::accept_all(Listener& l) {
     int fd = accept4(l.fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      if (errno == EMFILE || errno == ENFILE) {
-        warn(fmt::format("warning: cannot accept on {}: {}; new producers wait",
-                         stats_[l.source].name.substr(7), std::strerror(errno)));
+      if (int e = errno; e == EMFILE || e == ENFILE) {
+        // Out of descriptors: the producer stays in the backlog. The listeners are not watched meanwhile
+        // (level-triggered, they would wake the loop at once, for nothing) until a connection closes, or
+        // kFdRetryMs for a descriptor released elsewhere; said at most once per NoteLimiter::kEveryMs.
+        int64_t now = wall_ms();
+        fd_notes_.note(now, fmt::format("warning: cannot accept on {}: {} ({}; {} connection{} open); new "
+                                        "producers wait until a descriptor is free",
+                                        stats_[l.source].name.substr(7), std::strerror(e), fd_limit_note(e),
+                                        connections_, connections_ == 1 ? "" : "s"));
         pause_listeners(true);
+        fd_retry_at_ = now + kFdRetryMs;
       }
       return;  // EAGAIN: all accepted
     }
@@ -439,6 +447,7 @@ int Reader::poll_timeout(int64_t now, int64_t hook_wake) const {
   sooner(hook_wake);
   sooner(sink_.next_deadline());
   if (config_.client_timeout_ms > 0 && next_expiry_ != kNoTime) sooner(next_expiry_);
+  sooner(fd_retry_at_);
   for (const Connector& c : connectors_)
     if (!c.gave_up && c.fd < 0) sooner(c.retry_at);
   if (urls_) sooner(url_wake_);
@@ -461,6 +470,10 @@ bool Reader::run(const volatile std::sig_atomic_t& stop, const TickHook& hook) {
       break;
     }
     if (!file_open_) start_next_input();
+    if (fd_retry_at_ != kNoTime && now >= fd_retry_at_) {  // out of descriptors a while ago: try again
+      fd_retry_at_ = kNoTime;
+      if (connections_ < config_.max_connections) pause_listeners(false);
+    }
     for (size_t i = 0; i < connectors_.size(); ++i) {
       Connector& c = connectors_[i];
       if (!c.gave_up && c.fd < 0 && c.retry_at <= now) attempt(i, now);

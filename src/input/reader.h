@@ -18,6 +18,9 @@
 //
 // Memory: unfinished lines buffered across all connections share one budget (--max-buffered); past it the
 // largest is dropped (an oversized line, counted when its end comes) and its memory given back.
+// Descriptors: beyond --max-connections, or out of descriptors (EMFILE, ENFILE at accept), producers wait in
+// the kernel's backlog and the listeners are not polled until a connection closes (out of descriptors: or a
+// second has passed); the latter is said at most every 10 s, naming the limit.
 //
 // The end: after a stop signal (or --duration) nothing already sent is lost. No new connection is made, but
 // producers waiting to be accepted are accepted, and every connection (and a pipe on stdin) is read until it
@@ -163,9 +166,11 @@ class Reader {
   bool warned_full_ = false;
   bool warned_refused_ = false;
   bool warned_budget_ = false;
-  uint64_t pending_ = 0;   // unfinished lines' bytes across connections (--max-buffered)
-  bool stopping_ = false;  // draining after a stop: no reconnects
-  int64_t file_last_ = 0;  // when the polled stdin last gave bytes (while draining)
+  NoteLimiter fd_notes_;           // out of descriptors at accept
+  int64_t fd_retry_at_ = kNoTime;  // then: when the paused listeners try again at the latest
+  uint64_t pending_ = 0;           // unfinished lines' bytes across connections (--max-buffered)
+  bool stopping_ = false;          // draining after a stop: no reconnects
+  int64_t file_last_ = 0;          // when the polled stdin last gave bytes (while draining)
   int64_t next_expiry_ = 0;
 };
 

@@ -10,6 +10,9 @@ namespace trendtop::reader_detail {
 inline constexpr size_t kSocketReadSize = 64 << 10;
 inline constexpr int64_t kFirstBackoffMs = 100;
 inline constexpr int64_t kMaxBackoffMs = 30'000;
+// Out of descriptors at accept: listeners wait for a connection to close, or this long at most (a descriptor
+// released by another part of the run: a file read, a state saved).
+inline constexpr int64_t kFdRetryMs = 1000;
 
 // What an epoll event is about: the kind in the top byte, an index or fd below.
 enum Tag : uint64_t {

@@ -150,13 +150,32 @@ wait_reading() {
   done
   return 1
 }
+# free_fd PID: the lowest descriptor number PID does not use. With its soft limit of open files set there
+# (`prlimit --pid PID --nofile=N:`, util-linux), the next descriptor PID opens fails with EMFILE.
+free_fd() {
+  local n=0
+  while [ -L "/proc/$1/fd/$n" ]; do n=$((n + 1)); done
+  echo $n
+}
+# cpu_ticks PID: the CPU time PID has used so far (user + system), in clock ticks (getconf CLK_TCK a second).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # start_watchdog SECONDS PID...: kills the PIDs (SIGKILL) if they still run after SECONDS; sets $watchdog,
-# which `kill $watchdog` stops (its sleep included).
+# which stop_watchdog stops (its sleep included).
 start_watchdog() {
   local t=$1
   shift
-  bash -c 'sleep "$1" & s=$!; trap "kill $s; exit 0" TERM; wait $s; shift; kill -KILL "$@" 2>/dev/null' _ "$t" "$@" &
+  bash -c 'trap "kill \$s 2>/dev/null; exit 0" RTMIN+1; sleep "$1" </dev/null >/dev/null 2>&1 & s=$!; wait $s; shift
+    kill -KILL "$@" 2>/dev/null' _ "$t" "$@" &
   watchdog=$!
+}
+# stop_watchdog: stops $watchdog and waits for it (so bash reports nothing, and it kills nothing later). With
+# SIGRTMIN+1, which bash leaves at its default (the end), not SIGTERM: a watchdog stopped just after it
+# started may still be the fork of this shell that has yet to exec bash, where SIGTERM runs this shell's EXIT
+# trap: the fork removed $WORK (and stopped the Kafka mock) while the test went on, and bash printed
+# "wait_for: No record of process N" for the rm it ran there.
+stop_watchdog() {
+  kill -s RTMIN+1 "$watchdog" 2>/dev/null || true
+  wait "$watchdog" 2>/dev/null || true
 }
 # --connect URL tests. The servers (url_server.py) need python3-websockets, a Debian package that only
 # Debian's interpreter loads: they run under /usr/bin/python3, whatever python3 is first on PATH.

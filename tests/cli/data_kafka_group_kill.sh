@@ -30,10 +30,10 @@ killed_lines=$(lines_read "$WORK/m2.err")
 sed -i '$ { /}$/!d }' "$WORK/m2.p"
 member 2 .restart
 p2=$!
-kill "$watchdog"
+stop_watchdog
 start_watchdog 240 $p1 $p2 $p3
 for p in $p1 $p2 $p3; do wait $p || fail "a member failed: $(cat "$WORK"/m*.err*)"; done
-kill "$watchdog" 2>/dev/null || true
+stop_watchdog
 total=$(($(lines_read "$WORK/m1.err") + $(lines_read "$WORK/m2.err.restart") + $(lines_read "$WORK/m3.err")))
 echo "lines: $(lines_read "$WORK/m1.err") $(lines_read "$WORK/m2.err.restart") $(lines_read "$WORK/m3.err") killed at $(lines_read "$WORK/m2.err")" >&2
 [ "$total" -ge 3480 ] || fail "the members read $total lines after the kill, fewer than the topic's 3480"

@@ -69,7 +69,7 @@ kafka_group_case() {
     total=$((total + ${n:-0}))
     echo "${n:-?}" >>"$dir/lines"
   done
-  kill "$watchdog" 2>/dev/null || true
+  stop_watchdog
   [ "$total" -eq 3480 ] || bad+="the members read $(paste -sd+ "$dir/lines") = $total lines, not 3480; "
   if "$TRENDTOP" merge -k 0 -o tsv "$dir"/m*.p >"$dir/merged" 2>"$dir/merge.err"; then
     [ ! -s "$dir/merge.err" ] || bad+="merge said: $(head -3 "$dir/merge.err" | tr '\n' ' '); "

@@ -21,7 +21,7 @@ ends_within() {
   wait "$2"
   rc=$?
   set -e
-  kill "$watchdog" 2>/dev/null || true
+  stop_watchdog
   t=$(($(now_ms) - $3))
   [ "$t" -le "$4" ] || fail "$1: ended after $t ms (limit $4 ms)"
 }
