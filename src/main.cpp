@@ -92,6 +92,9 @@ void on_alarm(int) {}  // only there to interrupt a blocked call (EINTR)
 void install_signals() {
   // A reader that goes away (`| head`) shows up as EPIPE from write(), handled as a quiet stop.
   std::signal(SIGPIPE, SIG_IGN);
+  // Past a file size limit (ulimit -f) a write fails with EFBIG, a write error like a full disk, said in one
+  // line with exit 1 and the state file left as it was, rather than the default death by SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   struct sigaction sa {};
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: a blocked epoll_wait, read or write returns EINTR and the flag is seen

@@ -328,6 +328,7 @@ bool Merger::run() {
 
 int run_merge(const Config& config) {
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);  // past `ulimit -f`: EFBIG, a write error (main.cpp says why)
   auto started = std::chrono::steady_clock::now();
   Output output(config.stdout_closed ? -1 : STDOUT_FILENO);  // -1: writing fails as to a closed stdout
   Merger merger(config, output);
