@@ -92,6 +92,9 @@ void on_alarm(int) {}  // only there to interrupt a blocked call (EINTR)
 void install_signals() {
   // A reader that goes away (`| head`) shows up as EPIPE from write(), handled as a quiet stop.
   std::signal(SIGPIPE, SIG_IGN);
+  // Past a file size limit (ulimit -f) a write fails with EFBIG, a write error like a full disk, said in one
+  // line with exit 1 and the state file left as it was, rather than the default death by SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   struct sigaction sa {};
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: a blocked epoll_wait, read or write returns EINTR and the flag is seen
@@ -332,8 +335,6 @@ struct Duties {
   bool hint_open;
   bool ok = true;                // no checkpoint found the output failed
   NoteLimiter checkpoint_notes;  // checkpoints that could not be written
-  // The bytes a resumed state counted already: not this run's, whose files' total the progress shows.
-  uint64_t bytes_before;
 
   Duties(const Config& c, Pipeline& p, const Output& o, Reader& r, Screen& s,
          std::chrono::steady_clock::time_point t0, int64_t start_ms)
@@ -350,8 +351,7 @@ struct Duties {
         next_chart(start_ms),
         report_drops(!c.quiet && !s.view && live_input(c)),
         next_drop_report(start_ms),
-        hint_open(!c.quiet),
-        bytes_before(p.stats().bytes) {
+        hint_open(!c.quiet) {
     describe(config, status);
     status.total_bytes = screen.total_bytes;
     // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
@@ -398,7 +398,7 @@ struct Duties {
       if (LiveView::resized() || now >= next_frame) {
         if (!pipeline.peek([&](const WindowResult& w) { view->running(w); })) view->no_running();
         status.stats = pipeline.stats();
-        status.stats.bytes -= bytes_before;
+        status.stats.bytes = pipeline.this_run().bytes;  // the bytes of this run's inputs, not a state's
         status.connections = 0;
         for (const SourceStats& s : reader.stats())
           if (s.network)
@@ -410,7 +410,7 @@ struct Duties {
       }
       sooner(next_frame);
     }
-    if (screen.progress) screen.progress->update(pipeline.stats().bytes - bytes_before, now);
+    if (screen.progress) screen.progress->update(pipeline.this_run().bytes, now);  // of this run's files
     if (hint_open) {
       Stats s = pipeline.this_run();
       if (uint64_t n = pipeline.unreadable_only(); n >= Pipeline::kHintLines) {

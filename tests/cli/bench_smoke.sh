@@ -53,7 +53,7 @@ if [ -d "$DATA" ]; then
   # The real section comes first, with its own targets.
   [ "$(grep -n '^### ' "$WORK/report" | cut -d: -f2-)" = "$(printf '### Real tweets\n### Generated tweets\n### Sliding windows')" ] ||
     fail "sections: $(grep '^### ' "$WORK/report")"
-  for target in "(9) real minute" "(10) real minute" "(11) real minute"; do
+  for target in "(9) real minute" "(10) real minute" "(10, streaming) real minute" "(11) real minute"; do
     grep -E -q "^\| $(sed 's/[()]/\\&/g' <<<"$target").* \| (PASS|MISS|n/a) \|$" "$WORK/report" ||
       fail "target $target has no PASS/MISS row"
   done
@@ -76,6 +76,9 @@ for tags in "${inputs[@]}"; do
     # The floor loads the whole file: its RSS is at least the input's, so it is the floor's own that is measured.
     [ $have_time = 0 ] || [ "$rss" -ge 20 ] || fail "$tags: $label's peak RSS $rss MB < the 20 MiB input"
   done
+  # The streaming floor reads 1 MiB at a time: its RSS stays far below the input's.
+  rss=$(check_row "$tags" "\`simdjson_floor --bare-stream FILE\`")
+  [ $have_time = 0 ] || [ "$rss" -lt 20 ] || fail "$tags: simdjson_floor --bare-stream's peak RSS $rss MB"
   grep -q "^- check: $tags\( tags\)\?: the four trendtop runs printed the same top 10" "$WORK/report" ||
     fail "$tags: trendtop's runs disagree"
   case $tags in real* | other*) continue ;; esac
@@ -120,6 +123,19 @@ for k, c in sorted(n.items(), key=lambda kc: (-kc[1], kc[0].encode()))[:10]:
 EOF
 assert_files_eq "simdjson_floor vs a recount of raw hashtag texts" "$WORK/floor_expect" "$WORK/floor"
 assert_eq "simdjson_floor --bare: the documents" "$(wc -l <"$input")" "$("$BUILD/simdjson_floor" --bare "$input")"
+assert_eq "simdjson_floor --bare-stream: the documents" "$(wc -l <"$input")" \
+  "$("$BUILD/simdjson_floor" --bare-stream "$input")"
+# Lines cut by its 1 MiB reads (1.9 MB of them), CRLF and LF, no newline at the end: 3 000 documents of
+# 300-1 000 bytes whatever the cuts.
+python3 - >"$WORK/cuts.ndjson" <<'EOF'
+import json, random, sys
+r = random.Random(7)
+lines = [json.dumps({"i": i, "pad": "x" * r.randrange(300, 1000)}) + ("\r\n" if i % 3 else "\n")
+         for i in range(3000)]
+sys.stdout.write("".join(lines).rstrip("\r\n"))
+EOF
+assert_eq "simdjson_floor --bare-stream: documents across reads" 3000 \
+  "$("$BUILD/simdjson_floor" --bare-stream "$WORK/cuts.ndjson")"
 
 # The real inputs: copy 0 is the shared files byte for byte; every later copy holds the same records with
 # each timestamp_ms and created_at moved by the copy's shift (60 s a copy for the minute) and nothing else;
