@@ -49,26 +49,30 @@ grep 'cannot write state file' "$WORK/err1" | head -1 | grep -qF "trendtop: warn
 ! grep -q 'error' "$WORK/err1" || fail "errors: $(grep error "$WORK/err1")"
 no_temporary "at the end"
 
-# At the end: the state file stays as the run above left it (part 1), and says so.
-"$TRENDTOP" "${opts[@]}" <"$WORK/in2" >"$WORK/out2" 2>"$WORK/err2" &
-tt=$!
-exec 3>"$WORK/in2"
-cat "$WORK/part2" >&3
-wait_lines $tt "$WORK/err2" 5 # counted since the first run: 3 + 2
-was=$(stat -c '%i %y' "$S")
-limit=$(free_fd $tt)
-prlimit --pid $tt --nofile="$limit": || fail "prlimit"
-kill -TERM $tt
-set +e
-wait $tt
-rc=$?
-set -e
-exec 3>&-
-assert_eq "the save at the end failed: exit status ($(cat "$WORK/err2"))" 1 "$rc"
-grep -qxF "trendtop: error: cannot write state file '$S': cannot create '$S.tmp.$tt': Too many open files (the limit is $limit descriptors per process, ulimit -n)" "$WORK/err2" ||
-  fail "the error: $(grep -v stats "$WORK/err2")"
-same_state "$was" || fail "the state file was replaced"
-no_temporary "a failed save at the end"
-# The next run goes on from the first run's state: part 1 counted once, part 2 not at all.
+# At the end: the state file stays as the run above left it (part 1), and says so. Not under UBSan: it checks
+# a vptr it has not seen yet by writing it into a pipe (IsAccessibleMemoryRange), and out of descriptors it
+# takes the first virtual call after the stop (Pipeline::interrupt) for an invalid vptr, and halts.
+if ! ldd "$TRENDTOP" 2>/dev/null | grep -q libubsan; then
+  "$TRENDTOP" "${opts[@]}" <"$WORK/in2" >"$WORK/out2" 2>"$WORK/err2" &
+  tt=$!
+  exec 3>"$WORK/in2"
+  cat "$WORK/part2" >&3
+  wait_lines $tt "$WORK/err2" 5 # counted since the first run: 3 + 2
+  was=$(stat -c '%i %y' "$S")
+  limit=$(free_fd $tt)
+  prlimit --pid $tt --nofile="$limit": || fail "prlimit"
+  kill -TERM $tt
+  set +e
+  wait $tt
+  rc=$?
+  set -e
+  exec 3>&-
+  assert_eq "the save at the end failed: exit status ($(cat "$WORK/err2"))" 1 "$rc"
+  grep -qxF "trendtop: error: cannot write state file '$S': cannot create '$S.tmp.$tt': Too many open files (the limit is $limit descriptors per process, ulimit -n)" "$WORK/err2" ||
+    fail "the error: $(grep -v stats "$WORK/err2")"
+  same_state "$was" || fail "the state file was replaced"
+  no_temporary "a failed save at the end"
+fi
+# The next run goes on from the first run's state: part 1 counted once, part 2 (if run) not at all.
 "$TRENDTOP" "${opts[@]}" --flush </dev/null >"$WORK/out3" 2>"$WORK/err3" || fail "resume: $(cat "$WORK/err3")"
 assert_eq "resumed from the last good state" "#a 2 #b 1" "$(cut -f4,5 "$WORK/out3" | xargs)"
