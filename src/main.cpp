@@ -329,8 +329,6 @@ struct Duties {
   // are said once, with what to try.
   bool hint_open;
   bool ok = true;  // every checkpoint was saved
-  // The bytes a resumed state counted already: not this run's, whose files' total the progress shows.
-  uint64_t bytes_before;
 
   Duties(const Config& c, Pipeline& p, const Output& o, Reader& r, Screen& s,
          std::chrono::steady_clock::time_point t0, int64_t start_ms)
@@ -347,8 +345,7 @@ struct Duties {
         next_chart(start_ms),
         report_drops(!c.quiet && !s.view && live_input(c)),
         next_drop_report(start_ms),
-        hint_open(!c.quiet),
-        bytes_before(p.stats().bytes) {
+        hint_open(!c.quiet) {
     describe(config, status);
     status.total_bytes = screen.total_bytes;
     // Kafka: offsets go into the checkpoint with the windows, and to Kafka only once it is on disk.
@@ -382,7 +379,7 @@ struct Duties {
       if (LiveView::resized() || now >= next_frame) {
         if (!pipeline.peek([&](const WindowResult& w) { view->running(w); })) view->no_running();
         status.stats = pipeline.stats();
-        status.stats.bytes -= bytes_before;
+        status.stats.bytes = pipeline.this_run().bytes;  // the bytes of this run's inputs, not a state's
         status.connections = 0;
         for (const SourceStats& s : reader.stats())
           if (s.network)
@@ -394,7 +391,7 @@ struct Duties {
       }
       sooner(next_frame);
     }
-    if (screen.progress) screen.progress->update(pipeline.stats().bytes - bytes_before, now);
+    if (screen.progress) screen.progress->update(pipeline.this_run().bytes, now);  // of this run's files
     if (hint_open) {
       Stats s = pipeline.this_run();
       if (uint64_t n = pipeline.unreadable_only(); n >= Pipeline::kHintLines) {

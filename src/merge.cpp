@@ -222,7 +222,7 @@ bool Merger::window(Input& in, const PartialLine& w) {
     stats_.approximate = true;
     if (!in.approximate) {
       in.approximate = true;
-      approximate_warning();
+      approximate_warning(in);
     }
   }
   if (o.records > UINT64_MAX - w.records) return overflow(in, w, "records");
@@ -241,17 +241,29 @@ bool Merger::window(Input& in, const PartialLine& w) {
 }
 
 // The warning an approximate window printed as TSV or CSV gets (once): the limits in effect were those of
-// the runs that wrote the approximate inputs, as their headers say, not merge's own --max-keys default.
-void Merger::approximate_warning() {
+// the runs that wrote the approximate inputs, as their headers say, not merge's own --max-keys default. An
+// input found approximate after it was printed (its first approximate window comes later) is named in a
+// warning of its own.
+void Merger::approximate_warning(const Input& found) {
+  auto limit = [](const Input& in) {
+    return in.max_keys ? fmt::format(" --max-keys {}", *in.max_keys)
+                       : std::string(" a --max-keys its header does not record");
+  };
+  if (pipeline_->warned_approximate()) {
+    warn(
+        fmt::format("warning: merged windows are approximate from '{}' too, counted with{}: count it again "
+                    "with a higher --max-keys (0: no limit) for exact windows",
+                    found.name, limit(found)));
+    return;
+  }
   constexpr size_t kNamed = 3;
   std::string said;
   size_t n = 0;
   for (const Input& in : inputs_) {
     if (!in.approximate) continue;
     if (n++ == kNamed) continue;
-    said += fmt::format("{}'{}' {}", n == 1 ? "" : ", ", in.name, n == 1 ? "was counted with" : "with");
-    said += in.max_keys ? fmt::format(" --max-keys {}", *in.max_keys)
-                        : std::string(" a --max-keys its header does not record");
+    said += fmt::format("{}'{}' {}{}", n == 1 ? "" : ", ", in.name, n == 1 ? "was counted with" : "with",
+                        limit(in));
   }
   if (n > kNamed) said += fmt::format(" (and {} more)", n - kNamed);
   pipeline_->set_approximate_warning(

@@ -97,7 +97,7 @@ class Merger {
   bool step(Input& in);
   bool header(Input& in, const PartialHeader& h);
   bool window(Input& in, const PartialLine& w);
-  void approximate_warning();
+  void approximate_warning(const Input& found);
   void bad(const Input& in, const std::string& why);
   // A sum past 2^64 - 1: the error, and false.
   bool overflow(const Input& in, const PartialLine& w, std::string_view what);

@@ -128,6 +128,7 @@ class Pipeline : public LineSink {
   // The warning said once when an approximate window goes to TSV or CSV, instead of this run's own
   // ("a window passed --max-keys N"): merge's, naming the limits of the runs that wrote its inputs.
   void set_approximate_warning(std::string text) { approximate_warning_ = std::move(text); }
+  bool warned_approximate() const { return warned_approximate_; }
 
   // Every run's counters: with --state they carry over from the runs before.
   const Stats& stats() const { return stats_; }

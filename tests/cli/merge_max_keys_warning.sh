@@ -34,3 +34,36 @@ grep -qF ": '$WORK/a.p' was counted with --max-keys 50, '$WORK/old.p' with a --m
 "$TRENDTOP" -w 1d --max-keys 50 -o tsv "$WORK/tweets" >/dev/null 2>"$WORK/err"
 assert_eq "a run's warning" "trendtop: warning: a window passed --max-keys 50: its counts are approximate (over by at most the error JSON and text output report), which TSV and CSV rows cannot show; a higher --max-keys (0: no limit) keeps them exact" \
   "$(cat "$WORK/err")"
+
+# An input whose first approximate window comes after the warning was printed is named in a warning of its
+# own (the warning used to name only the inputs found approximate by then): c's is its third day.
+python3 - "$WORK" <<'PY'
+import sys
+w = sys.argv[1]
+def tweet(f, i, t, tags):
+    hs = ",".join('{"text":"%s","indices":[0,1]}' % h for h in tags)
+    f.write('{"created_at":"Fri Jan 01 00:00:00 +0000 2021","id_str":"%d","text":"x","user":{"id":1},'
+            '"entities":{"hashtags":[%s]},"timestamp_ms":"%d"}\n' % (i, hs, t))
+day, t0 = 86400000, 1609459200000
+with open(w + "/d1", "w") as f:  # day 1 past --max-keys 50, days 2 and 3 one tag each
+    for i in range(300):
+        tweet(f, i, t0 + i, ["once%d" % i, "heavy"])
+    for d in (1, 2):
+        tweet(f, 1000 + d, t0 + d * day, ["x"])
+with open(w + "/d3", "w") as f:  # days 1 and 2 one tag each, day 3 past --max-keys 70
+    for d in (0, 1):
+        tweet(f, 2000 + d, t0 + d * day, ["y"])
+    for i in range(300):
+        tweet(f, 3000 + i, t0 + 2 * day + i, ["late%d" % i, "heavy"])
+PY
+"$TRENDTOP" -w 1d --max-keys 50 -o partial "$WORK/d1" >"$WORK/d1.p"
+"$TRENDTOP" -w 1d --max-keys 70 -o partial "$WORK/d3" >"$WORK/d3.p"
+assert_eq "approximate windows of d1, d3" "1 1" \
+  "$(grep -c '"exact":false' "$WORK/d1.p") $(grep -c '"exact":false' "$WORK/d3.p")"
+"$TRENDTOP" merge -o tsv "$WORK/d1.p" "$WORK/d3.p" >/dev/null 2>"$WORK/err" || fail "merge: $(cat "$WORK/err")"
+grep "warning" "$WORK/err" >"$WORK/warning" || fail "no warning: $(cat "$WORK/err")"
+assert_eq "warnings, one per input found approximate" 2 "$(wc -l <"$WORK/warning")"
+grep -qF ": '$WORK/d1.p' was counted with --max-keys 50; count it again" "$WORK/warning" ||
+  fail "the first warning: $(cat "$WORK/warning")"
+assert_eq "the later input's warning" "trendtop: warning: merged windows are approximate from '$WORK/d3.p' too, counted with --max-keys 70: count it again with a higher --max-keys (0: no limit) for exact windows" \
+  "$(sed -n 2p "$WORK/warning")"
