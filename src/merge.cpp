@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "count/window.h"
+#include "extract/keys.h"
 #include "util/duration.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -232,6 +233,10 @@ bool Merger::window(Input& in, const PartialLine& w) {
   }
   if (!add_partial_counts(w, config_.count == CountMode::Users, o.counts, scratch_))
     return overflow(in, w, "counts");
+  // Not with --count users, whose error bounds no author count.
+  if (!w.exact && config_.count != CountMode::Users)
+    for (const auto& [key, n] : w.counts)
+      if (!o.listed.add(key, w.error)) return overflow(in, w, "error bounds");
   return true;
 }
 
@@ -279,6 +284,28 @@ bool Merger::print(int64_t start, int64_t end, uint64_t records, const CountMap&
   return go_on && !pipeline_->done();
 }
 
+// Summaries merge as Space-Saving's do: a key one approximate input does not list occurred there at most its
+// error times, so it is credited that much (what each input lists is at least its true count already). Then
+// every count is at least the true one and at most the summed error above it, as in one run's summary.
+const CountMap* Merger::credit(int64_t end, const Open& o) {
+  if (o.error == 0 || config_.count == CountMode::Users) return &o.counts;
+  credited_ = o.counts;
+  bool ok = true;
+  o.counts.for_each([&](std::string_view key, uint64_t) {
+    if (!key.empty() && key[0] == kSpellingMark) return;
+    // At most o.error: the errors of the inputs that list the key are among those summed into o.error.
+    if (uint64_t n = o.error - o.listed.get(key)) ok = credited_.add(key, n) && ok;
+  });
+  if (ok) return &credited_;
+  fmt::memory_buffer b;
+  append_rfc3339(b, end);
+  error_ = fmt::format(
+      "the counts of window ..{} with the error bounds of the inputs that do not list them "
+      "add up past 2^64 - 1: they cannot be summed",
+      fmt::to_string(b));
+  return nullptr;
+}
+
 bool Merger::print_through(int64_t frontier) {
   while (!open_.empty() && open_.begin()->first <= frontier) {
     auto it = open_.begin();
@@ -295,9 +322,11 @@ bool Merger::print_through(int64_t frontier) {
       }
     }
     printed_end_ = it->first;
-    bool go_on =
-        print(it->second.start, it->first, it->second.records, it->second.counts, it->second.error, skipped);
+    const CountMap* counts = credit(it->first, it->second);
+    if (!counts) return false;
+    bool go_on = print(it->second.start, it->first, it->second.records, *counts, it->second.error, skipped);
     it->second.counts.clear();
+    it->second.listed.clear();
     spare_.push_back(std::move(it->second.counts));
     open_.erase(it);
     if (!go_on) return false;
@@ -319,11 +348,12 @@ bool Merger::run() {
     for (const Input& in : inputs_)
       if (!in.ended) frontier = std::min(frontier, in.last_end);
     if (frontier != kNoTime && !print_through(frontier)) {
-      stopped_ = true;  // --intervals reached, or the output's reader went away
+      if (!error_.empty()) return false;  // a sum past 2^64 - 1
+      stopped_ = true;                    // --intervals reached, or the output's reader went away
       break;
     }
   }
-  if (pipeline_ && !stopped_) print_through(kAll);
+  if (pipeline_ && !stopped_ && !print_through(kAll) && !error_.empty()) return false;
   // Windows a stream left open are in its --state, and in the merge when the run's next segment is.
   for (const LeftOpen& l : left_open_)
     if (l.run == 0 || !streams_.count({l.run, l.segment + 1}))

@@ -80,6 +80,10 @@ class Merger {
     uint64_t records = 0;
     uint64_t error = 0;  // approximate inputs: their errors add up, as Space-Saving summaries do
     CountMap counts;
+    // Approximate inputs: for each key they list, the sum of their errors. A key an approximate input does
+    // not list may have occurred there up to its error (evicted from its summary), so the key is credited
+    // error - listed[key] when the window is printed: counts stay at least the true ones.
+    CountMap listed;
     std::vector<uint32_t> runs;  // the runs that gave this window: one window per run is summed
   };
   // A stream that ended with windows still open, reported unless its run's next segment is an input too.
@@ -99,6 +103,9 @@ class Merger {
   bool overflow(const Input& in, const PartialLine& w, std::string_view what);
   // Prints every open window ending at or before `frontier`.
   bool print_through(int64_t frontier);
+  // The counts of the open window ending at `end` as printed: with approximate inputs, each key credited the
+  // errors of those that do not list it. Null (and the error) for a sum past 2^64 - 1.
+  const CountMap* credit(int64_t end, const Open& o);
   bool print(int64_t start, int64_t end, uint64_t records, const CountMap& counts, uint64_t error = 0,
              uint64_t skipped_before = 0);
 
@@ -116,6 +123,7 @@ class Merger {
   std::map<int64_t, Open> open_;  // by end
   std::vector<CountMap> spare_;
   CountMap empty_;
+  CountMap credited_;  // a window's counts with the credit of the approximate inputs that did not list a key
   int64_t printed_end_;
   PartialParser parser_;
   PartialLine parsed_;
