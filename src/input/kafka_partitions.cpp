@@ -87,7 +87,11 @@ void KafkaSource::Impl::revoke(rd_kafka_topic_partition_list_t* parts, bool lost
     // owner starts right after it.
     if (!closing) {
       sink.sync();
-      if (self->checkpoint && !self->checkpoint()) warning("kafka: checkpoint before a rebalance failed");
+      if (self->checkpoint && !self->checkpoint())
+        warning(
+            "kafka: checkpoint before handing partitions over failed; their offsets are committed all the "
+            "same (their next owner must not count again what this process counted), so until a checkpoint "
+            "succeeds those counts are in this process's windows only");
     }
     if (commits_allowed && !closing) {
       rd_kafka_topic_partition_list_t* list = commit_list(parts);

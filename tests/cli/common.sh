@@ -1,7 +1,11 @@
 # Shared by the end-to-end tests: each tests/cli/*.sh sources this, runs the real binary ($TRENDTOP) and
 # exits 0 (pass), 1 (fail) or 77 (skipped). $DATA is ../shared/data when present. KEEP_WORK=1 keeps the
 # scratch folder ($WORK) for a look after a failure.
-set -euo pipefail
+set -Eeuo pipefail
+# A command that fails where nothing checks it ends the test (set -e) without a word, and CI shows an empty
+# failure: say which command and where. Only while errexit is in force (not between set +e and set -e, nor
+# in an if, || or && list, where a failure is looked at).
+trap 'rc_=$?; [[ $- == *e* ]] && echo "FAIL: ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND (exit $rc_)" >&2' ERR
 : "${TRENDTOP:?set TRENDTOP to the binary under test}"
 SRC=${SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 DATA=${DATA:-$SRC/../shared/data}

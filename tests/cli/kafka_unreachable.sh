@@ -46,7 +46,7 @@ for group in "" g; do
     wait_handlers $pid || fail "$what: no signal handlers"
     sleep 1 # trying to connect, or to read the topic's partitions
     start=$(now_ms)
-    kill -$sig $pid
+    kill -$sig $pid || fail "$what: trendtop ended before SIG$sig: $(cat "$WORK/err")"
     ends_within "$what, SIG$sig" $pid "$start" 2500
     assert_eq "$what, SIG$sig: exit status" 0 "$rc"
     check_stderr "$what, SIG$sig" "$WORK/err" "$broker"
@@ -93,7 +93,7 @@ for trouble in down "rtt 60000"; do
   mock_command "$trouble"
   sleep 1
   start=$(now_ms)
-  kill -TERM $pid
+  kill -TERM $pid || fail "broker $trouble, --state: trendtop ended before SIGTERM: $(cat "$WORK/err")"
   ends_within "broker $trouble, --state, SIGTERM" $pid "$start" 2500
   assert_eq "broker $trouble, --state, SIGTERM: exit status" 0 "$rc"
   grep -q '^trendtop: warning: kafka: .*commit' "$WORK/err" || fail "broker $trouble, --state, SIGTERM: $(cat "$WORK/err")"
