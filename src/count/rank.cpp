@@ -47,11 +47,12 @@ double Baseline::mean(std::string_view key) const {
   return decayed(stats_[i - 1]) / weight_;
 }
 
-void Baseline::add_window(const CountMap& counts, char skip) {
+void Baseline::add_window(const CountMap& counts, char skip, uint64_t credit) {
   ++windows_;
   weight_ = weight_ * decay_ + 1;
   counts.for_each([&](std::string_view key, uint64_t count) {
     if (is_marker(key, skip)) return;
+    count += credit;
     if (uint64_t i = index_.get(key); i != 0) {
       Stat& s = stats_[i - 1];
       s.sum = decayed(s) + static_cast<double>(count);
@@ -128,12 +129,14 @@ Ranker::Ranker(RankMode mode, int64_t baseline_ms, int64_t slide_ms)
 }
 
 void Ranker::rank(const CountMap& counts, uint64_t k, uint64_t min_count, std::vector<RankedKey>& out,
-                  char skip) {
+                  char skip, uint64_t credit) {
   if (mode_ == RankMode::Count) {
-    top_k(counts, k, min_count, out, skip);
+    top_k(counts, k, std::max<uint64_t>(1, min_count > credit ? min_count - credit : 0), out, skip);
+    for (RankedKey& r : out) r.count += credit;
   } else {
     out.clear();
     counts.for_each([&](std::string_view key, uint64_t count) {
+      count += credit;
       if (count < min_count || is_marker(key, skip)) return;
       RankedKey r{key, count};
       r.baseline = baseline_.mean(key);
@@ -158,26 +161,27 @@ void Ranker::annotate(std::vector<RankedKey>& out, const WindowTotals* totals) c
 
 void Ranker::rank(WindowTotals& totals, uint64_t k, uint64_t min_count, std::vector<RankedKey>& out) {
   // A trend score moves with every key's baseline at every window: a pass over the window, as for any.
-  if (mode_ == RankMode::Trend) return rank(totals.ranked(), k, min_count, out, totals.spec().mark);
+  if (mode_ == RankMode::Trend)
+    return rank(totals.ranked(), k, min_count, out, totals.spec().mark, totals.credit());
   totals.top(k, min_count, out);
   annotate(out, &totals);
 }
 
-void Ranker::closed(const CountMap& counts, std::span<const RankedKey> top, char skip) {
+void Ranker::closed(const CountMap& counts, std::span<const RankedKey> top, char skip, uint64_t credit) {
   prev_marked_ = false;
   prev_counts_.clear();
   counts.for_each([&](std::string_view key, uint64_t count) {
-    if (!is_marker(key, skip)) prev_counts_.add(key, count);
+    if (!is_marker(key, skip)) prev_counts_.add(key, count + credit);
   });
   prev_ranks_.clear();
   uint64_t rank = 0;
   for (const RankedKey& r : top) prev_ranks_.add(r.key, ++rank);
-  if (mode_ == RankMode::Trend) baseline_.add_window(counts, skip);
+  if (mode_ == RankMode::Trend) baseline_.add_window(counts, skip, credit);
 }
 
 void Ranker::closed(WindowTotals& totals, std::span<const RankedKey> top) {
   // The baseline takes every key of every window.
-  if (mode_ == RankMode::Trend) return closed(totals.ranked(), top, totals.spec().mark);
+  if (mode_ == RankMode::Trend) return closed(totals.ranked(), top, totals.spec().mark, totals.credit());
   totals.mark();
   prev_marked_ = true;
   prev_counts_.clear();

@@ -41,8 +41,9 @@ class Baseline {
   explicit Baseline(double decay);
   // The key's expected count per window, from the windows added so far (0 before any).
   double mean(std::string_view key) const;
-  // A window closed with these counts (keys starting with `skip`, when not 0, are not keys: ignored).
-  void add_window(const CountMap& counts, char skip = 0);
+  // A window closed with these counts, each plus `credit` (keys starting with `skip`, when not 0, are not
+  // keys: ignored).
+  void add_window(const CountMap& counts, char skip = 0, uint64_t credit = 0);
   // `n` empty windows went by (skipped over a gap): as n add_window() calls with nothing in them.
   void add_empty(uint64_t n);
   size_t keys() const { return stats_.size(); }
@@ -74,15 +75,16 @@ class Ranker {
   Ranker(RankMode mode, int64_t baseline_ms, int64_t slide_ms);
 
   // The first k keys (0: all) with count >= min_count, in rank order, annotated with the previous window's
-  // count and rank (and, for trend, score and baseline). Keys starting with `skip` are not ranked.
+  // count and rank (and, for trend, score and baseline). Keys starting with `skip` are not ranked. Each
+  // count of `counts` is short of the window's by `credit` (running totals over summaries: totals.h).
   void rank(const CountMap& counts, uint64_t k, uint64_t min_count, std::vector<RankedKey>& out,
-            char skip = 0);
+            char skip = 0, uint64_t credit = 0);
   // The same for a sliding window's running totals (totals.h), whose top-k they keep: --rank count reads
   // it without a pass over the window (and the previous window's counts from the totals' mark).
   void rank(WindowTotals& totals, uint64_t k, uint64_t min_count, std::vector<RankedKey>& out);
   // A final window was printed with these counts and this ranking: it is the previous window from now on,
   // and joins the baseline.
-  void closed(const CountMap& counts, std::span<const RankedKey> top, char skip = 0);
+  void closed(const CountMap& counts, std::span<const RankedKey> top, char skip = 0, uint64_t credit = 0);
   // The same for running totals: --rank count marks them rather than copying the window.
   void closed(WindowTotals& totals, std::span<const RankedKey> top);
   // `n` empty windows were skipped before the next one (--max-skew): nothing was ranked in them.

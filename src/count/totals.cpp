@@ -32,9 +32,9 @@ void WindowTotals::add(std::string_view entry, uint64_t hash, int64_t delta) {
   ranked_change(key, h, users_.adjust_hashed(key, h, d), d);
 }
 
-void WindowTotals::add(const CountMap& pane, int sign) {
+void WindowTotals::add(const CountMap& pane, int sign, uint64_t floor) {
   pane.for_each_entry([&](const CountMap::Entry& e) {
-    int64_t n = static_cast<int64_t>(e.count);
+    int64_t n = static_cast<int64_t>(e.count - floor);  // a listed key is above its pane's floor
     add(pane.key(e), e.hash, sign > 0 ? n : -n);
   });
 }
@@ -125,8 +125,14 @@ void WindowTotals::rescan(uint64_t k) {
 }
 
 void WindowTotals::top(uint64_t k, uint64_t min_count, std::vector<RankedKey>& out) {
-  if (k == 0) return top_k(ranked(), 0, min_count, out, spec_.mark);
-  uint64_t floor = std::max<uint64_t>(1, min_count);
+  // Ranked by excess: the credit is the same for every key, so the order is the counts'.
+  uint64_t credit = this->credit();
+  uint64_t floor = std::max<uint64_t>(1, min_count > credit ? min_count - credit : 0);
+  if (k == 0) {
+    top_k(ranked(), 0, floor, out, spec_.mark);
+    for (RankedKey& r : out) r.count += credit;
+    return;
+  }
   if (floor != floor_ || !valid_) {
     floor_ = floor;
     rescan(k);
@@ -154,7 +160,7 @@ void WindowTotals::top(uint64_t k, uint64_t min_count, std::vector<RankedKey>& o
     refill(cands_);
   }
   out.clear();
-  for (const Candidate& c : cands_) out.push_back({c.key, c.count});
+  for (const Candidate& c : cands_) out.push_back({c.key, c.count + credit});
   if (k < out.size()) {
     std::nth_element(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k), out.end(), ranks_before);
     out.resize(k);
@@ -179,7 +185,8 @@ void WindowTotals::spell(std::span<RankedKey> top) const {
     });
     // The key as folded is a spelling too, counted by what its markers leave; with --count users every
     // spelling has a marker (the count is of authors), so the markers alone decide.
-    uint64_t as_key = spec_.users ? 0 : r.count - std::min(r.count, others);
+    uint64_t excess = r.count - credit();  // markers are excesses too
+    uint64_t as_key = spec_.users ? 0 : excess - std::min(excess, others);
     if (best_count > 0 && best != r.key && (best_count > as_key || (best_count == as_key && best < r.key)))
       r.display = best;
   }
@@ -193,11 +200,13 @@ void WindowTotals::mark() {
     journal_.clear();
   }
   journal_on_ = true;
+  mark_credit_ = credit();
 }
 
 uint64_t WindowTotals::prev(std::string_view key) const {
   uint64_t h = hash_key(key);
-  return ranked().get_hashed(key, h) - journal_.get_hashed(key, h);
+  uint64_t then = ranked().get_hashed(key, h) - journal_.get_hashed(key, h);
+  return then == 0 ? 0 : then + mark_credit_;
 }
 
 void WindowTotals::previous(CountMap& out) const {
@@ -205,12 +214,14 @@ void WindowTotals::previous(CountMap& out) const {
   const CountMap& r = ranked();
   r.for_each_entry([&](const CountMap::Entry& e) {
     std::string_view key = r.key(e);
-    if (!is_marker(key)) out.add_hashed(key, e.hash, e.count - journal_.get_hashed(key, e.hash));
+    uint64_t then = e.count - journal_.get_hashed(key, e.hash);
+    if (!is_marker(key) && then != 0) out.add_hashed(key, e.hash, then + mark_credit_);
   });
   // Keys gone since: their count then is what the journal took away.
   journal_.for_each_entry([&](const CountMap::Entry& e) {
     std::string_view key = journal_.key(e);
-    if (r.find_hashed(key, e.hash) == nullptr) out.add_hashed(key, e.hash, 0 - e.count);
+    if (r.find_hashed(key, e.hash) == nullptr && e.count != 0)
+      out.add_hashed(key, e.hash, 0 - e.count + mark_credit_);
   });
 }
 

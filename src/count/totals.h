@@ -19,6 +19,15 @@
 //
 // Exact: top() ranks as top_k() over ranked() would (count descending, then key bytewise), and every
 // figure equals a recount of the panes the window holds.
+//
+// Approximate (--max-keys summaries among the panes): a pane p lists a key with count c_p or does not, and
+// then may have seen it up to its floor f_p (window.h). The window's count of a key is the sum over its
+// panes of c_p, or f_p where p does not list it: within [true, true + F] for F the panes' summed floors,
+// as merge credits an input's error. So that a slide still costs what changed, the maps hold each key's
+// excess, the sum over the panes listing it of c_p - f_p (at least 1 per pane: a listed key is above its
+// pane's floor), and credit() (F) is added where counts are read: top(), prev(), previous(). The
+// maps hold counts as they are when every pane is exact (credit() 0). With Spec::users the authors per key
+// count whoever a pane lists, as merge does: no credit.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -44,22 +53,28 @@ class WindowTotals {
 
   // An entry's count in the window changed by `delta` (its hash is hash_key(entry)).
   void add(std::string_view entry, uint64_t hash, int64_t delta);
-  // A pane enters the window (sign 1) or leaves it (-1).
-  void add(const CountMap& pane, int sign);
+  // A pane enters the window (sign 1) or leaves it (-1); its entries count above `floor` (its summary's).
+  void add(const CountMap& pane, int sign, uint64_t floor = 0);
+  // The panes' summed floors (F), which every count of a ranked key is credited: see above. Set by the
+  // Windower whenever it changes.
+  void set_error(uint64_t error) { error_ = error; }
+  uint64_t error() const { return error_; }
+  // What each key of ranked() is credited (error(), or 0 with Spec::users).
+  uint64_t credit() const { return spec_.users ? 0 : error_; }
   // Empties the window (as subtracting everything it holds).
   void clear();
 
-  // Every entry, as the panes hold them: the window's counts.
+  // Every entry, as the panes hold them: the window's counts (less credit(), see above).
   const CountMap& counts() const { return counts_; }
-  // What is ranked: counts(), or with Spec::users the authors per key.
+  // What is ranked: counts(), or with Spec::users the authors per key (less credit()).
   const CountMap& ranked() const { return spec_.users ? users_ : counts_; }
   // Keys in ranked(), spelling markers aside.
   // Markers are among counts() only: with Spec::users the authors per key hold none.
   uint64_t distinct() const { return spec_.users ? users_.size() : counts_.size() - markers_; }
 
   // The first k keys (k == 0: all) with count >= min_count, markers aside, in rank order (ranks_before):
-  // what top_k(ranked(), k, min_count, out, mark) gives. Keys are views into the window, valid until it
-  // changes.
+  // what top_k(ranked(), k, min_count, out, mark) gives, each count credited credit(). Keys are views into
+  // the window, valid until it changes.
   void top(uint64_t k, uint64_t min_count, std::vector<RankedKey>& out);
   // Sets each key's display: its most frequent spelling (a tie: the bytewise smaller), when that is not
   // the key as folded (the key's count less its markers').
@@ -68,13 +83,19 @@ class WindowTotals {
   // The window as it stands is the previous one from now on: prev() measures from here.
   void mark();
   bool marked() const { return journal_on_; }
-  // The key's count at the last mark().
+  // The key's count at the last mark() (0 if it was not in the window then), credit included.
   uint64_t prev(std::string_view key) const;
   // Every key's count at the last mark(), markers aside, into `out`.
   void previous(CountMap& out) const;
   // The changes since the last mark(), to put back after a walk that marked (Windower::peek_open()).
-  void save_mark(CountMap& out) const { out = journal_; }
-  void restore_mark(const CountMap& saved) { journal_ = saved; }
+  void save_mark(CountMap& out, uint64_t& credit) const {
+    out = journal_;
+    credit = mark_credit_;
+  }
+  void restore_mark(const CountMap& saved, uint64_t credit) {
+    journal_ = saved;
+    mark_credit_ = credit;
+  }
 
   // Passes over the whole window top() made (lowering theta), for measurements and tests.
   uint64_t rescans() const { return rescans_; }
@@ -106,7 +127,8 @@ class WindowTotals {
   // top(): every key with count >= theta_ is in cand_ (some below it may be too, until the next top()).
   CountMap cand_;
   uint64_t theta_ = 0;
-  uint64_t floor_ = 0;  // max(1, min_count) of the last top()
+  uint64_t floor_ = 0;  // max(1, min_count - credit()) of the last top(): theta_ and floor_ are excesses
+  uint64_t error_ = 0;
   bool valid_ = false;  // cand_ and theta_ hold (set by rescan(); a top() before that rescans)
   std::vector<Candidate> cands_;
   std::vector<Candidate> drop_;
@@ -114,6 +136,7 @@ class WindowTotals {
   // prev(): ranked()'s changes since the last mark(), signed (two's complement).
   CountMap journal_;
   bool journal_on_ = false;
+  uint64_t mark_credit_ = 0;  // credit() at the last mark()
 };
 
 }  // namespace trendtop

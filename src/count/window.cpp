@@ -50,7 +50,8 @@ bool Windower::add(int64_t t, std::span<const std::string_view> keys, std::span<
     // A summarised pane: a key new to it may have been evicted with up to `floor` occurrences.
     uint64_t n = pane.floor > 0 && pane.counts.get_hashed(keys[i], hash) == 0 ? pane.floor + 1 : 1;
     pane.counts.add_hashed(keys[i], hash, n);
-    if (running) running_.add(keys[i], hash, static_cast<int64_t>(n));
+    // The totals hold the excess over the pane's floor (totals.h): one more either way.
+    if (running) running_.add(keys[i], hash, 1);
   }
   if (spec_.max_keys > 0 && pane.counts.size() >= spec_.max_keys) compact(pane);
   if (emitted_end_ == kNoTime && (first_end_ == kNoTime || start + spec_.slide_ms < first_end_))
@@ -117,10 +118,14 @@ void Windower::compact(Pane& pane) {
                    [](const auto& a, const auto& b) { return a.first > b.first; });
   uint64_t cut = ranked_[keep].first;  // everything at or below it goes: ties are not split
   if (running_holds(pane.start)) {
+    // The floor rises from pane.floor to cut (cut > pane.floor: every count is above the floor): a key
+    // evicted loses its excess (the window credits it the new floor), a key kept the rise.
     pane.counts.for_each_entry([&](const CountMap::Entry& e) {
-      if (e.count <= cut) running_.add(pane.counts.key(e), e.hash, -static_cast<int64_t>(e.count));
+      uint64_t drop = std::min(e.count, cut) - pane.floor;
+      running_.add(pane.counts.key(e), e.hash, -static_cast<int64_t>(drop));
     });
     run_error_ += std::max(pane.floor, cut) - pane.floor;
+    running_.set_error(run_error_);
   }
   pane.floor = std::max(pane.floor, cut);
   scratch_.clear();
@@ -137,6 +142,7 @@ ClosedWindow Windower::contents(int64_t end) {
     // Space-Saving summaries merge by adding counts; their errors add.
     ClosedWindow w{start, end, run_records_, running_.counts()};
     w.max_error = run_error_;
+    w.credit = running_.credit();
     w.totals = &running_;
     return w;
   }
@@ -155,14 +161,14 @@ void Windower::resum(int64_t end, CountMap& out, uint64_t& records, uint64_t& er
   auto it = std::lower_bound(panes_.begin(), panes_.end(), end - spec_.window_ms,
                              [](const Pane& p, int64_t s) { return p.start < s; });
   for (; it != panes_.end() && it->start < end; ++it) {
-    out.merge(it->counts);
+    it->counts.for_each([&](std::string_view k, uint64_t c) { out.add(k, c - it->floor); });
     records += it->records;
     error += it->floor;
   }
 }
 
 void Windower::apply_pane(const Pane& pane, int sign) {
-  running_.add(pane.counts, sign);
+  running_.add(pane.counts, sign, pane.floor);
   if (sign > 0) {
     run_records_ += pane.records;
     run_error_ += pane.floor;
@@ -170,6 +176,7 @@ void Windower::apply_pane(const Pane& pane, int sign) {
     run_records_ -= pane.records;
     run_error_ -= pane.floor;
   }
+  running_.set_error(run_error_);
 }
 
 void Windower::apply_panes(int64_t from, int64_t to, int sign) {
@@ -186,6 +193,7 @@ void Windower::seek(int64_t end) {
   if (run_lo_ >= run_hi_ || end <= run_lo_ || start >= run_hi_) {
     running_.clear();  // nothing in common
     run_records_ = run_error_ = 0;
+    running_.set_error(0);
     apply_panes(start, end, 1);
   } else {
     if (run_lo_ < start) apply_panes(run_lo_, start, -1);
@@ -229,7 +237,7 @@ bool Windower::peek_open(const Emit& visit, int64_t through) {
     if (sliding_ && home == kNoTime) {
       seek(end);
       home = end;
-      running_.save_mark(peek_mark_);
+      running_.save_mark(peek_mark_, peek_credit_);
     }
     if (!visit(contents(end))) {
       go_on = false;
@@ -238,7 +246,7 @@ bool Windower::peek_open(const Emit& visit, int64_t through) {
   }
   if (home != kNoTime) {
     seek(home);
-    running_.restore_mark(peek_mark_);
+    running_.restore_mark(peek_mark_, peek_credit_);
   }
   return go_on;
 }

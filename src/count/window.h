@@ -25,9 +25,11 @@
 // Sliding windows (window > slide) are not summed pane by pane: the Windower keeps the running totals
 // (totals.h) of one window, the one asked for last, and moves them to the next by adding the panes that
 // enter and subtracting those that leave; a record counted into a pane the totals hold is added to them
-// too. A slide then costs the panes that changed, whatever the window holds. A --max-keys summary is
-// subtracted as it stands when it leaves, and an eviction from a summary the totals hold is subtracted
-// when it happens, so the totals are always the sum of the panes' current maps: what summing them gives.
+// too. A slide then costs the panes that changed, whatever the window holds. With --max-keys summaries the
+// totals hold each key's excess over the panes' floors and credit every key their sum (totals.h): a key a
+// pane does not list may have been evicted from it, so the window's counts stay at least the true ones. A
+// summary is subtracted as it stands when it leaves, and an eviction from a summary the totals hold (its
+// floor rising) is applied when it happens, so the totals are always what resum() gives.
 #pragma once
 #include <algorithm>
 #include <csignal>
@@ -70,6 +72,9 @@ struct ClosedWindow {
   // 0: exact. Else the window's panes hit spec.max_keys: every count is at least the true count and at most
   // max_error above it, and a key not in the window occurred at most max_error times.
   uint64_t max_error = 0;
+  // What each count of `counts` is short of the window's, spelling markers aside (sliding windows over
+  // summaries: totals.h; 0 for exact windows and with --count users).
+  uint64_t credit = 0;
   // Sliding windows: the running totals `counts` belongs to, with the window's ranking kept incrementally
   // (null for tumbling windows and windows assembled elsewhere). Valid, like `counts`, during the call.
   WindowTotals* totals = nullptr;
@@ -111,7 +116,8 @@ class Windower {
   // Sliding windows: the running totals (null for tumbling ones).
   const WindowTotals* totals() const { return sliding_ ? &running_ : nullptr; }
   // The window ending at `end` summed pane by pane into `out` (cleared first), with its records and error:
-  // what the running totals hold when moved there, recomputed the slow way (tests compare the two).
+  // what the running totals hold when moved there (each key's excess over the floors of the panes listing
+  // it), recomputed the slow way (tests compare the two).
   void resum(int64_t end, CountMap& out, uint64_t& records, uint64_t& error) const;
 
   // A flag (set by a stop signal) that cuts a long run of windows short: once advance() or peek_open() went
@@ -193,6 +199,7 @@ class Windower {
   int64_t run_lo_ = 0, run_hi_ = 0;
   uint64_t run_records_ = 0, run_error_ = 0;
   CountMap peek_mark_;  // peek_open(): the running totals' mark, put back after the walk
+  uint64_t peek_credit_ = 0;
 };
 
 }  // namespace trendtop

@@ -120,8 +120,10 @@ void PartialWriter::window(const ClosedWindow& w, bool users, fmt::memory_buffer
     });
     per_key_.for_each([&](std::string_view k, uint64_t n) { counts_.emplace_back(k, n); });
   } else {
+    // A sliding window over summaries credits each key the floors of the panes that do not list it
+    // (count/totals.h): its count here is the window's, at least the true one, as merge expects.
     w.counts.for_each([&](std::string_view k, uint64_t n) {
-      if (k.empty() || k[0] != kSpellingMark) return counts_.emplace_back(k, n), void();
+      if (k.empty() || k[0] != kSpellingMark) return counts_.emplace_back(k, n + w.credit), void();
       size_t us = k.find('\x1f');
       if (us != std::string_view::npos) spellings_.emplace_back(k.substr(1, us - 1), k.substr(us + 1), n);
     });
