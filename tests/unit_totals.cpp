@@ -63,8 +63,10 @@ const CountMap& derive(const CountMap& counts, bool users, bool spellings, Count
 }
 
 // The display of each ranked key, in one pass over the markers: its most frequent spelling (a tie: the
-// bytewise smaller), unless the key as folded (its count less its markers') is at least as frequent.
-void displays(const CountMap& ranked, const std::vector<RankedKey>& top, std::vector<std::string_view>& out) {
+// bytewise smaller), unless the key as folded (its count less its markers') is at least as frequent. The
+// counts of `top` are credited `credit` over `ranked`'s (running totals over summaries: totals.h).
+void displays(const CountMap& ranked, const std::vector<RankedKey>& top, std::vector<std::string_view>& out,
+              uint64_t credit = 0) {
   struct Spelled {
     std::string_view best;
     uint64_t best_count = 0, others = 0;
@@ -85,7 +87,8 @@ void displays(const CountMap& ranked, const std::vector<RankedKey>& top, std::ve
   out.assign(top.size(), {});
   for (size_t i = 0; i < top.size(); ++i) {
     const Spelled& s = spelled[i];
-    uint64_t as_key = top[i].count - std::min(top[i].count, s.others);
+    uint64_t count = top[i].count - credit;
+    uint64_t as_key = count - std::min(count, s.others);
     if (s.best_count > as_key || (s.best_count == as_key && s.best_count > 0 && s.best < top[i].key))
       out[i] = s.best;
   }
@@ -309,7 +312,7 @@ void check_stream(uint64_t seed, const Mode& mode, int64_t ratio) {
   };
   std::vector<Given> given;
   int64_t emitted = kNoTime;
-  CountMap prev, users, resummed, chain_prev;
+  CountMap prev, users, resummed, chain_prev, credited;
   const CountMap* checked = nullptr;  // the counts the last window checked ranked
   std::vector<std::string_view> shown;
   bool have_prev = false;
@@ -343,11 +346,18 @@ void check_stream(uint64_t seed, const Mode& mode, int64_t ratio) {
         CHECK(c.max_error == 0);
       } else {
         // Space-Saving summaries: a pane's count is never under the truth and at most its floor over, and a
-        // key it lost occurred there at most floor times. Summed over the window's panes (a key counts 0 in
-        // a pane that lost it), a count is within the error (the sum of the floors) either way.
+        // key it lost occurred there at most floor times. Summed over the window's panes, a key credited the
+        // floor of each pane that lost it, a count is at least the truth and at most the error (the sum of
+        // the floors) over it; a key no pane lists occurred at most the error times. The totals hold each
+        // key's excess over the floors: the credit (the error) makes it the count. Markers and --count
+        // users entries are not credited (only their presence counts): within the error either way.
+        // (Tumbling windows are their pane as it stands: no credit.)
+        CHECK(c.credit == (mode.users || W == s ? 0 : c.max_error));
         std::map<std::string, uint64_t> got = as_map(c.counts);
         for (const auto& [key, n] : exact) {
-          uint64_t g = got.count(key) ? got[key] : 0;
+          bool credited_key = !mode.users && key[0] != kMark;
+          uint64_t g = got.count(key) ? got[key] + (credited_key ? c.credit : 0) : 0;
+          if (credited_key && g > 0) CHECK(g >= n);
           CHECK(g + c.max_error >= n);
           CHECK(g <= n + c.max_error);
         }
@@ -363,10 +373,20 @@ void check_stream(uint64_t seed, const Mode& mode, int64_t ratio) {
     // Plain loops and one assertion each, rather than std::maps: this runs at every window, thousands of
     // them per stream (and under the sanitizers).
     uint64_t distinct = 0;
-    const CountMap& ranked = derive(c.counts, mode.users, mode.spellings, users, distinct);
-    bool same = t.ranked().size() == ranked.size();
+    const CountMap& excess = derive(c.counts, mode.users, mode.spellings, users, distinct);
+    CHECK(t.credit() == c.credit);
+    const CountMap* counted = &excess;
+    if (c.credit > 0) {  // the window's counts: each key credited, markers aside
+      credited.clear();
+      excess.for_each([&](std::string_view key, uint64_t n) {
+        credited.add(key, n + (!key.empty() && key[0] == kMark ? 0 : c.credit));
+      });
+      counted = &credited;
+    }
+    const CountMap& ranked = *counted;
+    bool same = t.ranked().size() == excess.size();
     if (mode.users)
-      ranked.for_each([&](std::string_view key, uint64_t n) { same = same && t.ranked().get(key) == n; });
+      excess.for_each([&](std::string_view key, uint64_t n) { same = same && t.ranked().get(key) == n; });
     REQUIRE(same);
     CHECK(t.distinct() == distinct);
     t.top(k, min_count, top);
@@ -376,7 +396,7 @@ void check_stream(uint64_t seed, const Mode& mode, int64_t ratio) {
       same = top[i].key == want[i].key && top[i].count == want[i].count;
     if (!same) REQUIRE(listed(top) == listed(want));
     t.spell(top);
-    displays(ranked, top, shown);
+    displays(excess, top, shown, c.credit);
     for (size_t i = 0; i < top.size(); ++i) {
       if (top[i].display != shown[i]) CHECK(std::string(top[i].display) == std::string(shown[i]));
       const RankedKey& r = top[i];

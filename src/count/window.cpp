@@ -161,7 +161,8 @@ void Windower::resum(int64_t end, CountMap& out, uint64_t& records, uint64_t& er
   auto it = std::lower_bound(panes_.begin(), panes_.end(), end - spec_.window_ms,
                              [](const Pane& p, int64_t s) { return p.start < s; });
   for (; it != panes_.end() && it->start < end; ++it) {
-    it->counts.for_each([&](std::string_view k, uint64_t c) { out.add(k, c - it->floor); });
+    uint64_t floor = sliding_ ? it->floor : 0;  // a tumbling window is its pane as it stands
+    it->counts.for_each([&](std::string_view k, uint64_t c) { out.add(k, c - floor); });
     records += it->records;
     error += it->floor;
   }

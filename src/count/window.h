@@ -116,8 +116,8 @@ class Windower {
   // Sliding windows: the running totals (null for tumbling ones).
   const WindowTotals* totals() const { return sliding_ ? &running_ : nullptr; }
   // The window ending at `end` summed pane by pane into `out` (cleared first), with its records and error:
-  // what the running totals hold when moved there (each key's excess over the floors of the panes listing
-  // it), recomputed the slow way (tests compare the two).
+  // what the running totals hold when moved there (sliding: each key's excess over the floors of the panes
+  // listing it), recomputed the slow way (tests compare the two).
   void resum(int64_t end, CountMap& out, uint64_t& records, uint64_t& error) const;
 
   // A flag (set by a stop signal) that cuts a long run of windows short: once advance() or peek_open() went
