@@ -72,6 +72,9 @@ PY
 # 60 s of records: windows ending at 5 s, 10 s, ..., 75 s.
 "$TRENDTOP" -w 20s -s 5s --max-keys 40 -k 0 -o json "$WORK/s0" >"$WORK/out.json" || fail "run"
 check "$WORK/truth0.json" "$WORK/out.json" 15 || fail "sliding counts break the bound"
+# Ranked by trend, the counts shown are the window's too.
+"$TRENDTOP" -w 20s -s 5s --max-keys 40 -k 0 --rank trend -o json "$WORK/s0" >"$WORK/trend.json" || fail "trend run"
+check "$WORK/truth0.json" "$WORK/trend.json" 15 || fail "sliding counts ranked by trend break the bound"
 for p in 0 1; do
   "$TRENDTOP" -w 20s -s 5s --max-keys 40 -o partial "$WORK/s$p" >"$WORK/s$p.p" || fail "partial run $p"
 done
