@@ -81,3 +81,25 @@ done
 grep -q '"exact":false' "$WORK/s0.p" || fail "the partial stream is not approximate"
 "$TRENDTOP" merge -k 0 -o json "$WORK"/s{0,1}.p >"$WORK/merged.json" 2>"$WORK/err" || fail "merge: $(cat "$WORK/err")"
 check "$WORK/truth.json" "$WORK/merged.json" 15 || fail "merged sliding counts break the bound"
+# A key's previous count (CSV's prev) is its count in the previous window as printed (the -k 0 run above),
+# 0 where that did not list it: the totals' journal and the credit of the window before agree.
+"$TRENDTOP" -w 20s -s 5s --max-keys 40 -k 5 -o csv "$WORK/s0" >"$WORK/out.csv" 2>"$WORK/err" || fail "csv run"
+python3 - "$WORK/out.json" "$WORK/out.csv" <<'PY' || fail "prev is not the previous window's count"
+import csv, json, sys
+windows = {}
+for line in open(sys.argv[1]):
+    w = json.loads(line)
+    windows[w["window_start"]] = {k["key"]: k["count"] for k in w["top"]}
+starts = sorted(windows)
+rows = list(csv.DictReader(open(sys.argv[2])))
+bad = 0
+for row in rows:
+    i = starts.index(row["window_start"])
+    want = windows[starts[i - 1]].get(row["key"], 0) if i > 0 else 0
+    if int(row["count"]) != windows[row["window_start"]][row["key"]] or int(row["prev"]) != want:
+        bad += 1
+        if bad <= 5: print(f"{row['window_start']} {row['key']}: count {row['count']} prev {row['prev']}, want prev {want}")
+if bad or len(rows) != 75:
+    print(f"{len(rows)} rows, {bad} wrong")
+    sys.exit(1)
+PY
